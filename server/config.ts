@@ -1,0 +1,68 @@
+/**
+ * Typed platform configuration read from the environment. Every setting is checked at start-up
+ * so that a typo fails fast with a message naming the variable, instead of surfacing later as a
+ * strange runtime error.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PEM certificate and key for HTTPS/WSS; both or neither. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Directory holding the built web app (index.html, sw.js, ...). */
+  webRoot: string;
+  accessTokenTtlS: number;
+  refreshTokenTtlS: number;
+  /** Seed the demo organisation when the store is empty. */
+  seedDemo: boolean;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function intSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const certPath = env.TLS_CERT;
+  const keyPath = env.TLS_KEY;
+  if (Boolean(certPath) !== Boolean(keyPath)) {
+    throw new ConfigError('TLS_CERT and TLS_KEY must be set together');
+  }
+  let tls: Config['tls'];
+  if (certPath && keyPath) {
+    try {
+      tls = { cert: fs.readFileSync(certPath), key: fs.readFileSync(keyPath) };
+    } catch (err) {
+      throw new ConfigError(`cannot read TLS_CERT/TLS_KEY: ${(err as Error).message}`);
+    }
+  }
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of silent, error, warn, info, debug, got "${logLevel}"`);
+  }
+  const seed = env.SWITCHBOARD_SEED_DEMO ?? '1';
+  if (seed !== '0' && seed !== '1') throw new ConfigError('SWITCHBOARD_SEED_DEMO must be 0 or 1');
+  return {
+    port: intSetting(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(cwd, env.SWITCHBOARD_DATA || 'data'),
+    tls,
+    webRoot: path.resolve(cwd, env.SWITCHBOARD_WEB_ROOT || 'dist'),
+    accessTokenTtlS: intSetting(env, 'ACCESS_TOKEN_TTL', 15 * 60, 1, 24 * 3600),
+    refreshTokenTtlS: intSetting(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    seedDemo: seed === '1',
+    logLevel,
+  };
+}

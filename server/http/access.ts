@@ -1,0 +1,43 @@
+/**
+ * Who may touch which user's resources. Paths name `/domains/{domain}/users/{user}` where `~`
+ * means the caller's own; a user reaches only their own data, a domain administrator every
+ * user of their domain, and nobody another domain.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/service.js';
+import { forbidden, unauthorized } from './errors.js';
+
+export interface Owner {
+  domain: string;
+  extension: string;
+}
+
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw unauthorized();
+  return req.principal;
+}
+
+export function resolveDomain(req: FastifyRequest, domainParam: string): string {
+  const me = principalOf(req);
+  const domain = domainParam === '~' ? me.domain : domainParam.toLowerCase();
+  if (domain !== me.domain) throw forbidden();
+  return domain;
+}
+
+export function resolveOwner(req: FastifyRequest, params: { domain: string; user: string }): Owner {
+  const me = principalOf(req);
+  const domain = resolveDomain(req, params.domain);
+  const extension = params.user === '~' ? me.extension : params.user;
+  if (extension !== me.extension && me.role !== 'admin') throw forbidden();
+  return { domain, extension };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Route needs no access token. */
+    public?: boolean;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The HTTP side of the platform: REST API under /api/v2, the built web app, and the upgrade
+ * hand-off for the two WebSocket endpoints (/sip and /api/v2/events) on the same port.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { AuthError, type AuthService } from '../auth/service.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log.js';
+import type { Registrar } from '../sip/registrar.js';
+import type { Store } from '../store/types.js';
+import type { Config } from '../config.js';
+import { ApiError, unauthorized } from './errors.js';
+import { statusRoutes } from './routes/status.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
+import { deviceRoutes } from './routes/devices.js';
+import { cdrRoutes } from './routes/cdrs.js';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  auth: AuthService;
+  registrar: Registrar;
+  bus: EventBus;
+  log: Logger;
+  startedAt: number;
+}
+
+/** JSON bodies larger than this are refused with 413 before they are parsed. */
+const BODY_LIMIT = 64 * 1024;
+
+export async function buildHttpApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    https: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    logger: false,
+    // No type coercion: a number where a string belongs is an error, not silently "42".
+    ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    if (req.routeOptions.config?.public) return;
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw unauthorized();
+    req.principal = await services.auth.authenticate(match[1]!);
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError | AuthError, req, reply) => {
+    if (err instanceof ApiError) {
+      void reply.code(err.status).headers(err.headers).send({ code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+      return;
+    }
+    if (err instanceof AuthError) {
+      const status = err.code === 'locked' ? 429 : 401;
+      if (err.retryAfterS) void reply.header('Retry-After', String(err.retryAfterS));
+      void reply.code(status).send({ code: err.code, message: err.message });
+      return;
+    }
+    if ('validation' in err && err.validation) {
+      const v = err.validation[0];
+      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const field = missing ?? (v?.instancePath.replace(/^\//, '').replace(/\//g, '.') || undefined);
+      const where = err.validationContext ?? 'body';
+      const message = missing ? `${missing} is required` : `${field ?? where} ${v?.message ?? 'is invalid'}`;
+      void reply.code(400).send({ code: 'invalid_request', message, ...(field ? { field } : {}) });
+      return;
+    }
+    const code = (err as FastifyError).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply.code(413).send({ code: 'body_too_large', message: `Request body is larger than ${BODY_LIMIT} bytes` });
+      return;
+    }
+    if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      void reply.code(400).send({ code: 'invalid_json', message: 'Request body is not valid JSON' });
+      return;
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      void reply.code(415).send({ code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' });
+      return;
+    }
+    const status = (err as FastifyError).statusCode ?? 500;
+    if (status >= 500) services.log.error('api error', { url: req.url, error: err.stack ?? String(err) });
+    void reply.code(status).send({ code: status >= 500 ? 'internal_error' : 'error', message: status >= 500 ? 'Internal error' : err.message });
+  });
+
+  await app.register(async (api) => {
+    await api.register(statusRoutes(services));
+    await api.register(tokenRoutes(services));
+    await api.register(userRoutes(services));
+    await api.register(deviceRoutes(services));
+    await api.register(cdrRoutes(services));
+    api.setNotFoundHandler((req, reply) => {
+      void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
+    });
+  }, { prefix: '/api/v2' });
+
+  await registerWebApp(app, config.webRoot);
+  return app;
+}
+
+/** Serves the built web phone; unknown paths get index.html so client-side routes work. */
+async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<void> {
+  const index = path.join(webRoot, 'index.html');
+  if (!fs.existsSync(index)) {
+    app.get('/', async (_req, reply) => reply.type('text/plain').send('Switchboard platform is running; the web app is not built (run `npm run build`).\n'));
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: webRoot,
+    wildcard: false,
+    // The service worker and the HTML must revalidate so a new version is found; hashed assets may be cached for good.
+    setHeaders(res, file) {
+      const name = path.basename(file);
+      if (name === 'sw.js' || name.endsWith('.html') || name.endsWith('.webmanifest')) res.setHeader('Cache-Control', 'no-cache');
+      else if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    },
+  });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method !== 'GET' || req.url.startsWith('/api/') || path.extname(req.url.split('?')[0]!)) {
+      void reply.code(404).send({ code: 'not_found', message: 'Not found' });
+      return;
+    }
+    void reply.header('Cache-Control', 'no-cache').sendFile('index.html');
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * SIP devices of a user: GET lists them (with their live registrations), POST creates one and
+ * returns its SIP password exactly once (only its digest HA1 is stored), DELETE removes it and
+ * drops its registrations. The web phone creates a device after login, so the portal password
+ * never needs to be kept in the browser.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../app.js';
+import { resolveOwner } from '../access.js';
+import { notFound } from '../errors.js';
+import { computeHa1 } from '../../sip/digest.js';
+
+type OwnerParams = { domain: string; user: string };
+
+const createBody = {
+  type: 'object',
+  required: ['label'],
+  additionalProperties: false,
+  properties: { label: { type: 'string', minLength: 1, maxLength: 80 } },
+} as const;
+
+export function deviceRoutes(s: Services): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/devices', async (req) => {
+      const owner = resolveOwner(req, req.params);
+      const devices = await s.store.devices.listForUser(owner.domain, owner.extension);
+      const bindings = s.registrar.lookup(owner.domain, owner.extension);
+      return devices.map((d) => ({
+        id: d.id,
+        label: d.label,
+        sip_username: d.sipUsername,
+        created_at: new Date(d.createdAt).toISOString(),
+        last_seen_at: d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : null,
+        registrations: bindings.filter((b) => b.deviceId === d.id).map((b) => ({
+          contact: b.contact,
+          user_agent: b.userAgent,
+          expires_at: new Date(b.expiresAt).toISOString(),
+        })),
+      }));
+    });
+
+    app.post<{ Params: OwnerParams; Body: { label: string } }>(
+      '/domains/:domain/users/:user/devices',
+      { schema: { body: createBody } },
+      async (req, reply) => {
+        const owner = resolveOwner(req, req.params);
+        const id = randomUUID();
+        const sipUsername = `${owner.extension}-${randomBytes(4).toString('hex')}`;
+        const password = randomBytes(18).toString('base64url');
+        await s.store.devices.create({
+          id, domain: owner.domain, extension: owner.extension, label: req.body.label.trim(),
+          sipUsername, ha1: computeHa1(sipUsername, owner.domain, password), createdAt: Date.now(), lastSeenAt: null,
+        });
+        void reply.code(201).header('Cache-Control', 'no-store');
+        return {
+          id,
+          label: req.body.label.trim(),
+          sip: {
+            uri: `sip:${owner.extension}@${owner.domain}`,
+            authorization_user: sipUsername,
+            password,
+            realm: owner.domain,
+            websocket_path: '/sip',
+          },
+        };
+      },
+    );
+
+    app.delete<{ Params: OwnerParams & { id: string } }>('/domains/:domain/users/:user/devices/:id', async (req, reply) => {
+      const owner = resolveOwner(req, req.params);
+      const device = await s.store.devices.get(req.params.id);
+      if (!device || device.domain !== owner.domain || device.extension !== owner.extension) throw notFound('No such device');
+      await s.store.devices.delete(device.id);
+      s.registrar.dropDevice(device.id);
+      return reply.code(204).send();
+    });
+  };
+}

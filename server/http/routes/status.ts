@@ -1,0 +1,15 @@
+/** GET /api/v2/status: public liveness and version, for the web app and monitoring. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../app.js';
+import pkg from '../../../package.json' with { type: 'json' };
+
+export function statusRoutes(s: Services): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/status', { config: { public: true } }, async () => ({
+      name: 'Switchboard',
+      version: pkg.version,
+      domain_count: (await s.store.domains.list()).length,
+      uptime_s: Math.round((Date.now() - s.startedAt) / 1000),
+    }));
+  };
+}

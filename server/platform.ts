@@ -1,0 +1,115 @@
+/**
+ * Wires the platform together: store, auth, SIP (transport, registrar, proxy, call records),
+ * HTTP API and the events channel, all on one port. main.ts runs it; tests start it on port 0
+ * with an in-memory or temporary store.
+ */
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { AuthService } from './auth/service.js';
+import { LoginThrottle, type ThrottleRule } from './auth/throttle.js';
+import type { Config } from './config.js';
+import { EventBus } from './events/bus.js';
+import { EventsChannel } from './events/channel.js';
+import { buildHttpApp } from './http/app.js';
+import { createLogger, type Logger } from './log.js';
+import { seedDemo } from './seed.js';
+import { CallRecorder } from './sip/call-recorder.js';
+import { SipProxy } from './sip/proxy.js';
+import { Registrar } from './sip/registrar.js';
+import { SipAuthenticator } from './sip/sip-auth.js';
+import { SipWsTransport } from './sip/ws-transport.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/types.js';
+
+export interface PlatformOptions {
+  config: Config;
+  /** Defaults to the SQLite store in config.dataDir. */
+  store?: Store;
+  log?: Logger;
+  throttle?: { account: ThrottleRule; address: ThrottleRule };
+  ringTimeoutMs?: number;
+  /** Our SIP host name (Via, Record-Route). */
+  sipHost?: string;
+}
+
+export interface Platform {
+  readonly http: FastifyInstance;
+  readonly store: Store;
+  readonly registrar: Registrar;
+  readonly recorder: CallRecorder;
+  readonly transport: SipWsTransport;
+  readonly events: EventsChannel;
+  readonly seeded: boolean;
+  /** Base URL, e.g. http://127.0.0.1:8080 (valid after listen). */
+  url(): string;
+  listen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const store = opts.store ?? openSqliteStore(config.dataDir);
+  const seeded = config.seedDemo ? await seedDemo(store) : false;
+  const bus = new EventBus();
+  const throttle = new LoginThrottle(opts.throttle);
+  const auth = new AuthService(store, { accessS: config.accessTokenTtlS, refreshS: config.refreshTokenTtlS }, throttle);
+  const sipAuth = new SipAuthenticator(store.devices);
+  const registrar = new Registrar(store, sipAuth, bus, log);
+  const recorder = new CallRecorder(store, bus, log);
+
+  // The transport needs the proxy's handler and the proxy needs the transport's flows.
+  let proxy: SipProxy | undefined;
+  const transport = new SipWsTransport({
+    message: (msg, flow) => {
+      proxy!.handle(msg, flow).catch((err: unknown) => log.error('sip handling failed', { error: (err as Error).stack }));
+    },
+    closed: (flow) => {
+      registrar.flowClosed(flow);
+      proxy!.flowClosed(flow);
+    },
+  }, log);
+  proxy = new SipProxy(store, registrar, sipAuth, recorder, transport.flows, log, {
+    host: opts.sipHost ?? 'switchboard.invalid',
+    ringTimeoutMs: opts.ringTimeoutMs ?? 60_000,
+  });
+  const events = new EventsChannel(auth, bus, log);
+  const http = await buildHttpApp({ config, store, auth, registrar, bus, log, startedAt: Date.now() });
+
+  const secure = Boolean(config.tls);
+  http.server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/sip') transport.handleUpgrade(req, socket, head, secure);
+    else if (path === '/api/v2/events') events.handleUpgrade(req, socket, head);
+    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+
+  const housekeeping = setInterval(() => {
+    throttle.sweep();
+    void store.tokens.purgeExpired(Date.now());
+  }, 60_000);
+  housekeeping.unref();
+
+  return {
+    http, store, registrar, recorder, transport, events, seeded,
+    url() {
+      const addr = http.server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      return `${secure ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+    },
+    async listen() {
+      registrar.start();
+      await http.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      clearInterval(housekeeping);
+      registrar.stop();
+      proxy!.stop();
+      transport.closeAll();
+      events.closeAll();
+      await http.close();
+      await recorder.flush();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The demo organisation, created on the first start with an empty store so that a new user has
+ * a working phone system at once. The TOTP secret of 1003 is fixed and published in the README.
+ */
+import { hashPassword } from './auth/passwords.js';
+import type { Store } from './store/types.js';
+
+export const DEMO_DOMAIN = 'demo';
+export const DEMO_PASSWORD = 'switchboard';
+/** Base32 TOTP secret of 1003 Carol Chen (add it to any authenticator app). */
+export const DEMO_MFA_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+export const DEMO_USERS = [
+  { extension: '1001', firstName: 'Alice', lastName: 'Anders', role: 'user' },
+  { extension: '1002', firstName: 'Bob', lastName: 'Baker', role: 'user' },
+  { extension: '1003', firstName: 'Carol', lastName: 'Chen', role: 'user', mfa: true },
+  { extension: '1004', firstName: 'Dan', lastName: 'Diaz', role: 'user' },
+  { extension: '1005', firstName: 'Erin', lastName: 'Evans', role: 'admin' },
+] as const;
+
+/** Seeds the demo organisation when the store has no users; returns whether it did. */
+export async function seedDemo(store: Store, now = Date.now()): Promise<boolean> {
+  if ((await store.users.count()) > 0) return false;
+  if (!(await store.domains.get(DEMO_DOMAIN))) {
+    await store.domains.create({ name: DEMO_DOMAIN, description: 'Demo organisation', createdAt: now });
+  }
+  for (const u of DEMO_USERS) {
+    await store.users.create({
+      domain: DEMO_DOMAIN,
+      extension: u.extension,
+      firstName: u.firstName,
+      lastName: u.lastName,
+      email: `${u.firstName.toLowerCase()}@demo.example`,
+      role: u.role,
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      mfaSecret: 'mfa' in u ? DEMO_MFA_SECRET : null,
+      createdAt: now,
+    });
+  }
+  return true;
+}

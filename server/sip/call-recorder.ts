@@ -1,0 +1,132 @@
+/**
+ * Writes call records (CDRs) as calls progress through the proxy: one record per party, each
+ * from that party's point of view (RFC-agnostic; this is the PBX's own bookkeeping).
+ *
+ *   INVITE routed --> ringing --200--> answered --BYE--> ended
+ *                        |--CANCEL (caller)--> caller: cancelled, callee: missed
+ *                        |--486/600/603------> both: declined (caller: busy for 486)
+ *                        '--other failure----> caller: failed,    callee: missed
+ */
+import type { EventBus } from '../events/bus.js';
+import type { Cdr, CdrDisposition, CdrPatch, NewCdr, Store } from '../store/types.js';
+import type { Logger } from '../log.js';
+
+export interface Party {
+  domain: string;
+  extension: string;
+  name: string;
+}
+
+export type FailureCause = 'cancelled' | 'declined' | 'busy' | 'no-answer' | 'unavailable' | 'failed';
+
+interface LiveCall {
+  callerId: number;
+  calleeId: number | null;
+  answered: boolean;
+  createdAt: number;
+}
+
+/** Calls never seen to end (a lost BYE) are forgotten after this long. */
+const STALE_CALL_MS = 12 * 3600_000;
+
+export class CallRecorder {
+  private readonly live = new Map<string, LiveCall>();
+  /** Serialises the writes of each call so that "answered" never lands before "created". */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A call attempt from `caller` to `callee` (callee null when the number matched no user). */
+  started(callId: string, caller: Party, callee: Party | null, dialled: string): void {
+    this.enqueue(callId, async () => {
+      if (this.live.has(callId)) return; // a retried INVITE (e.g. after a 407) is the same call
+      const at = this.now();
+      const base = { callId, startedAt: at, answeredAt: null, endedAt: null, disposition: 'ringing' as const, sipStatus: null };
+      const callerId = await this.insert({
+        ...base, domain: caller.domain, extension: caller.extension, direction: 'outbound',
+        remoteNumber: callee?.extension ?? dialled, remoteName: callee?.name ?? '',
+      });
+      const calleeId = callee
+        ? await this.insert({
+            ...base, domain: callee.domain, extension: callee.extension, direction: 'inbound',
+            remoteNumber: caller.extension, remoteName: caller.name,
+          })
+        : null;
+      this.live.set(callId, { callerId, calleeId, answered: false, createdAt: at });
+      this.forgetStale(at);
+    });
+  }
+
+  answered(callId: string): void {
+    this.enqueue(callId, async () => {
+      const call = this.live.get(callId);
+      if (!call || call.answered) return;
+      call.answered = true;
+      const patch: CdrPatch = { answeredAt: this.now(), disposition: 'answered' };
+      await this.patch(call.callerId, patch);
+      if (call.calleeId !== null) await this.patch(call.calleeId, patch);
+    });
+  }
+
+  failed(callId: string, cause: FailureCause, sipStatus: number | null): void {
+    this.enqueue(callId, async () => {
+      const call = this.live.get(callId);
+      if (!call || call.answered) return;
+      this.live.delete(callId);
+      const endedAt = this.now();
+      const caller: CdrDisposition = cause === 'no-answer' || cause === 'unavailable' ? 'failed' : cause;
+      const callee: CdrDisposition = cause === 'declined' || cause === 'busy' ? 'declined' : 'missed';
+      await this.patch(call.callerId, { endedAt, disposition: caller, sipStatus });
+      if (call.calleeId !== null) await this.patch(call.calleeId, { endedAt, disposition: callee, sipStatus });
+    });
+  }
+
+  ended(callId: string): void {
+    this.enqueue(callId, async () => {
+      const call = this.live.get(callId);
+      if (!call || !call.answered) return;
+      this.live.delete(callId);
+      const endedAt = this.now();
+      await this.patch(call.callerId, { endedAt });
+      if (call.calleeId !== null) await this.patch(call.calleeId, { endedAt });
+    });
+  }
+
+  /** Resolves when every write queued so far has landed (tests and shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  private enqueue(callId: string, work: () => Promise<void>): void {
+    const prev = this.chains.get(callId) ?? Promise.resolve();
+    const next = prev.then(work).catch((err: unknown) => {
+      this.log.error('call record write failed', { callId, error: (err as Error).message });
+    });
+    this.chains.set(callId, next);
+    void next.then(() => {
+      if (this.chains.get(callId) === next) this.chains.delete(callId);
+    });
+  }
+
+  private async insert(cdr: NewCdr): Promise<number> {
+    const id = await this.store.cdrs.insert(cdr);
+    this.bus.emit('cdr', { ...cdr, id });
+    return id;
+  }
+
+  private async patch(id: number, patch: CdrPatch): Promise<void> {
+    await this.store.cdrs.update(id, patch);
+    const cdr: Cdr | undefined = await this.store.cdrs.get(id);
+    if (cdr) this.bus.emit('cdr', cdr);
+  }
+
+  private forgetStale(now: number): void {
+    if (this.live.size < 1000) return;
+    for (const [callId, call] of this.live) if (now - call.createdAt > STALE_CALL_MS) this.live.delete(callId);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Registrar (RFC 3261 s10.3): keeps each user's live bindings in memory. A binding belongs to the
+ * WebSocket flow it arrived on and dies with it, so presence is truthful: a closed browser is
+ * offline at once, not when its registration would have expired.
+ */
+import type { EventBus } from '../events/bus.js';
+import type { Store } from '../store/types.js';
+import type { Logger } from '../log.js';
+import { createResponse, type SipRequest } from './message.js';
+import type { SipAuthenticator } from './sip-auth.js';
+import { formatUri, parseNameAddr, type SipUri } from './uri.js';
+import type { Flow } from './ws-transport.js';
+
+export interface Binding {
+  domain: string;
+  extension: string;
+  /** Contact URI exactly as registered; the Request-URI of requests sent to it. */
+  contact: string;
+  contactUri: SipUri;
+  /** +sip.instance (RFC 5626), identifies the device across re-registrations. */
+  instance: string | null;
+  flow: Flow;
+  deviceId: string;
+  deviceLabel: string;
+  userAgent: string;
+  expiresAt: number;
+  registeredAt: number;
+}
+
+export const MIN_EXPIRES_S = 60;
+export const MAX_EXPIRES_S = 3600;
+const DEFAULT_EXPIRES_S = 600;
+
+const aorKey = (domain: string, extension: string) => `${extension}@${domain}`;
+
+export class Registrar {
+  private readonly bindings = new Map<string, Binding[]>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly auth: SipAuthenticator,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.sweepTimer = setInterval(() => this.sweep(), 5_000);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  lookup(domain: string, extension: string): Binding[] {
+    const now = this.now();
+    return (this.bindings.get(aorKey(domain, extension)) ?? []).filter((b) => b.expiresAt > now && b.flow.isOpen);
+  }
+
+  isOnline(domain: string, extension: string): boolean {
+    return this.lookup(domain, extension).length > 0;
+  }
+
+  /** Total live bindings (for status and benchmarks). */
+  get size(): number {
+    let n = 0;
+    for (const list of this.bindings.values()) n += list.length;
+    return n;
+  }
+
+  async handleRegister(req: SipRequest, flow: Flow): Promise<void> {
+    const to = parseNameAddr(req.headers.get('To') ?? '');
+    const scheme = to?.uri.scheme;
+    if (!to || (scheme !== 'sip' && scheme !== 'sips') || !to.uri.user) {
+      flow.send(createResponse(req, 400, 'Bad Request', [['Warning', '399 switchboard "To must be a SIP address of record"']]));
+      return;
+    }
+    const domain = to.uri.host;
+    const extension = to.uri.user;
+    if (!(await this.store.domains.get(domain))) {
+      flow.send(createResponse(req, 404, 'Not Found'));
+      return;
+    }
+    const auth = await this.auth.authenticate(req, domain);
+    if (!auth.ok) {
+      flow.send(auth.response);
+      return;
+    }
+    // A device may only register its own user's address of record (RFC 3261 s10.3 step 3).
+    if (auth.device.extension !== extension) {
+      flow.send(createResponse(req, 403, 'Forbidden'));
+      return;
+    }
+
+    const contacts = req.headers.getAll('Contact');
+    const headerExpires = req.headers.get('Expires');
+    const now = this.now();
+    const key = aorKey(domain, extension);
+    const wasOnline = this.isOnline(domain, extension);
+    let list = this.lookup(domain, extension);
+
+    if (contacts.length === 1 && contacts[0]!.trim() === '*') {
+      // Wildcard removes every binding, and is only legal with Expires: 0 (s10.3 step 6).
+      if (headerExpires?.trim() !== '0') {
+        flow.send(createResponse(req, 400, 'Bad Request'));
+        return;
+      }
+      list = [];
+    } else {
+      const updates: Array<{ contact: string; uri: SipUri; instance: string | null; expires: number }> = [];
+      for (const value of contacts) {
+        const na = parseNameAddr(value);
+        if (!na) {
+          flow.send(createResponse(req, 400, 'Bad Request', [['Warning', '399 switchboard "Malformed Contact"']]));
+          return;
+        }
+        const raw = na.params.get('expires') ?? headerExpires;
+        const expires = raw === undefined || raw === null ? DEFAULT_EXPIRES_S : Number.parseInt(raw, 10);
+        if (!Number.isFinite(expires) || expires < 0) {
+          flow.send(createResponse(req, 400, 'Bad Request'));
+          return;
+        }
+        if (expires > 0 && expires < MIN_EXPIRES_S) {
+          flow.send(createResponse(req, 423, 'Interval Too Brief', [['Min-Expires', String(MIN_EXPIRES_S)]]));
+          return;
+        }
+        const instance = na.params.get('+sip.instance') ?? null;
+        updates.push({ contact: formatUri(na.uri), uri: na.uri, instance, expires: Math.min(expires, MAX_EXPIRES_S) });
+      }
+      for (const u of updates) {
+        list = list.filter((b) => b.contact !== u.contact && !(u.instance && b.instance === u.instance));
+        if (u.expires === 0) continue;
+        list.push({
+          domain, extension, contact: u.contact, contactUri: u.uri, instance: u.instance, flow,
+          deviceId: auth.device.id, deviceLabel: auth.device.label,
+          userAgent: req.headers.get('User-Agent') ?? '',
+          expiresAt: now + u.expires * 1000, registeredAt: now,
+        });
+      }
+      if (updates.some((u) => u.expires > 0)) {
+        flow.identity = { domain, extension, deviceId: auth.device.id };
+        flow.userAgent = req.headers.get('User-Agent') ?? '';
+        void this.store.devices.touch(auth.device.id, now);
+      }
+    }
+
+    if (list.length) this.bindings.set(key, list);
+    else this.bindings.delete(key);
+
+    // The 200 lists every current binding with its remaining time (s10.3 step 8); JsSIP
+    // recognises its own registration only by finding its Contact here with ;expires=.
+    const extra: Array<[string, string]> = list.map((b) => [
+      'Contact', `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`,
+    ]);
+    extra.push(['Date', new Date(now).toUTCString()]);
+    flow.send(createResponse(req, 200, 'OK', extra));
+    this.announce(domain, extension, wasOnline);
+  }
+
+  /** A deleted device loses its registrations at once. */
+  dropDevice(deviceId: string): void {
+    this.removeWhere((b) => b.deviceId === deviceId);
+  }
+
+  /** Drops every binding made over a flow that has closed. */
+  flowClosed(flow: Flow): void {
+    this.removeWhere((b) => b.flow === flow);
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    this.removeWhere((b) => b.expiresAt <= now || !b.flow.isOpen);
+  }
+
+  private removeWhere(doomed: (b: Binding) => boolean): void {
+    for (const [key, list] of this.bindings) {
+      const kept = list.filter((b) => !doomed(b));
+      if (kept.length === list.length) continue;
+      const { domain, extension } = list[0]!;
+      if (kept.length) this.bindings.set(key, kept);
+      else this.bindings.delete(key);
+      this.announce(domain, extension, true);
+    }
+  }
+
+  private announce(domain: string, extension: string, wasOnline: boolean): void {
+    const online = this.isOnline(domain, extension);
+    if (online !== wasOnline) {
+      this.log.debug('presence', { domain, extension, online });
+      this.bus.emit('presence', { domain, extension, online });
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Versioned schema migrations. Each step runs once, in order, inside a transaction, and the
+ * schema version is kept in SQLite's `user_version`. Never edit a released step: add a new one.
+ */
+export const migrations: readonly string[] = [
+  // 1: organisation, users, devices, tokens, call records
+  `
+  CREATE TABLE domains (
+    name        TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    domain        TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    extension     TEXT NOT NULL,
+    first_name    TEXT NOT NULL,
+    last_name     TEXT NOT NULL,
+    email         TEXT NOT NULL DEFAULT '',
+    role          TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+    password_hash TEXT NOT NULL,
+    mfa_secret    TEXT,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (domain, extension)
+  );
+  CREATE TABLE devices (
+    id           TEXT PRIMARY KEY,
+    domain       TEXT NOT NULL,
+    extension    TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    sip_username TEXT NOT NULL UNIQUE,
+    ha1          TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE INDEX devices_by_user ON devices(domain, extension);
+  CREATE TABLE tokens (
+    hash       TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('access', 'refresh', 'mfa')),
+    domain     TEXT NOT NULL,
+    extension  TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    family     TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX tokens_by_family ON tokens(family);
+  CREATE INDEX tokens_by_expiry ON tokens(expires_at);
+  CREATE TABLE cdrs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    call_id       TEXT NOT NULL,
+    domain        TEXT NOT NULL,
+    extension     TEXT NOT NULL,
+    direction     TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+    remote_number TEXT NOT NULL,
+    remote_name   TEXT NOT NULL DEFAULT '',
+    started_at    INTEGER NOT NULL,
+    answered_at   INTEGER,
+    ended_at      INTEGER,
+    disposition   TEXT NOT NULL,
+    sip_status    INTEGER
+  );
+  CREATE INDEX cdrs_by_user ON cdrs(domain, extension, id DESC);
+  CREATE INDEX cdrs_by_call ON cdrs(call_id);
+  `,
+];

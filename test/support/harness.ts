@@ -1,0 +1,102 @@
+/**
+ * Starts a real platform for a test: its own port, its own temporary data directory, the demo
+ * organisation seeded. Everything is reached over real sockets (HTTP, WebSocket).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/log.js';
+import { createPlatform, type Platform, type PlatformOptions } from '../../server/platform.js';
+import { SipUa } from './sip-ua.js';
+
+export interface TestPlatform {
+  platform: Platform;
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string> } = {}): Promise<TestPlatform> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'), ...opts.env });
+  const platform = await createPlatform({ config, log: createLogger(process.env.TEST_LOG === '1' ? 'debug' : 'silent'), ...opts });
+  await platform.listen();
+  const url = platform.url();
+  return {
+    platform,
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/sip`,
+    dataDir,
+    async close() {
+      await platform.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny JSON client for the REST API. */
+export async function api<T = any>(base: string, method: string, pathname: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] ??= 'application/json';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(base + pathname, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export async function login(base: string, username: string, password = 'switchboard'): Promise<string> {
+  const res = await api(base, 'POST', '/api/v2/tokens', { body: { grant_type: 'password', username, password } });
+  if (res.status !== 200 || !res.body.access_token) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.access_token as string;
+}
+
+/** Logs in, creates a device, and returns a connected (not yet registered) user agent. */
+export async function deviceUa(t: TestPlatform, extension: string, label = 'test device'): Promise<SipUa> {
+  const token = await login(t.url, `${extension}@demo`);
+  const res = await api(t.url, 'POST', '/api/v2/domains/~/users/~/devices', { token, body: { label } });
+  if (res.status !== 201) throw new Error(`device for ${extension}: ${res.status} ${JSON.stringify(res.body)}`);
+  const sip = res.body.sip;
+  const ua = new SipUa(t.wsUrl, { uri: sip.uri, authorizationUser: sip.authorization_user, password: sip.password });
+  await ua.connect();
+  return ua;
+}
+
+/** A registered user agent for `extension` of the demo organisation. */
+export async function registeredUa(t: TestPlatform, extension: string): Promise<SipUa> {
+  const ua = await deviceUa(t, extension);
+  const res = await ua.register();
+  if (res.status !== 200) throw new Error(`REGISTER ${extension}: ${res.status}`);
+  return ua;
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `check` until it returns a truthy value or the time is up. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await delay(20);
+  }
+}
