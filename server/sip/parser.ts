@@ -141,9 +141,9 @@ function parse(data: Buffer | string, opts: ParseOptions): ParseResult {
   if (startError) fail(startError.status, startError.reason);
 
   // ---- header fields (s7.3), with unfolding (s7.3.1)
-  let current: { name: string; value: string } | undefined;
+  let current: { name: string; parts: string[] } | undefined;
   const flush = (): void => {
-    if (current) headers.append(current.name, trimLws(current.value));
+    if (current) headers.append(current.name, current.parts.map(trimLws).filter((p) => p !== '').join(' '));
     current = undefined;
   };
   for (let i = 1; i < lines.length; i++) {
@@ -154,7 +154,7 @@ function parse(data: Buffer | string, opts: ParseOptions): ParseResult {
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
       // s7.3.1: a continuation line; CRLF plus leading whitespace equals one SP.
-      if (current) current.value = `${current.value.replace(/[ \t]+$/, '')} ${trimLws(line)}`;
+      if (current) current.parts.push(line);
       else fail(400, 'Continuation line without a header field');
       continue;
     }
@@ -165,7 +165,7 @@ function parse(data: Buffer | string, opts: ParseOptions): ParseResult {
       fail(400, colon < 0 ? 'Malformed header line' : 'Invalid header field name');
       continue;
     }
-    current = { name, value: line.slice(colon + 1) };
+    current = { name, parts: [line.slice(colon + 1)] };
   }
   flush();
 

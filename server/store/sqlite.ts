@@ -172,13 +172,20 @@ function cdrRepo(db: Database.Database): CdrRepo {
   const columns: Record<keyof CdrPatch, string> = {
     answeredAt: 'answered_at', endedAt: 'ended_at', disposition: 'disposition', sipStatus: 'sip_status',
   };
+  // One prepared statement per combination of patched columns (there are only a few).
+  const updates = new Map<string, Database.Statement>();
   return {
     async insert(cdr) { return Number(insert.run(cdr).lastInsertRowid); },
     async update(id, patch) {
-      const keys = (Object.keys(patch) as Array<keyof CdrPatch>).filter((k) => k in columns);
+      const keys = (Object.keys(patch) as Array<keyof CdrPatch>).filter((k) => k in columns).sort();
       if (keys.length === 0) return;
-      const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ');
-      db.prepare(`UPDATE cdrs SET ${sets} WHERE id = @id`).run({ ...patch, id });
+      const signature = keys.join(',');
+      let stmt = updates.get(signature);
+      if (!stmt) {
+        stmt = db.prepare(`UPDATE cdrs SET ${keys.map((k) => `${columns[k]} = @${k}`).join(', ')} WHERE id = @id`);
+        updates.set(signature, stmt);
+      }
+      stmt.run({ ...patch, id });
     },
     async get(id) { const r = get.get(id) as Row | undefined; return r && toCdr(r); },
     async listForUser(domain, extension, { before, limit }): Promise<Page<Cdr>> {

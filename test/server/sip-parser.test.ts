@@ -286,6 +286,10 @@ describe('serialize', () => {
       headers: new SipHeaders([
         ['Via', 'SIP/2.0/WSS a.invalid;branch=z9hG4bKm'],
         ['l', '3'],
+        ['From', '<sip:alice@example.com>;tag=1'],
+        ['To', '<sip:bob@example.com>'],
+        ['Call-ID', 'msg-1'],
+        ['CSeq', '1 MESSAGE'],
         ['Content-Type', 'text/plain;charset=utf-8'],
         ['Content-Length', '99'],
       ]),
@@ -293,7 +297,7 @@ describe('serialize', () => {
     };
     const out = serialize(m).toString('utf8');
     assert.equal(out.match(/Content-Length/g)?.length, 1);
-    assert.match(out, new RegExp(`\\r\\nContent-Length: ${body.length}\\r\\nContent-Type`));
+    assert.match(out, new RegExp(`\\r\\nContent-Length: ${body.length}\\r\\nFrom`));
     assert.ok(body.length > 'héllo ☎ 日本\r\n'.length);
     const back = req(parseMessage(serialize(m), { datagram: false }));
     assert.ok(back.body.equals(body));
@@ -306,7 +310,7 @@ describe('serialize', () => {
 
   test('CR/LF in a value cannot inject header lines', () => {
     const res = createResponse(req(parseMessage(JSSIP_INVITE)), 486, 'Busy\r\nX-Evil: 1', [['Reason', 'SIP;text="a"\r\nX-Evil: 2']]);
-    const out = req(parseMessage(JSSIP_INVITE)) && serialize(res).toString('utf8');
+    const out = serialize(res).toString('utf8');
     assert.doesNotMatch(out, /\r\nX-Evil/);
     assert.equal(ok(parseMessage(out)).headers.has('X-Evil'), false);
   });
@@ -578,7 +582,7 @@ describe('URI and header-value grammar', () => {
     const bearer = parseAuthHeader('Bearer eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl==');
     assert.equal(bearer?.token68, 'eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl==');
     assert.equal(formatAuthHeader(bearer ?? { scheme: '', params: new Map() }), 'Bearer eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl==');
-    for (const s of ['', '"Digest"', 'Digest realm="x', 'Digest realm', 'Digest a=b c']) assert.equal(parseAuthHeader(s), null, s);
+    for (const s of ['', '"Digest"', 'Digest realm="x', 'Digest realm, nonce="x"', 'Digest a=b c', 'Digest a="b"c']) assert.equal(parseAuthHeader(s), null, s);
   });
 
   test('parseParams is lenient', () => {
@@ -673,7 +677,7 @@ const SPOT: Record<string, (m: SipMessage, raw: Buffer) => void> = {
     assert.match(to.displayName ?? '', /^I have a user name of (extreme){10} proportion$/);
     assert.equal(to.uri.port, 6000);
     assert.equal(to.uri.params.get('longparamnamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamenamename'), 'shortvalue');
-    assert.equal(nameAddr(m.headers.get('From')).params.get('tag')?.length, 141);
+    assert.match(nameAddr(m.headers.get('From')).params.get('tag') ?? '', /^1(298){50}2424$/);
     assert.equal(m.body.length, 150);
   },
   'dblreq.dat': (m) => {
@@ -836,7 +840,6 @@ describe('RFC 4475 corpus', () => {
 
   for (const e of manifest) {
     const numeric = e.answers.filter((a) => a !== 'process' && a !== 'drop');
-    const appLevel = e.must_parse && e.answers.some((a) => APPLICATION_ANSWERS.has(a) || (a === '400' && e.file === 'unksm2.dat') || (a === 'drop' && e.kind === 'response'));
     const label = `${e.file} (${e.section}, ${e.expect}, answers ${e.answers.join('/')})`;
 
     test(label, () => {
@@ -851,7 +854,8 @@ describe('RFC 4475 corpus', () => {
         // integration test, not here.
         const m = ok(r);
         assert.equal(m.type, e.kind);
-        if (appLevel) assert.ok(e.answers.every((a) => a !== 'process'), 'application-level entries never say process');
+        const other = e.answers.filter((a) => a !== 'process' && !APPLICATION_ANSWERS.has(a));
+        assert.ok(other.every((a) => (a === '400' && e.file === 'unksm2.dat') || (a === 'drop' && e.kind === 'response') || (a === '400' && e.file === 'sdp01.dat')), `unexpected parser-level answer in ${e.answers}`);
       } else if (e.answers.includes('process')) {
         assert.ok(r.ok || statusAccepted(r.status, numeric), `${r.ok ? 'ok' : r.status} not in ${e.answers}`);
         const pinned = POLICY[e.file];
@@ -988,9 +992,11 @@ function exercise(m: SipMessage): void {
     parseAuthHeader(value);
     parseCSeq(value);
     parseParams(value);
-    h.getAll(name);
   }
-  for (const [name] of h.entries()) h.removeFirstValue(name);
+  for (const name of new Set(h.entries().map(([n]) => n))) {
+    h.getAll(name);
+    h.removeFirstValue(name);
+  }
   if (m.type === 'request') {
     const u = parseUri(m.uri);
     if (u) formatUri(u);
