@@ -160,7 +160,7 @@ function parse(data: Buffer | string, opts: ParseOptions): ParseResult {
     }
     flush();
     const colon = line.indexOf(':');
-    const name = colon < 0 ? '' : line.slice(0, colon).replace(/[ \t]+$/, '');
+    const name = colon < 0 ? '' : trimLws(line.slice(0, colon));
     if (!isToken(name)) {
       fail(400, colon < 0 ? 'Malformed header line' : 'Invalid header field name');
       continue;
@@ -219,7 +219,8 @@ interface RequestLine {
  */
 function parseRequestLine(line: string): RequestLine {
   const parts = line.split(' ');
-  if (parts.length !== 3 || parts.some((p) => p === '')) {
+  // No control characters at all, HTAB included: the Request-URI must be taken verbatim.
+  if (parts.length !== 3 || parts.some((p) => p === '') || /[\x00-\x1f\x7f]/.test(line)) {
     // Best effort for the partial message, so that a 400 can still be built and routed.
     const words = line.split(/[ \t]+/).filter((w) => w !== '');
     return {

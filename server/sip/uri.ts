@@ -117,20 +117,16 @@ function isHex(c: string): boolean {
 export function percentDecode(s: string): string | null {
   if (!s.includes('%')) return s;
   const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charAt(i);
-    if (c === '%') {
-      const h1 = s.charAt(i + 1);
-      const h2 = s.charAt(i + 2);
-      if (!isHex(h1) || !isHex(h2)) return null;
-      bytes.push(parseInt(h1 + h2, 16));
-      i += 2;
-    } else {
-      const code = s.charCodeAt(i);
-      if (code < 0x80) bytes.push(code);
-      else for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
-    }
+  let run = 0;
+  for (let i = s.indexOf('%'); i >= 0; i = s.indexOf('%', run)) {
+    const h1 = s.charAt(i + 1);
+    const h2 = s.charAt(i + 2);
+    if (!isHex(h1) || !isHex(h2)) return null;
+    if (i > run) for (const b of Buffer.from(s.slice(run, i), 'utf8')) bytes.push(b);
+    bytes.push(parseInt(h1 + h2, 16));
+    run = i + 3;
   }
+  if (run < s.length) for (const b of Buffer.from(s.slice(run), 'utf8')) bytes.push(b);
   return Buffer.from(bytes).toString('utf8');
 }
 
@@ -492,7 +488,7 @@ export function parseVia(s: string): Via | null {
   let i = 0;
   while (i < tail.length && !isLws(tail.charAt(i))) i++;
   const transport = tail.slice(0, i);
-  const sentBy = trimLws(tail.slice(i)).replace(/[ \t]*:[ \t]*/g, ':');
+  const sentBy = trimLws(tail.slice(i)).split(':').map(trimLws).join(':');
   if (!isToken(name) || !isToken(version) || !isToken(transport) || sentBy === '' || hasLws(sentBy)) {
     return null;
   }
