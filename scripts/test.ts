@@ -22,7 +22,7 @@ function findTests(dir: string, suffix: string): string[] {
 /** Runs a command, echoing its output, and returns the exit code and the output. */
 function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     let output = '';
     const echo = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
       output += chunk.toString();
@@ -35,7 +35,9 @@ function run(cmd: string, args: string[]): Promise<{ code: number; output: strin
 }
 
 const count = (output: string, re: RegExp) => {
-  const matches = [...output.matchAll(re)];
+  // Runners colour their summaries even when asked not to; read the text without the escapes.
+  const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const matches = [...plain.matchAll(re)];
   return matches.length ? Number(matches[matches.length - 1]![1]) : 0;
 };
 
@@ -53,8 +55,9 @@ const nodeTests = [...findTests(path.join(root, 'test', 'server'), '.test.ts'), 
 
 const passed = suites.reduce((n, s) => n + s.passed, 0);
 const failed = suites.reduce((n, s) => n + s.failed, 0);
-const broken = suites.filter((s) => s.code !== 0 && s.failed === 0);
+// A runner that failed without counting a failure, or counted nothing at all, is broken too.
+const broken = suites.filter((s) => (s.code !== 0 && s.failed === 0) || s.passed + s.failed === 0);
 process.stdout.write('\n');
 for (const s of suites) process.stdout.write(`  ${s.name}: ${s.passed} passed, ${s.failed} failed${s.code !== 0 ? ` (exit ${s.code})` : ''}\n`);
 process.stdout.write(`\ntotal: ${passed} passed, ${failed + broken.length} failed\n`);
-process.exit(failed > 0 || suites.some((s) => s.code !== 0) ? 1 : 0);
+process.exit(failed > 0 || broken.length > 0 || suites.some((s) => s.code !== 0) ? 1 : 0);
