@@ -1,17 +1,128 @@
 // Browser tests: `npx web-test-runner` (npm run test:browser).
 // Runs test/browser/**/*.test.ts in headless Chromium through puppeteer-core, against the
 // system browser: npm packages cannot download browsers on these machines.
+//
+// Tests of src/phone/ talk to the real platform: it is started in-process on a free port for
+// the whole run, and tests reach it through server commands (executeServerCommand):
+//   'sip-device' {extension}  -> SipCredentials of a new device of that demo user
+//   'sip-drop-flows' {extension} -> closes that user's SIP WebSockets (reconnect tests)
+import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { tsImport } from 'tsx/esm/api';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * JsSIP's CommonJS modules require each other in a circle, which the dev server's on-the-fly
+ * CommonJS conversion cannot follow. Bundle it once into one ES module (under node_modules, so
+ * never committed) and resolve the bare 'jssip' import to that file.
+ */
+function jssipBundlePlugin() {
+  const outfile = path.join(root, 'node_modules/.cache/switchboard/jssip.js');
+  const served = '/' + path.relative(root, outfile).split(path.sep).join('/');
+  return {
+    name: 'jssip-bundle',
+    async serverStart() {
+      if (isFresh(outfile, ['node_modules/jssip/package.json', 'web-test-runner.config.mjs'])) return;
+      await build({
+        stdin: {
+          // Default export as the app imports it, plus the names for `import { UA } from 'jssip'`.
+          contents: `import JsSIP from 'jssip';
+            export default JsSIP;
+            export const { C, Exceptions, Grammar, Utils, UA, URI, NameAddrHeader, WebSocketInterface, Socket, debug, name, version } = JsSIP;`,
+          resolveDir: root,
+          loader: 'js',
+        },
+        outfile,
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'es2022',
+        logLevel: 'warning',
+      });
+    },
+    resolveImport({ source }) {
+      if (source === 'jssip') return served;
+    },
+  };
+}
+
+/** Whether `file` exists and is newer than every one of `inputs` (paths from the root). */
+function isFresh(file, inputs) {
+  try {
+    const built = fs.statSync(file).mtimeMs;
+    return inputs.every((input) => fs.statSync(path.join(root, input)).mtimeMs < built);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The real platform (server/platform.ts, through test/support/harness.ts) with the demo
+ * organisation, for the whole run. It starts in the background (about 1.5 s: compiling the
+ * server with tsx, seeding scrypt hashes) while the browser launches; commands wait for it.
+ */
+function platformPlugin() {
+  /** @type {Promise<{ harness: any, server: any }> | undefined} */ let ready;
+  return {
+    name: 'switchboard-platform',
+    serverStart() {
+      ready = (async () => {
+        const harness = await tsImport('./test/support/harness.ts', import.meta.url);
+        return { harness, server: await harness.startPlatform() };
+      })();
+      // Surfaced by the first command that needs the platform; do not crash the runner here.
+      ready.catch(() => undefined);
+    },
+    async serverStop() {
+      const started = await ready?.catch(() => undefined);
+      await started?.server.close();
+    },
+    async executeCommand({ command, payload }) {
+      if (command !== 'sip-device' && command !== 'sip-drop-flows') return undefined; // not ours
+      const { harness, server } = await ready;
+      if (command === 'sip-device') {
+        const extension = String(payload?.extension ?? '');
+        const token = await harness.login(server.url, `${extension}@demo`);
+        const me = await harness.api(server.url, 'GET', '/api/v2/domains/~/users/~', { token });
+        const res = await harness.api(server.url, 'POST', '/api/v2/domains/~/users/~/devices', { token, body: { label: payload?.label ?? 'browser test' } });
+        if (res.status !== 201) throw new Error(`device for ${extension}: ${res.status} ${JSON.stringify(res.body)}`);
+        return {
+          uri: res.body.sip.uri,
+          authorizationUser: res.body.sip.authorization_user,
+          password: res.body.sip.password,
+          websocketUrl: server.wsUrl,
+          displayName: me.body.name ?? '',
+          userAgent: 'Switchboard browser test',
+        };
+      }
+      if (command === 'sip-drop-flows') {
+        const extension = String(payload?.extension ?? '');
+        let closed = 0;
+        for (const flow of server.platform.transport.flows.values()) {
+          if (flow.identity?.extension === extension) {
+            flow.close(1001, 'dropped by test');
+            closed += 1;
+          }
+        }
+        return closed;
+      }
+    },
+  };
+}
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
   plugins: [
+    jssipBundlePlugin(),
+    platformPlugin(),
     // tsconfig.json carries experimentalDecorators + useDefineForClassFields:false, which Lit's
     // decorators need; without it esbuild emits standard decorators and @property breaks.
     esbuildPlugin({
@@ -34,6 +145,9 @@ export default {
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
+          // Calls: a synthetic microphone, and getUserMedia granted without a prompt.
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
         ],
       },
     }),

@@ -1,11 +1,19 @@
 /// <reference types="vite/client" />
 /**
- * Composition root: the only place that knows about the service worker and (later) builds the
- * services the views consume. Everything below <sb-app> gets what it needs as properties or
- * through context.
+ * Composition root: builds the services, registers the service worker, mounts <sb-app>.
+ * Everything below <sb-app> gets what it needs through narrow contexts (views) or properties
+ * (components).
  */
 import { Workbox } from 'workbox-window';
 import { tokens } from './styles/tokens.js';
+import { ApiClient, localSessionStorage } from './data/api.js';
+import { JsSipPhone } from './phone/jssip-phone.js';
+import { CallStore } from './state/call-store.js';
+import { PhoneLine } from './state/phone-line.js';
+import { Session } from './state/session.js';
+import { SettingsStore } from './state/settings.js';
+import { Ringer } from './app/ringer.js';
+import { TabLock } from './app/tab-lock.js';
 import './app/sb-app.js';
 import type { SbApp } from './app/sb-app.js';
 
@@ -14,7 +22,24 @@ function mount(): SbApp {
   if (tokens.styleSheet) {
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, tokens.styleSheet];
   }
-  return document.querySelector('sb-app') ?? document.body.appendChild(document.createElement('sb-app'));
+  const app = document.querySelector('sb-app') ?? document.body.appendChild(document.createElement('sb-app'));
+  const settings = new SettingsStore();
+  const session = new Session(new ApiClient(localSessionStorage()));
+  const phone = new JsSipPhone();
+  phone.setAudioDevices(settings.value);
+  const line = new PhoneLine(
+    phone,
+    (renew) => session.sipCredentials(navigator.userAgent, renew),
+    (onLost) => new TabLock(`switchboard-phone:${session.user?.extension}@${session.user?.domain}`, onLost),
+  );
+  const calls = new CallStore(phone, { holdReminderMs: settings.value.holdReminderS * 1000, endedLingerMs: 4000 });
+  settings.addEventListener('settings-changed', () => {
+    phone.setAudioDevices(settings.value);
+    calls.setOptions({ holdReminderMs: settings.value.holdReminderS * 1000 });
+  });
+  Object.assign(app, { session, line, calls, settings, ringer: new Ringer() });
+  void session.restore();
+  return app;
 }
 
 /**

@@ -59,6 +59,8 @@ interface ServerTx {
   cancelled: boolean;
   cause: FailureCause | null;
   timers: NodeJS.Timeout[];
+  /** The callee as the caller should see them, on every response we pass up (RFC 3325). */
+  calleeIdentity: string;
 }
 
 export class SipProxy {
@@ -175,12 +177,13 @@ export class SipProxy {
     const bindings = this.registrar.lookup(domain, dialled).filter((b) => b.flow !== flow);
     if (bindings.length === 0) {
       if (isInvite) this.recorder.failed(callId, 'unavailable', 480);
-      flow.send(createResponse(req, 480, 'Temporarily Unavailable'));
+      flow.send(createResponse(req, 480, 'Temporarily Unavailable', [['P-Asserted-Identity', identityOf(callee)]]));
       return;
     }
 
     const tx: ServerTx = {
       key: txKey(req), request: req, flow, isInvite, branches: [], done: false, cancelled: false, cause: null, timers: [],
+      calleeIdentity: identityOf(callee),
     };
     this.serverTxs.set(tx.key, tx);
     if (isInvite) {
@@ -189,11 +192,7 @@ export class SipProxy {
     } else {
       tx.timers.push(setTimeout(() => this.finishTx(tx, createResponse(req, 408, 'Request Timeout')), LINGER_MS));
     }
-    const asserted = formatNameAddr({
-      displayName: `${caller.firstName} ${caller.lastName}`.trim(),
-      uri: { scheme: 'sip', user: caller.extension, host: caller.domain, params: new Map(), headers: new Map() },
-      params: new Map(),
-    });
+    const asserted = identityOf(caller);
     for (const binding of bindings) {
       const branch = this.forkTo(tx, binding, asserted);
       tx.branches.push(branch);
@@ -270,8 +269,12 @@ export class SipProxy {
     }, CANCEL_GRACE_MS));
   }
 
-  /** CANCEL for one forwarded INVITE (s9.1): same R-URI, Call-ID, From, To, CSeq number, Via. */
-  private cancelBranch(branch: ClientBranch): void {
+  /**
+   * CANCEL for one forwarded INVITE (s9.1): same R-URI, Call-ID, From, To, CSeq number, Via.
+   * When another device answered, the Reason (RFC 3326) lets this one say "answered elsewhere"
+   * instead of showing a missed call.
+   */
+  private cancelBranch(branch: ClientBranch, answeredElsewhere = false): void {
     if (branch.final || branch.cancelled || !branch.tx.isInvite) return;
     branch.cancelled = true;
     const src = branch.request.headers;
@@ -284,6 +287,7 @@ export class SipProxy {
       ['Call-ID', src.get('Call-ID') ?? ''],
       ['CSeq', `${cseq?.seq ?? 1} CANCEL`],
     ]);
+    if (answeredElsewhere) headers.append('Reason', 'SIP;cause=200;text="Call completed elsewhere"');
     branch.flow.send({ type: 'request', method: 'CANCEL', uri: branch.request.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) });
   }
 
@@ -344,6 +348,7 @@ export class SipProxy {
   private branchResponse(branch: ClientBranch, res: SipResponse): void {
     const tx = branch.tx;
     const callId = tx.request.headers.get('Call-ID') ?? '';
+    if (tx.isInvite) res.headers.set('P-Asserted-Identity', tx.calleeIdentity);
     if (res.status < 200) {
       if (res.status > 100 && !tx.done && !branch.final) tx.flow.send(res);
       return;
@@ -356,7 +361,7 @@ export class SipProxy {
       if (!tx.done) {
         tx.done = true;
         if (tx.isInvite) this.recorder.answered(callId);
-        for (const other of tx.branches) if (other !== branch) this.cancelBranch(other);
+        for (const other of tx.branches) if (other !== branch) this.cancelBranch(other, true);
         this.linger(tx);
       }
       return;
@@ -407,6 +412,7 @@ export class SipProxy {
   private finishTx(tx: ServerTx, res: SipResponse): void {
     if (tx.done) return;
     tx.done = true;
+    if (tx.isInvite) res.headers.set('P-Asserted-Identity', tx.calleeIdentity);
     if (tx.isInvite) {
       const callId = tx.request.headers.get('Call-ID') ?? '';
       this.recorder.failed(callId, tx.cause ?? causeOf(res.status), res.status);
@@ -448,6 +454,15 @@ function acceptsSdp(req: SipRequest): boolean {
   const accept = req.headers.getAll('Accept');
   if (accept.length === 0) return true;
   return accept.some((a) => /^\s*(application\/sdp|application\/\*|\*\/\*)\s*(;|$)/i.test(a));
+}
+
+/** `"Alice Anders" <sip:1001@demo>`: a user as P-Asserted-Identity presents them. */
+function identityOf(u: User): string {
+  return formatNameAddr({
+    displayName: `${u.firstName} ${u.lastName}`.trim(),
+    uri: { scheme: 'sip', user: u.extension, host: u.domain, params: new Map(), headers: new Map() },
+    params: new Map(),
+  });
 }
 
 function partyOf(u: User): Party {

@@ -1,44 +1,60 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { fetchStatus, formatUptime, StatusError, type PlatformStatus, type StatusLoader } from '../data/status.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { callStoreContext, phoneLineContext, sessionContext, settingsContext } from './contexts.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
+import type { PhoneLine } from '../state/phone-line.js';
+import type { Session } from '../state/session.js';
+import type { SettingsStore } from '../state/settings.js';
+import type { Ringer } from './ringer.js';
+import { notify } from './notifications.js';
 import { tokens } from '../styles/tokens.js';
+import { baseStyles, buttonStyles } from '../components/shared-styles.js';
+import type { LoginSubmitEvent, MfaSubmitEvent } from '../components/sb-login-form.js';
+import type { NavigateEvent, NavItem } from '../components/sb-nav-pane.js';
+import type { SbCallsView } from '../views/calls/sb-calls-view.js';
+import '../components/sb-login-form.js';
+import '../components/sb-nav-pane.js';
+import '../components/sb-nav-toggle.js';
+import '../views/calls/sb-calls-view.js';
+import '../views/settings/sb-settings-view.js';
 
 /** Fired when the user accepts a waiting app update; the composition root then swaps it in. */
 export class UpdateAcceptEvent extends Event {
   static readonly eventName = 'sb-update-accept' as const;
-
   constructor() {
     super(UpdateAcceptEvent.eventName, { bubbles: true, composed: true });
   }
 }
 
-/**
- * `idle` -> `loading` -> `online` | `unreachable`; "Check again" or the browser coming back
- * online goes back to `loading`.
- */
-type StatusView =
-  | { state: 'loading' }
-  | { state: 'online'; status: PlatformStatus }
-  | { state: 'unreachable'; reason: string };
+type Area = 'calls' | 'settings';
+
+/** Areas that are built; an area not built yet is not shown at all (no dead links). */
+const AREAS: ReadonlyArray<NavItem & { id: Area; path: string }> = [
+  { id: 'calls', label: 'Calls', icon: 'phone', path: '/' },
+  { id: 'settings', label: 'Settings', icon: 'settings', path: '/settings' },
+];
+
+const areaOf = (path: string): Area => AREAS.find((a) => a.path === path)?.id ?? 'calls';
 
 /**
- * The application shell. For now: the Switchboard brand bar and a panel that reports, truthfully,
- * whether the platform answers `GET /api/v2/status`. The web phone (navigation, call cards)
- * replaces the panel next.
+ * The application shell: the login form until signed in, then the navigation pane and the
+ * current area. It owns the session-wide reactions: starting and stopping the phone line,
+ * the ringer, notifications for calls arriving while the app is in the background.
  *
  * @fires sb-update-accept - {@link UpdateAcceptEvent} when the user clicks "Reload" on the
  *   update notice shown while `updateReady` is set.
- * @csspart header - the brand bar
- * @csspart status - the platform status panel
  */
 @customElement('sb-app')
 export class SbApp extends LitElement {
   static override styles = [
     tokens,
+    baseStyles,
+    buttonStyles,
     css`
       :host {
         display: flex;
-        flex-direction: column;
         min-height: 100vh;
         min-height: 100dvh;
         background: var(--sb-sys-color-background);
@@ -46,323 +62,248 @@ export class SbApp extends LitElement {
         font-family: var(--sb-sys-font);
         font-size: var(--sb-sys-font-size-body);
         line-height: 1.5;
-        -webkit-font-smoothing: antialiased;
       }
-
+      .login {
+        flex: 1;
+        display: grid;
+        place-items: center;
+        padding: var(--sb-sys-space-md);
+      }
+      .splash {
+        flex: 1;
+        display: grid;
+        place-items: center;
+        color: var(--sb-sys-color-on-surface-muted);
+      }
+      .shell {
+        flex: 1;
+        display: flex;
+        min-width: 0;
+      }
+      .main {
+        flex: 1;
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+      }
       header {
         display: flex;
         align-items: center;
         gap: var(--sb-sys-space-sm);
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        padding-top: max(var(--sb-sys-space-sm), env(safe-area-inset-top));
         min-height: 3.5rem;
-        box-sizing: border-box;
+        padding: var(--sb-sys-space-xs) var(--sb-sys-space-md);
         background: var(--sb-sys-color-brand-bar);
         color: var(--sb-sys-color-on-brand-bar);
-        border-bottom: 1px solid var(--sb-sys-color-outline);
       }
-
-      .brand {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
+      header h1 {
         margin: 0;
-        font-size: var(--sb-sys-font-size-headline);
+        font-size: var(--sb-sys-font-size-title);
         font-weight: 650;
-        letter-spacing: -0.01em;
       }
-
-      .brand img {
-        display: block;
-        width: 2rem;
-        height: 2rem;
-        /* The tile is brand blue like the bar; a hairline that follows its shape separates them. */
-        filter: drop-shadow(0 0 0.75px rgb(255 255 255 / 0.9)) drop-shadow(0 1px 2px rgb(0 0 0 / 0.2));
-      }
-
-      main {
-        flex: 1;
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: var(--sb-sys-space-lg);
-        padding: var(--sb-sys-space-xl) var(--sb-sys-space-md);
-      }
-
-      .update {
+      .banner {
         display: flex;
         align-items: center;
         gap: var(--sb-sys-space-md);
-        width: 100%;
-        max-width: 30rem;
-        box-sizing: border-box;
+        flex-wrap: wrap;
+        margin: var(--sb-sys-space-md) var(--sb-sys-space-md) 0;
         padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
         border-radius: var(--sb-sys-radius-card);
         background: var(--sb-sys-color-primary-container);
         color: var(--sb-sys-color-on-primary-container);
       }
-
-      .update p {
+      .banner p {
         flex: 1;
         margin: 0;
-      }
-
-      .card {
-        width: 100%;
-        max-width: 30rem;
-        box-sizing: border-box;
-        padding: var(--sb-sys-space-lg);
-        border: 1px solid var(--sb-sys-color-outline);
-        border-radius: var(--sb-sys-radius-card);
-        background: var(--sb-sys-color-surface);
-        box-shadow: var(--sb-sys-elevation-card);
-      }
-
-      .card h2 {
-        margin: 0 0 var(--sb-sys-space-md);
-        font-size: var(--sb-sys-font-size-small);
-        font-weight: 600;
-        text-transform: uppercase;
-        letter-spacing: 0.06em;
-        color: var(--sb-sys-color-on-surface-muted);
-      }
-
-      .headline {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
-        margin: 0;
-        font-size: var(--sb-sys-font-size-headline);
-        font-weight: 600;
-      }
-
-      .dot {
-        flex: none;
-        width: 0.75rem;
-        height: 0.75rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-on-surface-muted);
-      }
-
-      [data-state='online'] .dot {
-        background: var(--sb-sys-color-success);
-        box-shadow: 0 0 0 4px var(--sb-sys-color-success-container);
-      }
-
-      [data-state='unreachable'] .dot {
-        background: var(--sb-sys-color-danger);
-        box-shadow: 0 0 0 4px var(--sb-sys-color-danger-container);
-      }
-
-      [data-state='loading'] .dot {
-        animation: pulse calc(var(--sb-sys-motion-duration-medium) * 5) ease-in-out infinite;
-      }
-
-      @keyframes pulse {
-        50% {
-          opacity: 0.3;
-        }
-      }
-
-      .reason {
-        margin: var(--sb-sys-space-sm) 0 0;
-        color: var(--sb-sys-color-on-surface-muted);
-      }
-
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: var(--sb-sys-space-xs) var(--sb-sys-space-lg);
-        margin: var(--sb-sys-space-md) 0 0;
-      }
-
-      dt {
-        color: var(--sb-sys-color-on-surface-muted);
-      }
-
-      dd {
-        margin: 0;
-        font-variant-numeric: tabular-nums;
-      }
-
-      .actions {
-        margin-top: var(--sb-sys-space-lg);
-      }
-
-      button {
-        font: inherit;
-        font-weight: 600;
-        min-height: 2.5rem;
-        padding: 0 var(--sb-sys-space-md);
-        border-radius: var(--sb-sys-radius-pill);
-        cursor: pointer;
-        transition: background-color var(--sb-sys-motion-duration-short) var(--sb-sys-motion-easing);
-      }
-
-      button.secondary {
-        border: 1px solid var(--sb-sys-color-outline);
-        background: transparent;
-        color: var(--sb-sys-color-primary);
-      }
-
-      button.secondary:hover {
-        background: var(--sb-sys-color-primary-container);
-      }
-
-      button.primary {
-        border: none;
-        background: var(--sb-sys-color-primary);
-        color: var(--sb-sys-color-on-primary);
-      }
-
-      button.primary:hover {
-        background: var(--sb-sys-color-primary-hover);
-      }
-
-      button:focus-visible {
-        outline: 2px solid var(--sb-sys-color-focus-ring);
-        outline-offset: 2px;
-      }
-
-      button:disabled {
-        cursor: progress;
-        opacity: 0.6;
-      }
-
-      .coming {
-        max-width: 30rem;
-        margin: 0;
-        text-align: center;
-        color: var(--sb-sys-color-on-surface-muted);
       }
     `,
   ];
 
-  /** Loads the platform status; tests replace it with a fake. */
-  @property({ attribute: false })
-  loadStatus: StatusLoader = fetchStatus;
+  @provide({ context: sessionContext }) @property({ attribute: false }) session?: Session;
+  @provide({ context: phoneLineContext }) @property({ attribute: false }) line?: PhoneLine;
+  @provide({ context: callStoreContext }) @property({ attribute: false }) calls?: CallStore;
+  @provide({ context: settingsContext }) @property({ attribute: false }) settings?: SettingsStore;
+  @property({ attribute: false }) ringer?: Ringer;
 
-  /** Set by the composition root when a new version of the app is installed and waiting. */
-  @property({ type: Boolean, attribute: 'update-ready' })
-  updateReady = false;
+  /** A new version of the app is waiting; show "Update available - Reload". */
+  @property({ type: Boolean, attribute: 'update-ready' }) updateReady = false;
 
-  @state()
-  private view: StatusView = { state: 'loading' };
+  @state() private area: Area = areaOf(location.pathname);
+  @state() private navOpen = window.matchMedia?.('(min-width: 900px)').matches ?? true;
+  @state() private busy = false;
 
-  private abort?: AbortController;
+  @query('sb-calls-view') private callsView?: SbCallsView;
+
+  private readonly watchSession = new StoreController(this, ['session-changed']);
+  private readonly watchLine = new StoreController(this, ['line-changed']);
+  private readonly watchCalls = new StoreController(this, ['calls-changed']);
+  private readonly onPopState = () => (this.area = areaOf(location.pathname));
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('online', this.onOnline);
-    // Coming back after being moved in the DOM: the earlier request was cancelled.
-    if (this.hasUpdated) void this.refresh();
+    window.addEventListener('popstate', this.onPopState);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('online', this.onOnline);
-    this.abort?.abort();
+    window.removeEventListener('popstate', this.onPopState);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // Also true on the first update, since loadStatus has an initial value.
-    if (changed.has('loadStatus')) void this.refresh();
-  }
-
-  /** Asks the platform again; the panel shows the outcome. */
-  async refresh(): Promise<void> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
-    this.view = { state: 'loading' };
-    let next: StatusView;
-    try {
-      next = { state: 'online', status: await this.loadStatus({ signal: abort.signal }) };
-    } catch (err) {
-      next = { state: 'unreachable', reason: describe(err) };
+    this.watchSession.observe(this.session);
+    this.watchLine.observe(this.line);
+    this.watchCalls.observe(this.calls);
+    if (changed.has('calls') && this.calls) {
+      this.calls.addEventListener(RingingEvent.eventName, (e) => this.onRinging(e as RingingEvent));
+      this.calls.addEventListener(HoldReminderEvent.eventName, (e) => this.onHoldReminder(e as HoldReminderEvent));
     }
-    // A newer refresh, or disconnection, superseded this one.
-    if (abort.signal.aborted) return;
-    this.view = next;
-  }
-
-  private onOnline = (): void => {
-    if (this.view.state !== 'loading') void this.refresh();
-  };
-
-  private onUpdateClick(): void {
-    this.dispatchEvent(new UpdateAcceptEvent());
+    if (this.session?.state === 'signed-in' && this.line?.state === 'idle') {
+      void this.line.start();
+      void this.loadDirectory();
+    }
+    this.updateRinger();
   }
 
   override render() {
+    const session = this.session;
+    if (!session || session.state === 'restoring') return html`<div class="splash" role="status">Signing in…</div>`;
+    if (session.state !== 'signed-in') {
+      return html`<div class="login">
+        <sb-login-form
+          .step=${session.state === 'mfa' ? 'mfa' : 'password'}
+          .busy=${this.busy}
+          .error=${session.error}
+          logo-src="/icons/icon.svg"
+          @sb-login-submit=${this.onLogin}
+          @sb-mfa-submit=${this.onMfa}
+          @sb-mfa-cancel=${() => session.cancelMfa()}
+        ></sb-login-form>
+      </div>`;
+    }
+    const user = session.user!;
+    const line = this.line;
     return html`
-      <header part="header">
-        <h1 class="brand">
-          <img src="/icons/icon.svg" alt="" width="32" height="32" />
-          Switchboard
-        </h1>
-      </header>
-      <main>
-        ${this.updateReady
-          ? html`<div class="update" role="status">
-              <p>A new version of Switchboard is ready.</p>
-              <button class="primary" @click=${this.onUpdateClick}>Reload</button>
-            </div>`
-          : nothing}
-        <section class="card" part="status" aria-labelledby="status-title" data-state=${this.view.state}>
-          <h2 id="status-title">Platform status</h2>
-          <div role="status" aria-live="polite">${this.renderStatus()}</div>
-          <div class="actions">
-            <button class="secondary" ?disabled=${this.view.state === 'loading'} @click=${() => this.refresh()}>
-              Check again
-            </button>
-          </div>
-        </section>
-        <p class="coming">
-          The web phone is on its way: calls, contacts, voicemail and chat will live here.
-        </p>
-      </main>
+      <div class="shell">
+        <sb-nav-pane
+          .items=${AREAS}
+          .selected=${this.area}
+          .open=${this.navOpen}
+          .user=${{ name: session.displayName, extension: user.extension, domain: user.domain }}
+          .registration=${line?.registration ?? 'offline'}
+          .registrationDetail=${line?.detail ?? ''}
+          @sb-navigate=${(e: NavigateEvent) => this.navigate(e.detail.id as Area)}
+          @sb-nav-toggle=${() => (this.navOpen = !this.navOpen)}
+          @sb-logout=${this.onLogout}
+        ></sb-nav-pane>
+        <div class="main">
+          <header>
+            <sb-nav-toggle .expanded=${this.navOpen} @sb-nav-toggle=${() => (this.navOpen = !this.navOpen)}></sb-nav-toggle>
+            <h1>${AREAS.find((a) => a.id === this.area)?.label}</h1>
+          </header>
+          ${this.renderBanners()}
+          <main>${this.area === 'settings' ? html`<sb-settings-view></sb-settings-view>` : html`<sb-calls-view></sb-calls-view>`}</main>
+        </div>
+      </div>
     `;
   }
 
-  private renderStatus() {
-    const view = this.view;
-    switch (view.state) {
-      case 'loading':
-        return html`<p class="headline"><span class="dot"></span>Checking the platform…</p>`;
-      case 'online': {
-        const s = view.status;
-        return html`
-          <p class="headline"><span class="dot"></span>Platform online</p>
-          <dl>
-            <dt>Platform</dt>
-            <dd>${s.name}</dd>
-            <dt>Version</dt>
-            <dd>${s.version}</dd>
-            <dt>Domains</dt>
-            <dd>${s.domain_count}</dd>
-            <dt>Uptime</dt>
-            <dd>${formatUptime(s.uptime_s)}</dd>
-          </dl>
-        `;
-      }
-      case 'unreachable':
-        return html`
-          <p class="headline"><span class="dot"></span>Platform unreachable</p>
-          <p class="reason">${view.reason}</p>
-        `;
-    }
+  private renderBanners() {
+    return html`
+      ${this.line?.state === 'elsewhere'
+        ? html`<div class="banner" role="status"><p>Switchboard is open in another tab, which has the phone.</p>
+            <button class="btn primary" @click=${() => this.line?.takeOver()}>Use here</button></div>`
+        : nothing}
+      ${this.ringer?.blocked && this.calls?.ringing.length
+        ? html`<div class="banner" role="alert"><p>The browser blocked the ringtone.</p>
+            <button class="btn secondary" @click=${() => this.ringer?.unlock()}>Enable sound</button></div>`
+        : nothing}
+      ${this.updateReady
+        ? html`<div class="banner" role="status"><p>Update available.</p>
+            <button class="btn primary" ?disabled=${this.hasLiveCall()} title=${this.hasLiveCall() ? 'Finish your calls first' : ''}
+              @click=${() => this.dispatchEvent(new UpdateAcceptEvent())}>Reload</button></div>`
+        : nothing}
+    `;
   }
-}
 
-function describe(err: unknown): string {
-  if (err instanceof StatusError) {
-    if (err.kind === 'network' && typeof navigator !== 'undefined' && !navigator.onLine) {
-      return 'This device is offline.';
-    }
-    return `${err.message}.`;
+  /** Opens the New Call dialpad, e.g. for a tel: link or the "New Call" shortcut. */
+  async newCall(number = ''): Promise<void> {
+    this.navigate('calls');
+    await this.updateComplete;
+    this.callsView?.openDialpad(number);
   }
-  return 'The status check failed unexpectedly.';
+
+  private navigate(area: Area): void {
+    const path = AREAS.find((a) => a.id === area)?.path ?? '/';
+    if (location.pathname !== path) history.pushState(null, '', path);
+    this.area = area;
+    if (!window.matchMedia?.('(min-width: 900px)').matches) this.navOpen = false;
+  }
+
+  private async onLogin(e: LoginSubmitEvent): Promise<void> {
+    // This click is the user gesture that lets the first incoming call ring audibly.
+    this.ringer?.unlock();
+    this.busy = true;
+    try {
+      await this.session?.login(e.detail.username, e.detail.password);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async onMfa(e: MfaSubmitEvent): Promise<void> {
+    this.ringer?.unlock();
+    this.busy = true;
+    try {
+      await this.session?.verify(e.detail.code);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async onLogout(): Promise<void> {
+    this.calls?.hangupAll();
+    this.ringer?.stop();
+    await this.line?.stop();
+    await this.session?.logout();
+    history.replaceState(null, '', '/');
+    this.area = 'calls';
+  }
+
+  /** Names for the numbers on call cards; a failure only means cards show numbers. */
+  private async loadDirectory(): Promise<void> {
+    try {
+      const entries = await this.session!.api.directory();
+      this.calls?.setDirectory(new Map(entries.map((u) => [u.extension, u.name])));
+    } catch {
+      /* offline: numbers only */
+    }
+  }
+
+  private hasLiveCall(): boolean {
+    return (this.calls?.calls ?? []).some((c) => c.status !== 'ended');
+  }
+
+  private updateRinger(): void {
+    const ringing = (this.calls?.ringing.length ?? 0) > 0;
+    if (ringing) {
+      void this.ringer?.setDevice(this.settings?.value.ringer ?? '');
+      this.ringer?.start();
+    } else {
+      this.ringer?.stop();
+    }
+  }
+
+  private onRinging(e: RingingEvent): void {
+    const who = e.call.remote.name || e.call.remote.number;
+    void notify({ title: 'Incoming call', body: `${who}${e.call.remote.name ? ` (${e.call.remote.number})` : ''}`, tag: `call-${e.call.id}`, onlyWhenHidden: true });
+  }
+
+  private onHoldReminder(e: HoldReminderEvent): void {
+    const who = e.call.remote.name || e.call.remote.number;
+    // A short ring burst, and a notification when the app is in the background.
+    this.ringer?.start();
+    setTimeout(() => this.updateRinger(), 1500);
+    void notify({ title: 'Call on hold', body: `${who} is still on hold`, tag: `hold-${e.call.id}`, onlyWhenHidden: true });
+  }
 }
 
 declare global {

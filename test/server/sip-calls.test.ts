@@ -115,6 +115,7 @@ describe('SIP calls through the proxy', () => {
     inv.answer();
     const final = await call.final;
     assert.equal(final.status, 200);
+    assert.match(final.headers.get('P-Asserted-Identity') ?? '', /"Bob Baker" <sip:1002@demo>/, 'the caller learns who answered');
     assert.equal(final.headers.getAll('Via').length, 1, 'the proxy removed its own Via');
 
     const ack = await bob.nextRequest('ACK');
@@ -194,7 +195,9 @@ describe('SIP calls through the proxy', () => {
 
   it('answers 480 for a user with no registration and 404 for an unknown number', async () => {
     const toDan = alice.call('sip:1004@demo');
-    assert.equal((await toDan.final).status, 480);
+    const unavailable = await toDan.final;
+    assert.equal(unavailable.status, 480);
+    assert.match(unavailable.headers.get('P-Asserted-Identity') ?? '', /Dan Diaz/);
     const toNobody = alice.call('sip:4242@demo');
     assert.equal((await toNobody.final).status, 404);
     const [latest, previous] = await cdrsOf(t, '1001');
@@ -219,6 +222,7 @@ describe('SIP calls through the proxy', () => {
       assert.equal((await call.final).status, 200);
       await cancelled;
       assert.equal(inv1.cancelled, true);
+      assert.match(inv1.cancelReason, /cause=200/, 'the other device is told the call was answered elsewhere');
       assert.equal((await call.dialog!.bye()).status, 200);
     } finally {
       await bob2.close();

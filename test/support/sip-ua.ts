@@ -102,6 +102,8 @@ export class IncomingCall {
   readonly dialog: Dialog;
   readonly toTag = rand(4);
   cancelled = false;
+  /** The Reason header of the CANCEL, if any (RFC 3326). */
+  cancelReason = '';
 
   constructor(readonly ua: SipUa, readonly invite: SipRequest) {
     const from = parseNameAddr(invite.headers.get('From') ?? '')!;
@@ -340,6 +342,7 @@ export class SipUa extends EventEmitter {
       this.send(createResponse(req, call ? 200 : 481));
       if (call && call.dialog.state === 'early') {
         call.cancelled = true;
+        call.cancelReason = req.headers.get('Reason') ?? '';
         call.respond(487, 'Request Terminated');
         call.dialog.state = 'terminated';
         this.emit('cancel', call);

@@ -1,0 +1,14 @@
+/**
+ * Narrow contexts, one per concern (Home Assistant's direction, not one god object): views ask
+ * for exactly the service they use; components never do.
+ */
+import { createContext } from '@lit/context';
+import type { CallStore } from '../state/call-store.js';
+import type { PhoneLine } from '../state/phone-line.js';
+import type { Session } from '../state/session.js';
+import type { SettingsStore } from '../state/settings.js';
+
+export const sessionContext = createContext<Session | undefined>(Symbol('session'));
+export const callStoreContext = createContext<CallStore | undefined>(Symbol('call-store'));
+export const phoneLineContext = createContext<PhoneLine | undefined>(Symbol('phone-line'));
+export const settingsContext = createContext<SettingsStore | undefined>(Symbol('settings'));

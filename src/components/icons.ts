@@ -1,0 +1,101 @@
+/**
+ * The small built-in icon set the components draw from. Line icons on a 24-unit grid, stroked
+ * with `currentColor`, so an icon takes the colour and size of the text around it. Shapes follow
+ * the Feather/Lucide style (ISC/MIT licensed).
+ *
+ * Icons are always decorative (`aria-hidden`): the control that shows one carries the name.
+ */
+import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+
+/** The icons a navigation item may use. */
+export type NavIconName =
+  | 'contacts'
+  | 'history'
+  | 'chat'
+  | 'rules'
+  | 'callcenter'
+  | 'park'
+  | 'voicemail'
+  | 'greetings'
+  | 'settings'
+  | 'phone';
+
+/** Every icon, including the ones the call controls use. */
+export type IconName =
+  | NavIconName
+  | 'hangup'
+  | 'mic'
+  | 'mic-off'
+  | 'pause'
+  | 'play'
+  | 'dialpad'
+  | 'backspace'
+  | 'close'
+  | 'logout'
+  | 'menu'
+  | 'alert';
+
+const PHONE =
+  'M22 16.92v3a2 2 0 0 1-2.18 2 19.79 19.79 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6 19.79 19.79 0 0 1-3.07-8.67A2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.91.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z';
+
+const dialpadDots = [4, 10, 16].flatMap((y) => [5, 12, 19].map((x) => svg`<circle cx=${x} cy=${y} r="1.3" />`));
+
+const shapes: Record<IconName, SVGTemplateResult> = {
+  phone: svg`<path d=${PHONE} />`,
+  // The handset turned down: the universal "end call" glyph.
+  hangup: svg`<path d=${PHONE} transform="rotate(135 12 12)" />`,
+  contacts: svg`<path d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" />
+    <path d="M23 21v-2a4 4 0 0 0-3-3.87" /><path d="M16 3.13a4 4 0 0 1 0 7.75" />`,
+  history: svg`<path d="M3 12a9 9 0 1 0 3-6.7L3 8" /><path d="M3 3v5h5" /><path d="M12 7v5l3 2" />`,
+  chat: svg`<path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />`,
+  rules: svg`<path d="M16 3h5v5" /><path d="M8 3H3v5" /><path d="M12 22v-8.3a4 4 0 0 0-1.17-2.87L3 3" />
+    <path d="m15 9 6-6" />`,
+  callcenter: svg`<path d="M3 11h3a2 2 0 0 1 2 2v3a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-5a9 9 0 0 1 18 0v5a2 2 0 0 1-2 2h-1a2 2 0 0 1-2-2v-3a2 2 0 0 1 2-2h3" />
+    <path d="M21 16v2a4 4 0 0 1-4 4h-5" />`,
+  park: svg`<rect x="3" y="3" width="18" height="18" rx="2" /><path d="M9 17V7h4a3 3 0 0 1 0 6H9" />`,
+  voicemail: svg`<circle cx="6" cy="12" r="4" /><circle cx="18" cy="12" r="4" /><path d="M6 16h12" />`,
+  greetings: svg`<path d="m3 11 18-5v12L3 14v-3z" /><path d="M11.6 16.8a3 3 0 1 1-5.8-1.6" />`,
+  settings: svg`<path d="M20 7h-9" /><path d="M14 17H5" /><circle cx="17" cy="17" r="3" /><circle cx="7" cy="7" r="3" />`,
+  mic: svg`<rect x="9" y="2" width="6" height="13" rx="3" /><path d="M19 10v2a7 7 0 0 1-14 0v-2" /><path d="M12 19v3" />`,
+  'mic-off': svg`<path d="m2 2 20 20" /><path d="M18.89 13.23A7.12 7.12 0 0 0 19 12v-2" /><path d="M5 10v2a7 7 0 0 0 12 5" />
+    <path d="M15 9.34V5a3 3 0 0 0-5.68-1.33" /><path d="M9 9v3a3 3 0 0 0 5.12 2.12" /><path d="M12 19v3" />`,
+  pause: svg`<rect x="6" y="4" width="4" height="16" rx="1" /><rect x="14" y="4" width="4" height="16" rx="1" />`,
+  play: svg`<path d="M7 4v16l13-8z" />`,
+  dialpad: svg`<g fill="currentColor" stroke="none">${dialpadDots}<circle cx="12" cy="21" r="1.3" /></g>`,
+  backspace: svg`<path d="M21 4H8l-7 8 7 8h13a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2z" /><path d="m18 9-6 6" /><path d="m12 9 6 6" />`,
+  close: svg`<path d="M18 6 6 18" /><path d="m6 6 12 12" />`,
+  logout: svg`<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" /><path d="m16 17 5-5-5-5" /><path d="M21 12H9" />`,
+  menu: svg`<path d="M4 6h16" /><path d="M4 12h16" /><path d="M4 18h16" />`,
+  alert: svg`<circle cx="12" cy="12" r="10" /><path d="M12 8v4" /><path d="M12 16h.01" />`,
+};
+
+/** The names a navigation item's `icon` may take, for validating data from elsewhere. */
+export const NAV_ICONS: readonly NavIconName[] = [
+  'contacts',
+  'history',
+  'chat',
+  'rules',
+  'callcenter',
+  'park',
+  'voicemail',
+  'greetings',
+  'settings',
+  'phone',
+];
+
+/** A decorative icon; size it with CSS on `.icon` (defaults to 1.25rem in the shared styles). */
+export function icon(name: IconName): TemplateResult {
+  return html`<svg
+    class="icon"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+    aria-hidden="true"
+    focusable="false"
+  >
+    ${shapes[name] ?? shapes.phone}
+  </svg>`;
+}

@@ -1,0 +1,233 @@
+/**
+ * Typed client of the platform's REST API (/api/v2). Holds the access token in memory only; the
+ * refresh token and the user are kept by a SessionStorage so a reload signs back in without the
+ * password. Every failure becomes an ApiError with a message fit to show the user.
+ */
+
+export interface ApiUser {
+  domain: string;
+  extension: string;
+  first_name: string;
+  last_name: string;
+  role: 'user' | 'admin';
+}
+
+export interface TokenGrant {
+  access_token: string;
+  expires_in: number;
+  refresh_token: string;
+  user: ApiUser;
+}
+
+export interface DirectoryEntry {
+  domain: string;
+  extension: string;
+  first_name: string;
+  last_name: string;
+  name: string;
+  email: string;
+  online: boolean;
+}
+
+export interface DeviceGrant {
+  id: string;
+  label: string;
+  sip: { uri: string; authorization_user: string; password: string; realm: string; websocket_path: string };
+}
+
+export interface CdrEntry {
+  id: number;
+  call_id: string;
+  type: 'inbound' | 'outbound' | 'missed';
+  disposition: string;
+  remote_number: string;
+  remote_name: string;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_s: number;
+}
+
+export type ApiErrorKind = 'network' | 'http';
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    message: string,
+    readonly status = 0,
+    readonly code = '',
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where the session outlives a reload. localStorage in the app; a Map in tests. */
+export interface SessionStorage {
+  load(): { refreshToken: string; user: ApiUser } | null;
+  save(session: { refreshToken: string; user: ApiUser }): void;
+  clear(): void;
+}
+
+export function localSessionStorage(key = 'switchboard.session'): SessionStorage {
+  return {
+    load() {
+      try {
+        const raw = localStorage.getItem(key);
+        return raw ? (JSON.parse(raw) as { refreshToken: string; user: ApiUser }) : null;
+      } catch {
+        return null;
+      }
+    },
+    save(session) {
+      localStorage.setItem(key, JSON.stringify(session));
+    },
+    clear() {
+      localStorage.removeItem(key);
+    },
+  };
+}
+
+export type LoginOutcome = { kind: 'signed-in'; user: ApiUser } | { kind: 'mfa-required'; mfaToken: string };
+
+const UNREACHABLE = 'Cannot reach the phone system. Check your connection and try again.';
+
+export class ApiClient {
+  private accessToken: string | null = null;
+  private refreshing: Promise<void> | null = null;
+  user: ApiUser | null = null;
+
+  constructor(
+    private readonly storage: SessionStorage,
+    private readonly baseUrl = '',
+    private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  get signedIn(): boolean {
+    return this.user !== null;
+  }
+
+  async login(username: string, password: string): Promise<LoginOutcome> {
+    const body = await this.send<TokenGrant | { mfa_required: true; mfa_token: string }>('POST', '/api/v2/tokens', {
+      grant_type: 'password', username: username.trim(), password,
+    }, false);
+    if ('mfa_required' in body) return { kind: 'mfa-required', mfaToken: body.mfa_token };
+    this.accept(body);
+    return { kind: 'signed-in', user: body.user };
+  }
+
+  async verifyMfa(mfaToken: string, passcode: string): Promise<ApiUser> {
+    const grant = await this.send<TokenGrant>('POST', '/api/v2/tokens', { grant_type: 'mfa', mfa_token: mfaToken, passcode }, false);
+    this.accept(grant);
+    return grant.user;
+  }
+
+  /** Signs back in from the stored refresh token; null when there is none or it was revoked. */
+  async restore(): Promise<ApiUser | null> {
+    const saved = this.storage.load();
+    if (!saved) return null;
+    try {
+      await this.refreshWith(saved.refreshToken);
+      return this.user;
+    } catch (err) {
+      // Offline is not signed out: keep the session and let the caller retry later.
+      if (err instanceof ApiError && err.kind === 'network') throw err;
+      this.storage.clear();
+      return null;
+    }
+  }
+
+  async logout(): Promise<void> {
+    try {
+      if (this.accessToken) await this.send('DELETE', '/api/v2/tokens');
+    } finally {
+      this.accessToken = null;
+      this.user = null;
+      this.storage.clear();
+    }
+  }
+
+  directory(): Promise<DirectoryEntry[]> {
+    return this.send('GET', '/api/v2/domains/~/users');
+  }
+
+  createDevice(label: string): Promise<DeviceGrant> {
+    return this.send('POST', '/api/v2/domains/~/users/~/devices', { label });
+  }
+
+  async deleteDevice(id: string): Promise<void> {
+    await this.send('DELETE', `/api/v2/domains/~/users/~/devices/${encodeURIComponent(id)}`);
+  }
+
+  cdrs(opts: { limit?: number; before?: number } = {}): Promise<{ items: CdrEntry[]; next_cursor: number | null }> {
+    const q = new URLSearchParams();
+    if (opts.limit) q.set('limit', String(opts.limit));
+    if (opts.before) q.set('before', String(opts.before));
+    return this.send('GET', `/api/v2/domains/~/users/~/cdrs${q.size ? `?${q}` : ''}`);
+  }
+
+  /** The events channel URL (ws:// or wss:// on the same origin as the API). */
+  eventsUrl(): string {
+    const base = new URL(this.baseUrl || location.origin);
+    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    base.pathname = '/api/v2/events';
+    return base.toString();
+  }
+
+  /** The current access token, refreshed first when it has expired. */
+  async token(): Promise<string> {
+    if (!this.accessToken) await this.refresh();
+    return this.accessToken!;
+  }
+
+  private accept(grant: TokenGrant): void {
+    this.accessToken = grant.access_token;
+    this.user = grant.user;
+    this.storage.save({ refreshToken: grant.refresh_token, user: grant.user });
+  }
+
+  private async refresh(): Promise<void> {
+    // Concurrent 401s share one refresh: a rotated refresh token works exactly once.
+    this.refreshing ??= (async () => {
+      const saved = this.storage.load();
+      if (!saved) throw new ApiError('http', 'Your session has ended. Please log in again.', 401, 'invalid_token');
+      await this.refreshWith(saved.refreshToken);
+    })().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async refreshWith(refreshToken: string): Promise<void> {
+    const grant = await this.send<TokenGrant>('POST', '/api/v2/tokens', { grant_type: 'refresh_token', refresh_token: refreshToken }, false);
+    this.accept(grant);
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (authenticated) headers.authorization = `Bearer ${await this.token()}`;
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError('network', UNREACHABLE);
+    }
+    if (res.status === 401 && authenticated && !retried) {
+      // The access token expired (or was revoked): refresh once and try again.
+      this.accessToken = null;
+      return this.send<T>(method, path, body, authenticated, true);
+    }
+    if (res.status === 204) return undefined as T;
+    let json: unknown = null;
+    try {
+      json = await res.json();
+    } catch {
+      if (res.ok) throw new ApiError('http', 'The phone system sent an unreadable answer.', res.status);
+    }
+    if (!res.ok) {
+      const err = (json ?? {}) as { code?: string; message?: string; field?: string };
+      if (res.status >= 500 || res.status === 502 || res.status === 504) throw new ApiError('http', UNREACHABLE, res.status, err.code ?? '');
+      throw new ApiError('http', err.message ?? `Request failed (HTTP ${res.status})`, res.status, err.code ?? '', err.field);
+    }
+    return json as T;
+  }
+}

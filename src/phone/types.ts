@@ -1,0 +1,141 @@
+/**
+ * The phone port: what the rest of the web phone knows about calling. `jssip-phone.ts` adapts
+ * JsSIP to it; `fake-phone.ts` implements it for tests of the layers above. Nothing outside
+ * src/phone/ imports jssip.
+ *
+ * Call states are ours, not JsSIP's:
+ *
+ *   outgoing:  calling --(180/183)--> ringing --(200)--> connected <--hold/resume--> held
+ *   incoming:  incoming --answer()--> connecting --(media up)--> connected <--> held
+ *   any state --hang up / decline / failure / remote BYE--> ended
+ */
+
+export type RegistrationState =
+  /** not started, stopped, or the socket is down and not retrying */
+  | 'offline'
+  /** socket connecting, or registered once and now reconnecting with backoff */
+  | 'connecting'
+  | 'registered'
+  /** the server refused our credentials: retrying will not help */
+  | 'failed';
+
+export type CallDirection = 'outgoing' | 'incoming';
+
+export type CallStatus = 'calling' | 'ringing' | 'incoming' | 'connecting' | 'connected' | 'held' | 'ended';
+
+/** Why a call ended, in terms a user understands; `message` on the snapshot says it in words. */
+export type EndReason =
+  | 'hangup' // I hung up
+  | 'remote-hangup' // they hung up
+  | 'declined' // I declined, or they declined (603)
+  | 'busy' // 486 / 600
+  | 'unavailable' // 480: nobody registered, or no answer
+  | 'not-found' // 404
+  | 'cancelled' // the caller gave up before I answered (incoming), or I did (outgoing)
+  | 'answered-elsewhere' // another of my devices answered
+  | 'failed'; // anything else (network, media, 5xx)
+
+export interface Party {
+  /** Extension or number, as dialled or as presented. */
+  number: string;
+  /** Display name when known, else ''. */
+  name: string;
+}
+
+/** An immutable view of a call at one moment; a new object after every change. */
+export interface CallSnapshot {
+  id: string;
+  direction: CallDirection;
+  status: CallStatus;
+  remote: Party;
+  /** Epoch ms. */
+  startedAt: number;
+  connectedAt: number | null;
+  endedAt: number | null;
+  muted: boolean;
+  /** The other side put us on hold. */
+  remoteHeld: boolean;
+  /** DTMF digits sent on this call, in order. */
+  dtmf: string;
+  /** DTMF digits the other side sent us, in order. */
+  dtmfReceived: string;
+  endReason: EndReason | null;
+  /** Human message for the end ("Bob Baker is busy", "1009 is not available", ...). */
+  endMessage: string;
+}
+
+export interface CallChangeEventInit {
+  call: CallSnapshot;
+}
+
+/** Fired by a PhoneCall whenever its snapshot changes. */
+export class CallChangeEvent extends Event {
+  static readonly eventName = 'call-change' as const;
+  constructor(readonly call: CallSnapshot) {
+    super(CallChangeEvent.eventName);
+  }
+}
+
+export interface PhoneCall extends EventTarget {
+  readonly id: string;
+  readonly snapshot: CallSnapshot;
+  /** Remote audio once media flows; play it in an <audio> element. */
+  readonly remoteStream: MediaStream | null;
+  answer(): Promise<void>;
+  /** Rejects an incoming call (603 Decline, so all of my devices stop ringing). */
+  decline(): void;
+  hangup(): void;
+  setMuted(muted: boolean): void;
+  /** Resolves once the hold/resume re-INVITE completed (JsSIP refuses overlapping ones). */
+  hold(): Promise<void>;
+  resume(): Promise<void>;
+  /** One DTMF tone: 0-9, *, #, A-D, sent as SIP INFO (see jssip-call.ts for why). */
+  sendDtmf(tone: string): void;
+  /** WebRTC statistics of the call's peer connection, or null before/after media. */
+  getStats(): Promise<RTCStatsReport | null>;
+}
+
+export interface SipCredentials {
+  /** sip:1001@demo */
+  uri: string;
+  authorizationUser: string;
+  password: string;
+  /** ws(s)://host/sip */
+  websocketUrl: string;
+  displayName: string;
+  /** Shown in the platform's device list and to Switch Phone. */
+  userAgent: string;
+}
+
+export class RegistrationEvent extends Event {
+  static readonly eventName = 'registration' as const;
+  constructor(readonly state: RegistrationState, readonly reason: string) {
+    super(RegistrationEvent.eventName);
+  }
+}
+
+export class IncomingCallEvent extends Event {
+  static readonly eventName = 'incoming-call' as const;
+  constructor(readonly call: PhoneCall) {
+    super(IncomingCallEvent.eventName);
+  }
+}
+
+/** Audio device choices (MediaDeviceInfo.deviceId; '' means the system default). */
+export interface AudioDevices {
+  microphone: string;
+  speaker: string;
+  ringer: string;
+}
+
+export interface Phone extends EventTarget {
+  readonly registration: RegistrationState;
+  /** Connects and registers; reconnects and re-registers by itself, with backoff, until stop(). */
+  start(credentials: SipCredentials): void;
+  /** Hangs up every call, unregisters, and closes the socket. */
+  stop(): Promise<void>;
+  /** Places a call to an extension or number; the call appears in status 'calling'. */
+  call(target: string): PhoneCall;
+  /** Microphone for new calls (and live ones, by replacing the track); speaker for remote audio. */
+  setAudioDevices(devices: AudioDevices): void;
+}

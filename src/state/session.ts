@@ -1,0 +1,160 @@
+/**
+ * Signing in and out, and this browser's SIP device. After login the web phone asks the
+ * platform for device credentials once and keeps them (not the portal password) so a reload
+ * registers the same device; logout deletes the device and forgets everything.
+ *
+ *   restoring --(refresh token ok)--> signed-in
+ *   restoring --(none / revoked)----> signed-out --login--> signed-in | mfa --verify--> signed-in
+ *   signed-in --logout--> signed-out
+ */
+import { ApiError, type ApiClient, type ApiUser, type DeviceGrant } from '../data/api.js';
+import type { SipCredentials } from '../phone/types.js';
+
+export type SessionState = 'restoring' | 'signed-out' | 'mfa' | 'signed-in';
+
+export class SessionChangedEvent extends Event {
+  static readonly eventName = 'session-changed' as const;
+  constructor() {
+    super(SessionChangedEvent.eventName);
+  }
+}
+
+export interface DeviceStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export class Session extends EventTarget {
+  state: SessionState = 'restoring';
+  user: ApiUser | null = null;
+  /** Why the last attempt failed, for the login form. */
+  error = '';
+  private mfaToken = '';
+
+  constructor(
+    readonly api: ApiClient,
+    private readonly storage: DeviceStorage = localStorage,
+    private readonly origin: string = location.origin,
+  ) {
+    super();
+  }
+
+  get displayName(): string {
+    return this.user ? `${this.user.first_name} ${this.user.last_name}`.trim() : '';
+  }
+
+  async restore(): Promise<void> {
+    try {
+      this.user = await this.api.restore();
+      this.set(this.user ? 'signed-in' : 'signed-out');
+    } catch (err) {
+      this.error = (err as Error).message;
+      this.set('signed-out');
+    }
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    this.error = '';
+    try {
+      const outcome = await this.api.login(username, password);
+      if (outcome.kind === 'mfa-required') {
+        this.mfaToken = outcome.mfaToken;
+        this.set('mfa');
+        return;
+      }
+      this.user = outcome.user;
+      this.set('signed-in');
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  async verify(code: string): Promise<void> {
+    this.error = '';
+    try {
+      this.user = await this.api.verifyMfa(this.mfaToken, code);
+      this.mfaToken = '';
+      this.set('signed-in');
+    } catch (err) {
+      // An expired MFA step cannot be retried: back to the password.
+      if (err instanceof ApiError && err.code === 'invalid_token') {
+        this.mfaToken = '';
+        this.error = 'The sign-in took too long. Please enter your password again.';
+        this.set('signed-out');
+        return;
+      }
+      this.fail(err);
+    }
+  }
+
+  cancelMfa(): void {
+    this.mfaToken = '';
+    this.error = '';
+    this.set('signed-out');
+  }
+
+  /** SIP credentials of this browser's device, created on the platform the first time. */
+  async sipCredentials(userAgent: string, renew = false): Promise<SipCredentials> {
+    const key = this.deviceKey();
+    let grant: DeviceGrant | null = null;
+    if (!renew) {
+      try {
+        grant = JSON.parse(this.storage.getItem(key) ?? 'null') as DeviceGrant | null;
+      } catch {
+        grant = null;
+      }
+    }
+    if (!grant) {
+      grant = await this.api.createDevice(deviceLabel(userAgent));
+      this.storage.setItem(key, JSON.stringify(grant));
+    }
+    const ws = new URL(grant.sip.websocket_path, this.origin);
+    ws.protocol = ws.protocol === 'https:' ? 'wss:' : 'ws:';
+    return {
+      uri: grant.sip.uri,
+      authorizationUser: grant.sip.authorization_user,
+      password: grant.sip.password,
+      websocketUrl: ws.toString(),
+      displayName: this.displayName,
+      userAgent,
+    };
+  }
+
+  async logout(): Promise<void> {
+    const key = this.deviceKey();
+    try {
+      const grant = JSON.parse(this.storage.getItem(key) ?? 'null') as DeviceGrant | null;
+      if (grant) await this.api.deleteDevice(grant.id).catch(() => undefined);
+      await this.api.logout();
+    } catch {
+      // Signing out locally must work even when the platform cannot be reached.
+    } finally {
+      this.storage.removeItem(key);
+      this.user = null;
+      this.error = '';
+      this.set('signed-out');
+    }
+  }
+
+  private deviceKey(): string {
+    return `switchboard.device.${this.user?.extension ?? ''}@${this.user?.domain ?? ''}`;
+  }
+
+  private fail(err: unknown): void {
+    this.error = err instanceof Error ? err.message : String(err);
+    this.dispatchEvent(new SessionChangedEvent());
+  }
+
+  private set(state: SessionState): void {
+    this.state = state;
+    this.dispatchEvent(new SessionChangedEvent());
+  }
+}
+
+/** "Web phone - Chrome on Linux": how this device appears in lists and in Switch Phone. */
+export function deviceLabel(userAgent: string): string {
+  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : 'Browser';
+  const os = /Windows/.test(userAgent) ? 'Windows' : /Mac OS X/.test(userAgent) ? 'macOS' : /Android/.test(userAgent) ? 'Android' : /Linux/.test(userAgent) ? 'Linux' : /iPhone|iPad/.test(userAgent) ? 'iOS' : '';
+  return `Web phone - ${browser}${os ? ` on ${os}` : ''}`;
+}
