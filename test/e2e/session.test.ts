@@ -1,0 +1,62 @@
+/**
+ * The phone as a session: it survives a reload, only one tab of a browser owns the phone, and
+ * logging out unregisters and forgets the device.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually } from '../support/harness.js';
+import { loginAs, startE2E, type E2E } from './browser.js';
+
+describe('phone session end to end', () => {
+  let e2e: E2E;
+  before(async () => { e2e = await startE2E(); });
+  after(() => e2e.close());
+
+  const registrations = (ext: string) => e2e.platform.platform.registrar.lookup('demo', ext).length;
+
+  it('stays signed in across a reload and registers the same device again', async () => {
+    const { page } = await e2e.newUser();
+    await loginAs(page, '1004');
+    const devices = await e2e.platform.platform.store.devices.listForUser('demo', '1004');
+    assert.equal(devices.length, 1);
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Registered' }).first().waitFor({ timeout: 15_000 });
+    assert.equal((await e2e.platform.platform.store.devices.listForUser('demo', '1004')).length, 1, 'no new device per reload');
+    await eventually(() => registrations('1004') === 1);
+  });
+
+  it('lets one tab own the phone; another tab can take it over', async () => {
+    const { context, page: first } = await e2e.newUser();
+    await loginAs(first, '1005');
+    const second = await context.newPage();
+    await second.goto('/');
+    await second.getByText('Switchboard is open in another tab').waitFor();
+    assert.equal(registrations('1005'), 1, 'the second tab did not register a second phone');
+
+    await second.getByRole('button', { name: 'Use here' }).click();
+    await second.getByRole('status').filter({ hasText: 'Registered' }).first().waitFor({ timeout: 15_000 });
+    await first.getByText('Switchboard is open in another tab').waitFor();
+    await eventually(() => registrations('1005') === 1);
+  });
+
+  it('logging out unregisters, deletes the device and returns to the login form', async () => {
+    const { page } = await e2e.newUser();
+    await loginAs(page, '1002');
+    await eventually(() => registrations('1002') === 1);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Username').waitFor();
+    await eventually(() => registrations('1002') === 0);
+    assert.equal((await e2e.platform.platform.store.devices.listForUser('demo', '1002')).length, 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem('switchboard.session')), null);
+    await page.reload();
+    await page.getByLabel('Username').waitFor();
+  });
+
+  it('reconnects and re-registers by itself after the connection drops', async () => {
+    const { page } = await e2e.newUser();
+    await loginAs(page, '1001');
+    for (const b of e2e.platform.platform.registrar.lookup('demo', '1001')) b.flow.close();
+    await page.getByRole('status').filter({ hasText: 'Connecting' }).first().waitFor({ timeout: 5_000 });
+    await page.getByRole('status').filter({ hasText: 'Registered' }).first().waitFor({ timeout: 15_000 });
+  });
+});
