@@ -36,6 +36,9 @@ const AREAS: ReadonlyArray<NavItem & { id: Area; path: string }> = [
   { id: 'settings', label: 'Settings', icon: 'settings', path: '/settings' },
 ];
 
+/** Wide enough for the navigation pane beside the content (the pane overlays below this). */
+const WIDE = window.matchMedia?.('(min-width: 48rem)');
+
 const areaOf = (path: string): Area => AREAS.find((a) => a.path === path)?.id ?? 'calls';
 
 /**
@@ -128,7 +131,7 @@ export class SbApp extends LitElement {
   @property({ type: Boolean, attribute: 'update-ready' }) updateReady = false;
 
   @state() private area: Area = areaOf(location.pathname);
-  @state() private navOpen = window.matchMedia?.('(min-width: 900px)').matches ?? true;
+  @state() private navOpen = WIDE?.matches ?? true;
   @state() private busy = false;
 
   @query('sb-calls-view') private callsView?: SbCallsView;
@@ -137,15 +140,19 @@ export class SbApp extends LitElement {
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
   private readonly onPopState = () => (this.area = areaOf(location.pathname));
+  /** The pane follows the window: shown beside the content when wide, tucked away when narrow. */
+  private readonly onWidthChange = () => (this.navOpen = WIDE?.matches ?? true);
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
+    WIDE?.addEventListener('change', this.onWidthChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
+    WIDE?.removeEventListener('change', this.onWidthChange);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -235,7 +242,7 @@ export class SbApp extends LitElement {
     const path = AREAS.find((a) => a.id === area)?.path ?? '/';
     if (location.pathname !== path) history.pushState(null, '', path);
     this.area = area;
-    if (!window.matchMedia?.('(min-width: 900px)').matches) this.navOpen = false;
+    if (!WIDE?.matches) this.navOpen = false;
   }
 
   private async onLogin(e: LoginSubmitEvent): Promise<void> {
