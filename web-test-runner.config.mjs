@@ -145,6 +145,11 @@ export default {
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
+          // Test pages run side by side; a page in the background must not have its timers and
+          // animation frames throttled, or fixture() (which waits for a frame) stalls.
+          '--disable-background-timer-throttling',
+          '--disable-backgrounding-occluded-windows',
+          '--disable-renderer-backgrounding',
           // Calls: a synthetic microphone, and getUserMedia granted without a prompt.
           '--use-fake-device-for-media-stream',
           '--use-fake-ui-for-media-stream',

@@ -85,9 +85,11 @@ export class SbCallsView extends LitElement {
     const calls = store.calls;
     const speaker = this.settings?.value.speaker ?? '';
     return html`
-      <div class="toolbar">
-        <button class="btn primary" @click=${() => this.openDialpad()} aria-expanded=${this.dialpadOpen}>New Call</button>
-      </div>
+      ${calls.length
+        ? html`<div class="toolbar">
+            <button class="btn primary" @click=${() => this.openDialpad()} aria-expanded=${this.dialpadOpen}>New Call</button>
+          </div>`
+        : nothing /* the empty grid offers its own "New Call" */}
       ${this.dialpadOpen
         ? html`<section class="new-call" aria-label="New call">
             <h2>New call</h2>
