@@ -1,5 +1,6 @@
 /**
  * `npm test`: every suite, one after the other, and one closing line with the totals.
+ *   0. a production build of the web app (the end-to-end tests load it)
  *   1. platform and end-to-end tests (Node's test runner over real sockets, real Chromium)
  *   2. browser component tests (@web/test-runner in Chromium)
  * Exits non-zero when any test failed or a runner could not run.
@@ -42,6 +43,16 @@ const count = (output: string, re: RegExp) => {
 };
 
 const suites: Array<{ name: string; passed: number; failed: number; code: number }> = [];
+
+// The end-to-end tests load the production build; build it once here rather than racing to
+// build it from two test files at once.
+{
+  const r = await run(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error']);
+  if (r.code !== 0) {
+    process.stdout.write('\ntotal: 0 passed, 1 failed (the web app does not build)\n');
+    process.exit(1);
+  }
+}
 
 const nodeTests = [...findTests(path.join(root, 'test', 'server'), '.test.ts'), ...findTests(path.join(root, 'test', 'e2e'), '.test.ts')];
 {
