@@ -6,6 +6,8 @@
 // the whole run, and tests reach it through server commands (executeServerCommand):
 //   'sip-device' {extension}  -> SipCredentials of a new device of that demo user
 //   'sip-drop-flows' {extension} -> closes that user's SIP WebSockets (reconnect tests)
+//   'sip-lock' {owner} / 'sip-unlock' {owner} -> one test file at a time has the demo users'
+//     phones: files run two at a time, and a call to 1002 forks to every registered 1002.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +71,7 @@ function isFresh(file, inputs) {
  */
 function platformPlugin() {
   /** @type {Promise<{ harness: any, server: any }> | undefined} */ let ready;
+  const lock = sipLock();
   return {
     name: 'switchboard-platform',
     serverStart() {
@@ -84,6 +87,8 @@ function platformPlugin() {
       await started?.server.close();
     },
     async executeCommand({ command, payload }) {
+      if (command === 'sip-lock') return lock.acquire(String(payload?.owner ?? ''));
+      if (command === 'sip-unlock') return lock.release(String(payload?.owner ?? ''));
       if (command !== 'sip-device' && command !== 'sip-drop-flows') return undefined; // not ours
       const { harness, server } = await ready;
       if (command === 'sip-device') {
@@ -113,6 +118,37 @@ function platformPlugin() {
         return closed;
       }
     },
+  };
+}
+
+/**
+ * A mutex between test files that register phones for the demo users. A holder that never
+ * releases (a crashed page) loses the lock after `leaseMs`, so the next file still runs.
+ */
+function sipLock(leaseMs = 100_000) {
+  /** @type {{ owner: string, timer: NodeJS.Timeout } | null} */ let holder = null;
+  /** @type {Array<{ owner: string, grant: () => void }>} */ const queue = [];
+  const grantNext = () => {
+    const next = queue.shift();
+    if (!next) return;
+    holder = { owner: next.owner, timer: setTimeout(() => release(next.owner), leaseMs).unref() };
+    next.grant();
+  };
+  const release = (owner) => {
+    if (holder?.owner !== owner) return false;
+    clearTimeout(holder.timer);
+    holder = null;
+    grantNext();
+    return true;
+  };
+  return {
+    acquire(owner) {
+      return new Promise((grant) => {
+        queue.push({ owner, grant: () => grant(true) });
+        if (!holder) grantNext();
+      });
+    },
+    release,
   };
 }
 
@@ -162,7 +198,8 @@ export default {
   concurrency: 2,
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
-  testsFinishTimeout: 120_000,
+  // A file that registers demo phones may first wait for another one (sip-lock).
+  testsFinishTimeout: 240_000,
   testFramework: {
     config: { ui: 'bdd', timeout: 5_000 },
   },

@@ -4,20 +4,24 @@
  * with an in-memory or temporary store.
  */
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuthService } from './auth/service.js';
 import { LoginThrottle, type ThrottleRule } from './auth/throttle.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/bus.js';
 import { EventsChannel } from './events/channel.js';
+import { SwitchOffers, SWITCH_OFFER_TTL_MS } from './events/switch-offers.js';
 import { buildHttpApp } from './http/app.js';
 import { createLogger, type Logger } from './log.js';
 import { seedDemo } from './seed.js';
 import { CallRecorder } from './sip/call-recorder.js';
+import { DialogRegistry } from './sip/dialogs.js';
 import { SipProxy } from './sip/proxy.js';
 import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport } from './sip/ws-transport.js';
+import { RecordingFiles } from './store/recording-files.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
 
@@ -30,6 +34,10 @@ export interface PlatformOptions {
   ringTimeoutMs?: number;
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
+  /** How long a Switch Phone offer waits for the other device (30 s). */
+  switchOfferTtlMs?: number;
+  /** Largest recording upload in bytes (50 MB). */
+  recordingMaxBytes?: number;
 }
 
 export interface Platform {
@@ -37,6 +45,7 @@ export interface Platform {
   readonly store: Store;
   readonly registrar: Registrar;
   readonly recorder: CallRecorder;
+  readonly dialogs: DialogRegistry;
   readonly transport: SipWsTransport;
   readonly events: EventsChannel;
   readonly seeded: boolean;
@@ -57,6 +66,10 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const sipAuth = new SipAuthenticator(store.devices);
   const registrar = new Registrar(store, sipAuth, bus, log);
   const recorder = new CallRecorder(store, bus, log);
+  const dialogs = new DialogRegistry((change) => bus.emit('dialog', change));
+  const switchOffers = new SwitchOffers(bus, opts.switchOfferTtlMs ?? SWITCH_OFFER_TTL_MS);
+  const recordingFiles = new RecordingFiles(path.join(config.dataDir, 'recordings'));
+  recordingFiles.sweepTemporaryFiles();
 
   // The transport needs the proxy's handler and the proxy needs the transport's flows.
   let proxy: SipProxy | undefined;
@@ -69,12 +82,15 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       proxy!.flowClosed(flow);
     },
   }, log);
-  proxy = new SipProxy(store, registrar, sipAuth, recorder, transport.flows, log, {
+  proxy = new SipProxy(store, registrar, sipAuth, recorder, dialogs, transport.flows, log, {
     host: opts.sipHost ?? 'switchboard.invalid',
     ringTimeoutMs: opts.ringTimeoutMs ?? 60_000,
   });
-  const events = new EventsChannel(auth, bus, log);
-  const http = await buildHttpApp({ config, store, auth, registrar, bus, log, startedAt: Date.now() });
+  const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs });
+  const http = await buildHttpApp({
+    config, store, auth, registrar, dialogs, switchOffers, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
+    bus, log, startedAt: Date.now(),
+  });
 
   const secure = Boolean(config.tls);
   http.server.on('upgrade', (req, socket, head) => {
@@ -91,7 +107,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, transport, events, seeded,
+    http, store, registrar, recorder, dialogs, transport, events, seeded,
     url() {
       const addr = http.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -105,9 +121,18 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       clearInterval(housekeeping);
       registrar.stop();
       proxy!.stop();
+      switchOffers.stop();
       transport.closeAll();
       events.closeAll();
-      await http.close();
+      // Node closes idle keep-alive connections when closing starts, but one whose response
+      // was still being sent (a recording streaming, say) would stay open until the keep-alive
+      // timeout (72 s in fastify): close such connections too, as soon as they fall idle.
+      const sweep = setInterval(() => http.server.closeIdleConnections(), 50);
+      try {
+        await http.close();
+      } finally {
+        clearInterval(sweep);
+      }
       await recorder.flush();
       store.close();
     },

@@ -7,8 +7,16 @@
 import { Workbox } from 'workbox-window';
 import { tokens } from './styles/tokens.js';
 import { ApiClient, localSessionStorage } from './data/api.js';
+import { openSwitchboardDB } from './data/db.js';
+import { EventsClient } from './data/events.js';
+import { RecordingQueue } from './data/recording-queue.js';
+import { CallRecording } from './phone/call-recording.js';
+import { ConferenceMixer } from './phone/conference-mixer.js';
 import { JsSipPhone } from './phone/jssip-phone.js';
 import { CallStore } from './state/call-store.js';
+import { Directory } from './state/directory.js';
+import { OtherDevices } from './state/other-devices.js';
+import { CallRecordings } from './state/recordings.js';
 import { PhoneLine } from './state/phone-line.js';
 import { Session } from './state/session.js';
 import { SettingsStore } from './state/settings.js';
@@ -32,12 +40,32 @@ function mount(): SbApp {
     (renew) => session.sipCredentials(navigator.userAgent, renew),
     (onLost) => new TabLock(`switchboard-phone:${session.user?.extension}@${session.user?.domain}`, onLost),
   );
-  const calls = new CallStore(phone, { holdReminderMs: settings.value.holdReminderS * 1000, endedLingerMs: 4000 });
+  const calls = new CallStore(phone, {
+    holdReminderMs: settings.value.holdReminderS * 1000,
+    endedLingerMs: 4000,
+    createMixer: () => new ConferenceMixer(),
+  });
   settings.addEventListener('settings-changed', () => {
     phone.setAudioDevices(settings.value);
     calls.setOptions({ holdReminderMs: settings.value.holdReminderS * 1000 });
   });
-  Object.assign(app, { session, line, calls, settings, ringer: new Ringer() });
+  const api = session.api;
+  const events = new EventsClient(() => api.eventsUrl(), () => api.token(), () => session.deviceId);
+  const directory = new Directory(api, events);
+  const otherDevices = new OtherDevices(api, phone, calls, events, () => session.deviceId);
+  const queue = new RecordingQueue(openSwitchboardDB(), (rec, body) => api.uploadRecording(rec, body));
+  // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
+  const recordings = new CallRecordings(queue, (legs) => {
+    const conference = legs.length > 1 ? calls.conferenceOf(legs[0]!.id) : undefined;
+    return conference ? new CallRecording((conference.mixer as ConferenceMixer).recordingStream()) : new CallRecording(legs[0]!);
+  });
+  // Recordings a closed tab or a crash left behind are finished and uploaded; so are any that
+  // waited for the network.
+  session.addEventListener('session-changed', () => {
+    if (session.state === 'signed-in') void queue.recover(recordings.activeRecordingIds);
+  });
+  window.addEventListener('online', () => void queue.flush());
+  Object.assign(app, { session, line, calls, settings, directory, otherDevices, recordings, events, ringer: new Ringer() });
   void session.restore();
   return app;
 }

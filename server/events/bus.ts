@@ -1,8 +1,9 @@
 /**
- * In-process event bus: the SIP side announces what happened (registrations, call records) and
- * the events channel fans it out to the browsers of the users concerned.
+ * In-process event bus: the SIP side announces what happened (registrations, call records, live
+ * dialogs) and the events channel fans it out to the browsers of the users concerned.
  */
 import { EventEmitter } from 'node:events';
+import type { DialogChange } from '../sip/dialogs.js';
 import type { Cdr } from '../store/types.js';
 
 export interface PlatformEvents {
@@ -10,6 +11,12 @@ export interface PlatformEvents {
   presence: [{ domain: string; extension: string; online: boolean }];
   /** A call record was created or changed. */
   cdr: [Cdr];
+  /** A live dialog started, ended or was replaced. */
+  dialog: [DialogChange];
+  /** An event for the events sockets of one device of a user (they name it in their auth). */
+  'device-event': [{ domain: string; extension: string; deviceId: string; event: object }];
+  /** An event for every events socket of a user. */
+  'user-event': [{ domain: string; extension: string; event: object }];
 }
 
 export class EventBus extends EventEmitter<PlatformEvents> {}

@@ -1,14 +1,19 @@
 /**
  * The events channel (WebSocket at /api/v2/events): the browser opens it, sends
- * `{"type":"auth","access_token":"..."}` first (tokens never go in URLs, which end up in logs),
- * and then receives JSON events meant for it: presence of colleagues, its own call records.
+ * `{"type":"auth","access_token":"...","device_id":"..."}` first (tokens never go in URLs, which
+ * end up in logs), and then receives JSON events meant for it: presence of colleagues, its own
+ * call records, its live calls, and Switch Phone offers for its device. `device_id` is optional
+ * and only taken when it names a device of the authenticated user.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
 import type { Logger } from '../log.js';
+import type { DialogChange, DialogRegistry } from '../sip/dialogs.js';
+import type { DeviceRepo } from '../store/types.js';
 import { cdrView } from '../http/routes/cdrs.js';
+import { liveCallsOf } from '../http/routes/calls.js';
 import type { EventBus, PlatformEvents } from './bus.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -16,17 +21,27 @@ const AUTH_TIMEOUT_MS = 10_000;
 interface Subscriber {
   ws: WebSocket;
   principal: Principal;
+  /** The web phone's device this socket speaks for, when it named one of its user's devices. */
+  deviceId: string | null;
+}
+
+export interface EventsChannelDeps {
+  devices: DeviceRepo;
+  dialogs: DialogRegistry;
 }
 
 export class EventsChannel {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly subscribers = new Set<Subscriber>();
 
-  constructor(private readonly auth: AuthService, bus: EventBus, private readonly log: Logger) {
+  constructor(private readonly auth: AuthService, bus: EventBus, private readonly log: Logger, private readonly deps: EventsChannelDeps) {
     bus.on('presence', (e) => this.publish((s) => s.principal.domain === e.domain, { type: 'presence', ...e }));
     bus.on('cdr', (c: PlatformEvents['cdr'][0]) =>
-      this.publish((s) => s.principal.domain === c.domain && s.principal.extension === c.extension, { type: 'cdr', cdr: cdrView(c) }),
+      this.publish((s) => isUser(s, c.domain, c.extension), { type: 'cdr', cdr: cdrView(c) }),
     );
+    bus.on('dialog', (change) => this.dialogChanged(change));
+    bus.on('device-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension) && s.deviceId === e.deviceId, e.event));
+    bus.on('user-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension), e.event));
   }
 
   get size(): number {
@@ -39,13 +54,16 @@ export class EventsChannel {
 
   private accept(ws: WebSocket): void {
     let subscriber: Subscriber | null = null;
+    let authenticating = false;
     const timer = setTimeout(() => ws.close(4401, 'authenticate first'), AUTH_TIMEOUT_MS);
     ws.on('message', async (data) => {
-      if (subscriber) return; // the channel is one-way once authenticated
+      if (subscriber || authenticating) return; // the channel is one-way once authenticated
       let token: unknown;
+      let deviceId: unknown;
       try {
-        const msg = JSON.parse(String(data)) as { type?: unknown; access_token?: unknown };
+        const msg = JSON.parse(String(data)) as { type?: unknown; access_token?: unknown; device_id?: unknown };
         token = msg.type === 'auth' ? msg.access_token : undefined;
+        deviceId = msg.device_id;
       } catch {
         token = undefined;
       }
@@ -53,21 +71,44 @@ export class EventsChannel {
         ws.close(4400, 'expected {"type":"auth","access_token":...}');
         return;
       }
+      authenticating = true;
+      let principal: Principal;
       try {
-        const principal = await this.auth.authenticate(token);
-        clearTimeout(timer);
-        subscriber = { ws, principal };
-        this.subscribers.add(subscriber);
-        ws.send(JSON.stringify({ type: 'ready' }));
+        principal = await this.auth.authenticate(token);
       } catch {
         ws.close(4401, 'invalid token');
+        return;
       }
+      clearTimeout(timer);
+      if (ws.readyState !== ws.OPEN) return;
+      const device = typeof deviceId === 'string' && deviceId ? await this.deps.devices.get(deviceId).catch(() => undefined) : undefined;
+      const ownDevice = device && device.domain === principal.domain && device.extension === principal.extension ? device.id : null;
+      if (ws.readyState !== ws.OPEN) return;
+      subscriber = { ws, principal, deviceId: ownDevice };
+      this.subscribers.add(subscriber);
+      ws.send(JSON.stringify({ type: 'ready', device_id: ownDevice }));
+      ws.send(JSON.stringify(this.callsEvent(principal.domain, principal.extension)));
     });
     ws.on('close', () => {
       clearTimeout(timer);
       if (subscriber) this.subscribers.delete(subscriber);
     });
     ws.on('error', (err) => this.log.debug('events socket error', { error: err.message }));
+  }
+
+  /** Every user with a leg in the changed dialog(s) gets their whole list of live calls again. */
+  private dialogChanged(change: DialogChange): void {
+    const parties = [change.dialog.caller, change.dialog.callee];
+    if (change.kind === 'replaced') parties.push(change.by.caller, change.by.callee);
+    const users = new Map(parties.map((p) => [`${p.extension}@${p.domain}`, p]));
+    for (const p of users.values()) {
+      if (![...this.subscribers].some((s) => isUser(s, p.domain, p.extension))) continue;
+      this.publish((s) => isUser(s, p.domain, p.extension), this.callsEvent(p.domain, p.extension));
+    }
+  }
+
+  private callsEvent(domain: string, extension: string) {
+    return { type: 'calls', calls: liveCallsOf(this.deps.dialogs, domain, extension) };
   }
 
   private publish(to: (s: Subscriber) => boolean, event: object): void {
@@ -78,4 +119,8 @@ export class EventsChannel {
   closeAll(): void {
     for (const s of this.subscribers) s.ws.close(1001, 'server shutting down');
   }
+}
+
+function isUser(s: Subscriber, domain: string, extension: string): boolean {
+  return s.principal.domain === domain && s.principal.extension === extension;
 }

@@ -9,7 +9,10 @@ import fastifyStatic from '@fastify/static';
 import { AuthError, type AuthService } from '../auth/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
+import type { SwitchOffers } from '../events/switch-offers.js';
+import type { DialogRegistry } from '../sip/dialogs.js';
 import type { Registrar } from '../sip/registrar.js';
+import type { RecordingFiles } from '../store/recording-files.js';
 import type { Store } from '../store/types.js';
 import type { Config } from '../config.js';
 import { ApiError, unauthorized } from './errors.js';
@@ -18,12 +21,19 @@ import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import { deviceRoutes } from './routes/devices.js';
 import { cdrRoutes } from './routes/cdrs.js';
+import { callRoutes } from './routes/calls.js';
+import { recordingRoutes } from './routes/recordings.js';
 
 export interface Services {
   config: Config;
   store: Store;
   auth: AuthService;
   registrar: Registrar;
+  dialogs: DialogRegistry;
+  switchOffers: SwitchOffers;
+  recordingFiles: RecordingFiles;
+  /** Largest recording upload (bytes); 50 MB unless a test says otherwise. */
+  recordingMaxBytes?: number;
   bus: EventBus;
   log: Logger;
   startedAt: number;
@@ -75,7 +85,8 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     }
     const code = (err as FastifyError).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      void reply.code(413).send({ code: 'body_too_large', message: `Request body is larger than ${BODY_LIMIT} bytes` });
+      const limit = req.routeOptions.bodyLimit ?? BODY_LIMIT;
+      void reply.code(413).send({ code: 'body_too_large', message: `Request body is larger than ${limit} bytes` });
       return;
     }
     if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -97,6 +108,8 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(userRoutes(services));
     await api.register(deviceRoutes(services));
     await api.register(cdrRoutes(services));
+    await api.register(callRoutes(services));
+    await api.register(recordingRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

@@ -6,6 +6,11 @@
  *                        |--CANCEL (caller)--> caller: cancelled, callee: missed
  *                        |--486/600/603------> both: declined (caller: busy for 486)
  *                        '--other failure----> caller: failed,    callee: missed
+ *
+ * Transfers: when a REFER is accepted, the referring user's record gets `transferredTo`; the call
+ * the transferee then places is recorded for both its parties with `transferredFrom` (the
+ * transferor). A Switch Phone (the same user's other device replacing its own leg) is the same
+ * conversation, so the records of the call simply follow it to the new Call-ID (`moved`).
  */
 import type { EventBus } from '../events/bus.js';
 import type { Cdr, CdrDisposition, CdrPatch, NewCdr, Store } from '../store/types.js';
@@ -20,6 +25,8 @@ export interface Party {
 export type FailureCause = 'cancelled' | 'declined' | 'busy' | 'no-answer' | 'unavailable' | 'failed';
 
 interface LiveCall {
+  caller: Party;
+  callee: Party | null;
   callerId: number;
   calleeId: number | null;
   answered: boolean;
@@ -41,12 +48,18 @@ export class CallRecorder {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A call attempt from `caller` to `callee` (callee null when the number matched no user). */
-  started(callId: string, caller: Party, callee: Party | null, dialled: string): void {
+  /**
+   * A call attempt from `caller` to `callee` (callee null when the number matched no user);
+   * `transferredFrom` names the transferor when a transfer set this call up.
+   */
+  started(callId: string, caller: Party, callee: Party | null, dialled: string, transferredFrom: string | null = null): void {
     this.enqueue(callId, async () => {
       if (this.live.has(callId)) return; // a retried INVITE (e.g. after a 407) is the same call
       const at = this.now();
-      const base = { callId, startedAt: at, answeredAt: null, endedAt: null, disposition: 'ringing' as const, sipStatus: null };
+      const base = {
+        callId, startedAt: at, answeredAt: null, endedAt: null, disposition: 'ringing' as const, sipStatus: null,
+        transferredTo: null, transferredFrom,
+      };
       const callerId = await this.insert({
         ...base, domain: caller.domain, extension: caller.extension, direction: 'outbound',
         remoteNumber: callee?.extension ?? dialled, remoteName: callee?.name ?? '',
@@ -57,7 +70,7 @@ export class CallRecorder {
             remoteNumber: caller.extension, remoteName: caller.name,
           })
         : null;
-      this.live.set(callId, { callerId, calleeId, answered: false, createdAt: at });
+      this.live.set(callId, { caller, callee, callerId, calleeId, answered: false, createdAt: at });
       this.forgetStale(at);
     });
   }
@@ -94,6 +107,39 @@ export class CallRecorder {
       const endedAt = this.now();
       await this.patch(call.callerId, { endedAt });
       if (call.calleeId !== null) await this.patch(call.calleeId, { endedAt });
+    });
+  }
+
+  /** `by` transferred the call (REFER accepted): their own record says to whom. */
+  transferred(callId: string, by: { domain: string; extension: string }, to: string): void {
+    this.enqueue(callId, async () => {
+      const call = this.live.get(callId);
+      if (!call) return;
+      const isCaller = call.caller.domain === by.domain && call.caller.extension === by.extension;
+      const isCallee = call.callee?.domain === by.domain && call.callee.extension === by.extension;
+      const id = isCaller ? call.callerId : isCallee ? call.calleeId : null;
+      if (id !== null) await this.patch(id, { transferredTo: to });
+    });
+  }
+
+  /**
+   * The call continues under another Call-ID (Switch Phone: an INVITE with Replaces from the
+   * same user's other device was answered). Its records stay open and end with the new dialog.
+   */
+  moved(fromCallId: string, toCallId: string): void {
+    // Both chains wait for the move, so an early BYE of the new dialog cannot overtake it.
+    const prev = Promise.all([this.chains.get(fromCallId), this.chains.get(toCallId)]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    this.enqueue(toCallId, () => gate);
+    this.enqueue(fromCallId, async () => {
+      await prev;
+      const call = this.live.get(fromCallId);
+      if (call && !this.live.has(toCallId)) {
+        this.live.delete(fromCallId);
+        this.live.set(toCallId, call);
+      }
+      release();
     });
   }
 

@@ -11,15 +11,22 @@
  *   INVITE tx:  proceeding --2xx--> answered (forward every 2xx, CANCEL the rest)
  *                   |--all branches final--> best response forwarded
  *                   |--CANCEL / ring timeout / caller gone--> branches CANCELled, 487 or 480
+ *
+ * The first 2xx of an INVITE confirms a dialog, which the dialog registry keeps until a BYE, the
+ * loss of either flow, or an INVITE with Replaces (RFC 3891) that takes its place. An INVITE with
+ * Replaces is not forked: it goes only to the flow of the party whose dialog it names. REFERs
+ * accepted inside a known dialog are remembered so the call the transferee then places is
+ * recorded as a transfer.
  */
 import { randomBytes } from 'node:crypto';
 import type { Store, User } from '../store/types.js';
 import type { Logger } from '../log.js';
 import type { CallRecorder, FailureCause, Party } from './call-recorder.js';
+import { DialogRegistry, type DialogParty, type LiveDialog, type ReplacesMatch } from './dialogs.js';
 import { createResponse, SipHeaders, type SipRequest, type SipResponse, type SipMessage } from './message.js';
-import type { Binding, Registrar } from './registrar.js';
+import type { Registrar } from './registrar.js';
 import type { SipAuthenticator } from './sip-auth.js';
-import { formatNameAddr, parseCSeq, parseNameAddr, parseUri, parseVia } from './uri.js';
+import { formatNameAddr, formatUri, parseCSeq, parseNameAddr, parseParams, parseUri, parseVia } from './uri.js';
 import type { Flow } from './ws-transport.js';
 
 export interface ProxyOptions {
@@ -33,15 +40,51 @@ const MAGIC = 'z9hG4bK';
 /** Branch prefix of in-dialog requests forwarded statelessly: the upstream flow id follows. */
 const STATELESS = `${MAGIC}-s.`;
 const STATEFUL = `${MAGIC}-f.`;
+/** Branch prefix of requests the proxy originates itself (a BYE for a party whose flow died). */
+const OWN = `${MAGIC}-o.`;
 /** How long a finished transaction is kept to absorb a late ACK or retransmission (Timer J). */
 const LINGER_MS = 32_000;
 /** How long a CANCELled branch may take to send its 487 before we stop waiting. */
 const CANCEL_GRACE_MS = 5_000;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, PRACK';
+/** How long an accepted REFER lets the transferee's next call to the target count as the transfer. */
+const REFERRAL_MS = 120_000;
+
+/** Where a branch goes: a live binding, or the flow of one party of a known dialog. */
+interface Target {
+  flow: Flow;
+  contact: string;
+  deviceId: string | null;
+  deviceLabel: string;
+}
+
+interface Caller {
+  user: User;
+  deviceId: string | null;
+  deviceLabel: string;
+}
+
+/** An in-dialog request we forwarded and whose answer matters to us (REFER, re-INVITE). */
+interface WatchedRequest {
+  dialog: LiveDialog;
+  method: string;
+  sender: DialogParty;
+  referTo: string;
+  timer: NodeJS.Timeout;
+}
+
+/** A REFER that was accepted: the transferee may now call the target on the transferor's behalf. */
+interface Referral {
+  transferee: { domain: string; extension: string };
+  by: { domain: string; extension: string };
+  target: string;
+  at: number;
+}
 
 interface ClientBranch {
   id: string;
   tx: ServerTx;
+  target: Target;
   flow: Flow;
   request: SipRequest;
   final: SipResponse | null;
@@ -61,20 +104,30 @@ interface ServerTx {
   timers: NodeJS.Timeout[];
   /** The callee as the caller should see them, on every response we pass up (RFC 3325). */
   calleeIdentity: string;
+  caller: Caller;
+  callee: User;
+  /** The dialog this INVITE replaces (RFC 3891), when it carries a Replaces header. */
+  replaces: ReplacesMatch | null;
+  /** The replacing INVITE comes from the same user as the replaced leg: a Switch Phone. */
+  isSwitch: boolean;
 }
 
 export class SipProxy {
   private readonly serverTxs = new Map<string, ServerTx>();
   private readonly clientBranches = new Map<string, ClientBranch>();
+  private readonly watched = new Map<string, WatchedRequest>();
+  private referrals: Referral[] = [];
 
   constructor(
     private readonly store: Store,
     private readonly registrar: Registrar,
     private readonly auth: SipAuthenticator,
     private readonly recorder: CallRecorder,
+    private readonly dialogs: DialogRegistry,
     private readonly flows: ReadonlyMap<string, Flow>,
     private readonly log: Logger,
     private readonly options: ProxyOptions,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Entry point for every well-formed message received on any flow. */
@@ -83,7 +136,11 @@ export class SipProxy {
     else await this.handleRequest(msg, flow);
   }
 
-  /** A flow went away: its pending calls are cancelled and its ringing branches fail. */
+  /**
+   * A flow went away: its pending calls are cancelled and its ringing branches fail. Its
+   * dialogs end: in-dialog requests can no longer reach it (the Record-Route names the flow),
+   * so the other party gets a BYE on its behalf instead of a call that can never be hung up.
+   */
   flowClosed(flow: Flow): void {
     for (const tx of this.serverTxs.values()) {
       if (tx.done) continue;
@@ -95,12 +152,25 @@ export class SipProxy {
         if (branch.flow === flow && !branch.final) this.branchFinal(branch, createResponse(branch.request, 480, 'Temporarily Unavailable'));
       }
     }
+    for (const dialog of this.dialogs.dialogsOfFlow(flow.id)) {
+      this.dialogs.remove(dialog, 'flow-closed');
+      this.recorder.ended(dialog.callId);
+      const [gone, survivor] = dialog.caller.flowId === flow.id ? [dialog.caller, dialog.callee] : [dialog.callee, dialog.caller];
+      if (survivor.flowId !== flow.id) this.byeOnBehalf(dialog, gone, survivor);
+    }
   }
 
+  /** Shutdown: every live call ends here, so its records are closed before the store is. */
   stop(): void {
+    for (const dialog of this.dialogs.all()) {
+      this.dialogs.remove(dialog, 'gone');
+      this.recorder.ended(dialog.callId);
+    }
     for (const tx of this.serverTxs.values()) tx.timers.forEach(clearTimeout);
+    for (const w of this.watched.values()) clearTimeout(w.timer);
     this.serverTxs.clear();
     this.clientBranches.clear();
+    this.watched.clear();
   }
 
   // ---- requests -------------------------------------------------------------------------
@@ -166,8 +236,32 @@ export class SipProxy {
     const callId = req.headers.get('Call-ID') ?? '';
     const callee = await this.store.users.get(domain, dialled);
     const calleeParty: Party | null = callee ? partyOf(callee) : null;
-    if (isInvite) this.recorder.started(callId, partyOf(caller), calleeParty, dialled);
 
+    // RFC 3891 s3: Replaces only has meaning in an INVITE; other methods ignore it.
+    const replacesHeader = isInvite ? req.headers.get('Replaces') : undefined;
+    if (replacesHeader !== undefined) {
+      const routed = callee ? this.routeReplaces(req, flow, caller, callee, replacesHeader) : null;
+      if (!routed) {
+        if (!callee) flow.send(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
+        return;
+      }
+      const { match, target } = routed;
+      const isSwitch = samePerson(match.replaced, caller.user);
+      // A Switch Phone continues the same conversation (its records move with it on the 2xx);
+      // anything else is a new call set up by a transfer from the party it drops.
+      if (!isSwitch) {
+        this.takeReferral(caller.user, domain, dialled, req);
+        const from = samePerson(match.target, caller.user) ? null : match.replaced.extension;
+        this.recorder.started(callId, partyOf(caller.user), calleeParty, dialled, from);
+      }
+      this.startTx(req, flow, caller, callee!, [target], match, isSwitch);
+      return;
+    }
+
+    if (isInvite) {
+      const transferredFrom = callee ? this.takeReferral(caller.user, domain, dialled, req) : null;
+      this.recorder.started(callId, partyOf(caller.user), calleeParty, dialled, transferredFrom);
+    }
     if (!callee) {
       if (isInvite) this.recorder.failed(callId, 'failed', 404);
       flow.send(createResponse(req, 404, 'Not Found'));
@@ -180,10 +274,54 @@ export class SipProxy {
       flow.send(createResponse(req, 480, 'Temporarily Unavailable', [['P-Asserted-Identity', identityOf(callee)]]));
       return;
     }
+    this.startTx(req, flow, caller, callee, bindings, null, false);
+  }
 
+  /**
+   * Checks an INVITE with Replaces (RFC 3891) and finds the one flow it may go to; answers the
+   * caller itself (and returns null) when it may not go anywhere.
+   *
+   * Authorisation (RFC 3891 s6.1 leaves it to local policy; s3 lets the UAS accept when the
+   * request comes from a party of the dialog or someone it referred). The proxy allows it when
+   *   - the caller is the same user as either party of the named dialog (Switch Phone: another
+   *     device of the user whose leg is replaced; or a call to one's own device), or
+   *   - the caller has a live dialog with the user whose leg is being replaced: the transferee
+   *     of an attended transfer, who learnt the dialog's identifiers from that user's REFER
+   *     (RFC 5589 s7). Knowing an unguessable Call-ID and both tags is part of the proof.
+   * Anyone else gets 403. A dialog we do not know gets 481, as the UA itself would answer; the
+   * INVITE is never forked to the user's other devices, which would only answer 481 too.
+   */
+  private routeReplaces(req: SipRequest, flow: Flow, caller: Caller, callee: User, header: string): { match: ReplacesMatch; target: Target } | null {
+    const reply = (status: number, reason: string) => {
+      flow.send(createResponse(req, status, reason));
+      return null;
+    };
+    const replaces = parseReplaces(header);
+    if (!replaces) return reply(400, 'Bad Request');
+    const match = this.dialogs.matchReplaces(replaces.callId, replaces.toTag, replaces.fromTag, callee.domain, callee.extension);
+    if (!match) return reply(481, 'Call/Transaction Does Not Exist');
+    // s3: early-only asks to replace a dialog still ringing; ours is confirmed.
+    if (replaces.earlyOnly) return reply(486, 'Busy Here');
+    const { target, replaced } = match;
+    const allowed = samePerson(target, caller.user) || samePerson(replaced, caller.user)
+      || this.dialogs.dialogsOf(replaced.domain, replaced.extension).some((d) => {
+        const other = DialogRegistry.sideOf(d, replaced.domain, replaced.extension)?.other;
+        return d !== match.dialog && other !== undefined && samePerson(other, caller.user);
+      });
+    if (!allowed) {
+      this.log.info('replaces refused', { callId: replaces.callId, caller: `${caller.user.extension}@${caller.user.domain}` });
+      return reply(403, 'Forbidden');
+    }
+    const targetFlow = this.flows.get(target.flowId);
+    if (!targetFlow?.isOpen || targetFlow === flow) return reply(481, 'Call/Transaction Does Not Exist');
+    return { match, target: { flow: targetFlow, contact: target.contact, deviceId: target.deviceId, deviceLabel: target.deviceLabel } };
+  }
+
+  private startTx(req: SipRequest, flow: Flow, caller: Caller, callee: User, targets: Target[], replaces: ReplacesMatch | null, isSwitch: boolean): void {
+    const isInvite = req.method === 'INVITE';
     const tx: ServerTx = {
       key: txKey(req), request: req, flow, isInvite, branches: [], done: false, cancelled: false, cause: null, timers: [],
-      calleeIdentity: identityOf(callee),
+      calleeIdentity: identityOf(callee), caller, callee, replaces, isSwitch,
     };
     this.serverTxs.set(tx.key, tx);
     if (isInvite) {
@@ -192,14 +330,34 @@ export class SipProxy {
     } else {
       tx.timers.push(setTimeout(() => this.finishTx(tx, createResponse(req, 408, 'Request Timeout')), LINGER_MS));
     }
-    const asserted = identityOf(caller);
-    for (const binding of bindings) {
-      const branch = this.forkTo(tx, binding, asserted);
+    const asserted = identityOf(caller.user);
+    for (const target of targets) {
+      const branch = this.forkTo(tx, target, asserted);
       tx.branches.push(branch);
       this.clientBranches.set(branch.id, branch);
-      binding.flow.send(branch.request);
+      target.flow.send(branch.request);
     }
-    this.log.debug('forked', { method: req.method, callId, to: `${dialled}@${domain}`, branches: bindings.length });
+    this.log.debug('forked', {
+      method: req.method, callId: req.headers.get('Call-ID'), to: `${callee.extension}@${callee.domain}`,
+      branches: targets.length, replaces: replaces?.dialog.callId,
+    });
+  }
+
+  /**
+   * The transfer behind a new call, if any: the caller was referred (REFER accepted within the
+   * last two minutes) by someone to exactly this number. Referred-By (RFC 3892), when present,
+   * must name the referrer; it is not required, since JsSIP does not copy it into the new INVITE.
+   */
+  private takeReferral(caller: User, domain: string, dialled: string, req: SipRequest): string | null {
+    const now = this.now();
+    this.referrals = this.referrals.filter((r) => now - r.at < REFERRAL_MS);
+    const referredBy = parseNameAddr(req.headers.get('Referred-By') ?? '')?.uri.user;
+    const i = this.referrals.findIndex((r) =>
+      r.transferee.domain === caller.domain && r.transferee.extension === caller.extension
+      && r.target === dialled && r.by.domain === domain && (!referredBy || r.by.extension === referredBy));
+    if (i < 0) return null;
+    const [referral] = this.referrals.splice(i, 1);
+    return referral!.by.extension;
   }
 
   /**
@@ -207,12 +365,16 @@ export class SipProxy {
    * WebSocket is the authenticated channel, as with RFC 5626 flows); anything else must answer
    * a digest challenge. Either way the From user must be the authenticated one: no spoofing.
    */
-  private async authenticateCaller(req: SipRequest, flow: Flow, domain: string): Promise<User | null> {
+  private async authenticateCaller(req: SipRequest, flow: Flow, domain: string): Promise<Caller | null> {
     const from = parseNameAddr(req.headers.get('From') ?? '');
     const fromUser = from?.uri.user;
     let extension: string;
+    let deviceId: string | null;
+    let deviceLabel = '';
     if (flow.identity && flow.identity.domain === domain && flow.identity.extension === fromUser && from?.uri.host === domain) {
       extension = flow.identity.extension;
+      deviceId = flow.identity.deviceId;
+      deviceLabel = this.registrar.lookup(domain, extension).find((b) => b.flow === flow)?.deviceLabel ?? '';
     } else {
       const auth = await this.auth.authenticate(req, domain);
       if (!auth.ok) {
@@ -220,17 +382,22 @@ export class SipProxy {
         return null;
       }
       extension = auth.device.extension;
+      deviceId = auth.device.id;
+      deviceLabel = auth.device.label;
       if (fromUser !== extension || from?.uri.host !== domain) {
         flow.send(createResponse(req, 403, 'Forbidden', [['Warning', '399 switchboard "From does not match credentials"']]));
         return null;
       }
     }
     const user = await this.store.users.get(domain, extension);
-    if (!user) flow.send(createResponse(req, 403, 'Forbidden'));
-    return user ?? null;
+    if (!user) {
+      flow.send(createResponse(req, 403, 'Forbidden'));
+      return null;
+    }
+    return { user, deviceId, deviceLabel };
   }
 
-  private forkTo(tx: ServerTx, binding: Binding, assertedIdentity: string): ClientBranch {
+  private forkTo(tx: ServerTx, binding: Target, assertedIdentity: string): ClientBranch {
     const id = STATEFUL + randomBytes(9).toString('base64url');
     const headers = tx.request.headers.clone();
     const maxForwards = Number(headers.get('Max-Forwards') ?? '70');
@@ -244,7 +411,7 @@ export class SipProxy {
     }
     headers.prepend('Via', `SIP/2.0/${binding.flow.secure ? 'WSS' : 'WS'} ${this.options.host};branch=${id}`);
     const request: SipRequest = { ...tx.request, uri: binding.contact, headers };
-    return { id, tx, flow: binding.flow, request, final: null, cancelled: false };
+    return { id, tx, target: binding, flow: binding.flow, request, final: null, cancelled: false };
   }
 
   private handleCancel(req: SipRequest, flow: Flow): void {
@@ -300,16 +467,75 @@ export class SipProxy {
       if (req.method !== 'ACK') flow.send(createResponse(req, 403, 'Forbidden'));
       return;
     }
-    if (req.method === 'BYE') this.recorder.ended(req.headers.get('Call-ID') ?? '');
+    const callId = req.headers.get('Call-ID') ?? '';
+    const dialog = this.dialogs.find(callId, tagOf(req.headers.get('From')), tagOf(req.headers.get('To')));
+    const sender = dialog ? (dialog.caller.flowId === flow.id ? dialog.caller : dialog.callee) : null;
+    const cseq = parseCSeq(req.headers.get('CSeq') ?? '')?.seq ?? 0;
+    if (sender && req.method !== 'ACK' && req.method !== 'CANCEL') sender.cseq = Math.max(sender.cseq, cseq);
+    if (req.method === 'BYE') {
+      if (dialog) this.dialogs.remove(dialog, 'bye');
+      // A BYE for a dialog we do not know (the loser of a forking race, s16.7 step 5) must not
+      // end the records of the call that goes on; one we never tracked at all still ends them.
+      if (dialog || !this.dialogs.hasCall(callId)) this.recorder.ended(callId);
+    }
     const target = this.flows.get(targetId);
     if (!target?.isOpen) {
       if (req.method !== 'ACK') flow.send(createResponse(req, 480, 'Temporarily Unavailable'));
       return;
     }
+    const branch = `${STATELESS}${flow.id}.${randomBytes(6).toString('base64url')}`;
     const headers = req.headers.clone();
     headers.set('Max-Forwards', String(Number(headers.get('Max-Forwards') ?? '70') - 1));
-    headers.prepend('Via', `SIP/2.0/${target.secure ? 'WSS' : 'WS'} ${this.options.host};branch=${STATELESS}${flow.id}.${randomBytes(6).toString('base64url')}`);
+    headers.prepend('Via', `SIP/2.0/${target.secure ? 'WSS' : 'WS'} ${this.options.host};branch=${branch}`);
+    if (dialog && sender && (req.method === 'REFER' || req.method === 'INVITE' || req.method === 'UPDATE')) {
+      const timer = setTimeout(() => this.watched.delete(branch), LINGER_MS);
+      timer.unref();
+      this.watched.set(branch, { dialog, method: req.method, sender, referTo: req.headers.get('Refer-To') ?? '', timer });
+    }
     target.send({ ...req, headers });
+  }
+
+  /** The answer to an in-dialog request we watch: an accepted REFER, or a dialog found dead. */
+  private watchedResponse(w: WatchedRequest, res: SipResponse): void {
+    if (res.status >= 200 && res.status < 300 && w.method === 'REFER') {
+      // RFC 3515 s2.4.2: a 2xx means the transferee accepted the REFER (it will call the target).
+      const target = parseNameAddr(w.referTo)?.uri.user;
+      const transferee = w.sender === w.dialog.caller ? w.dialog.callee : w.dialog.caller;
+      if (target) {
+        this.recorder.transferred(w.dialog.callId, w.sender, target);
+        this.referrals.push({
+          transferee: { domain: transferee.domain, extension: transferee.extension },
+          by: { domain: w.sender.domain, extension: w.sender.extension },
+          target, at: this.now(),
+        });
+      }
+    }
+    // RFC 3261 s12.2.1.2: a 481 or 408 to a request within the dialog ends the dialog. Only the
+    // INVITE usage's own requests count here: a REFER's implicit subscription is a usage of its
+    // own, and its failure leaves the call alone (RFC 5057).
+    if ((res.status === 481 || res.status === 408) && w.method !== 'REFER') {
+      if (this.dialogs.remove(w.dialog, 'gone')) this.recorder.ended(w.dialog.callId);
+    }
+  }
+
+  /**
+   * Ends the dialog for the party that is still there when the other one's flow is gone: a BYE
+   * as if from the lost party (RFC 3261 s15.1.1), with a CSeq above anything it sent, straight
+   * to the survivor's Contact over its flow. The 200 comes back to us and ends here.
+   */
+  private byeOnBehalf(dialog: LiveDialog, gone: DialogParty, survivor: DialogParty): void {
+    const flow = this.flows.get(survivor.flowId);
+    if (!flow?.isOpen) return;
+    const headers = new SipHeaders([
+      ['Via', `SIP/2.0/${flow.secure ? 'WSS' : 'WS'} ${this.options.host};branch=${OWN}${randomBytes(9).toString('base64url')}`],
+      ['Max-Forwards', '70'],
+      ['From', `<${gone.uri}>;tag=${gone.tag}`],
+      ['To', `<${survivor.uri}>;tag=${survivor.tag}`],
+      ['Call-ID', dialog.callId],
+      ['CSeq', `${gone.cseq + 1} BYE`],
+      ['Reason', 'SIP;cause=480;text="Connection lost"'],
+    ]);
+    flow.send({ type: 'request', method: 'BYE', uri: survivor.contact, version: 'SIP/2.0', headers, body: Buffer.alloc(0) });
   }
 
   /** Removes the top Route when it is ours (loose routing, s16.4) and returns its parameters. */
@@ -340,6 +566,12 @@ export class SipProxy {
       return;
     }
     if (branchId.startsWith(STATELESS)) {
+      const w = this.watched.get(branchId);
+      if (w && res.status >= 200) {
+        this.watched.delete(branchId);
+        clearTimeout(w.timer);
+        this.watchedResponse(w, res);
+      }
       const upstream = this.flows.get(branchId.slice(STATELESS.length).split('.')[0] ?? '');
       upstream?.send(res);
     }
@@ -360,7 +592,10 @@ export class SipProxy {
       tx.flow.send(res);
       if (!tx.done) {
         tx.done = true;
-        if (tx.isInvite) this.recorder.answered(callId);
+        if (tx.isInvite) {
+          this.recorder.answered(callId);
+          this.confirmDialog(branch, res);
+        }
         for (const other of tx.branches) if (other !== branch) this.cancelBranch(other, true);
         this.linger(tx);
       }
@@ -370,6 +605,47 @@ export class SipProxy {
     this.branchFinal(branch, res);
     // A 6xx is final for the whole call: stop the other devices ringing (s16.7 step 5).
     if (res.status >= 600 && !tx.done) for (const other of tx.branches) this.cancelBranch(other);
+  }
+
+  /** The first 2xx to an initial INVITE: a confirmed dialog between the caller and this branch. */
+  private confirmDialog(branch: ClientBranch, res: SipResponse): void {
+    const tx = branch.tx;
+    const from = parseNameAddr(tx.request.headers.get('From') ?? '');
+    const to = parseNameAddr(res.headers.get('To') ?? '');
+    const callerTag = from?.params.get('tag');
+    const calleeTag = to?.params.get('tag');
+    // A dialog whose either end is already gone would never see its BYE.
+    if (!from || !to || !callerTag || !calleeTag || !tx.flow.isOpen || !branch.flow.isOpen) return;
+    const callId = tx.request.headers.get('Call-ID') ?? '';
+    const { user: caller, deviceId, deviceLabel } = tx.caller;
+    const callee = tx.callee;
+    const dialog: LiveDialog = {
+      callId,
+      caller: {
+        ...partyOf(caller), tag: callerTag, flowId: tx.flow.id, deviceId, deviceLabel,
+        uri: formatUri(from.uri), contact: contactUri(tx.request.headers.get('Contact')),
+        cseq: parseCSeq(tx.request.headers.get('CSeq') ?? '')?.seq ?? 1,
+      },
+      callee: {
+        ...partyOf(callee), tag: calleeTag, flowId: branch.flow.id,
+        deviceId: branch.target.deviceId, deviceLabel: branch.target.deviceLabel,
+        uri: formatUri(to.uri), contact: contactUri(res.headers.get('Contact')), cseq: 0,
+      },
+      startedAt: this.now(),
+    };
+    const old = tx.replaces?.dialog;
+    if (!old || !this.dialogs.find(old.callId, old.caller.tag, old.callee.tag)) {
+      this.dialogs.add(dialog);
+      return;
+    }
+    // The same two people still talking (Switch Phone): the conversation keeps its start.
+    const samePair = (a: LiveDialog, b: LiveDialog) => {
+      const users = (d: LiveDialog) => [d.caller, d.callee].map((p) => `${p.extension}@${p.domain}`).sort().join(' ');
+      return users(a) === users(b);
+    };
+    if (samePair(old, dialog)) dialog.startedAt = old.startedAt;
+    this.dialogs.replace(old, dialog);
+    if (tx.isSwitch) this.recorder.moved(old.callId, callId);
   }
 
   /** The hop-by-hop ACK for a non-2xx final response (s17.1.1.3). */
@@ -467,6 +743,35 @@ function identityOf(u: User): string {
 
 function partyOf(u: User): Party {
   return { domain: u.domain, extension: u.extension, name: `${u.firstName} ${u.lastName}`.trim() };
+}
+
+function samePerson(p: { domain: string; extension: string }, u: { domain: string; extension: string }): boolean {
+  return p.domain === u.domain && p.extension === u.extension;
+}
+
+function tagOf(nameAddr: string | undefined): string {
+  return parseNameAddr(nameAddr ?? '')?.params.get('tag') ?? '';
+}
+
+/** The URI of a Contact header value (name-addr or addr-spec). */
+function contactUri(value: string | undefined): string {
+  const na = parseNameAddr(value ?? '');
+  return na ? formatUri(na.uri) : '';
+}
+
+/**
+ * `Replaces: call-id;to-tag=..;from-tag=..[;early-only]` (RFC 3891 s6.1). The Call-ID is
+ * everything before the first ';' (a Call-ID may hold '@' but never ';').
+ */
+export function parseReplaces(value: string): { callId: string; toTag: string; fromTag: string; earlyOnly: boolean } | null {
+  const semi = value.indexOf(';');
+  if (semi <= 0) return null;
+  const callId = value.slice(0, semi).trim();
+  const params = parseParams(value.slice(semi));
+  const toTag = params.get('to-tag');
+  const fromTag = params.get('from-tag');
+  if (!callId || !toTag || !fromTag) return null;
+  return { callId, toTag, fromTag, earlyOnly: params.has('early-only') };
 }
 
 /** Server transaction key (s17.2.3): top Via branch and sent-by, and the method (ACK -> INVITE). */

@@ -62,4 +62,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX cdrs_by_user ON cdrs(domain, extension, id DESC);
   CREATE INDEX cdrs_by_call ON cdrs(call_id);
   `,
+  // 2: transfers in call records (REFER accepted; calls set up by a transfer)
+  `
+  ALTER TABLE cdrs ADD COLUMN transferred_to TEXT;
+  ALTER TABLE cdrs ADD COLUMN transferred_from TEXT;
+  `,
+  // 3: call recordings uploaded by the web phone (audio files live in <data>/recordings)
+  `
+  CREATE TABLE recordings (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    domain       TEXT NOT NULL,
+    extension    TEXT NOT NULL,
+    call_id      TEXT NOT NULL,
+    cdr_id       INTEGER REFERENCES cdrs(id) ON DELETE SET NULL,
+    content_type TEXT NOT NULL,
+    bytes        INTEGER NOT NULL,
+    duration_s   REAL,
+    started_at   INTEGER NOT NULL,
+    created_at   INTEGER NOT NULL
+  );
+  CREATE INDEX recordings_by_user ON recordings(domain, extension, seq DESC);
+  CREATE INDEX recordings_by_domain ON recordings(domain, seq DESC);
+  `,
 ];

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrations } from './migrations.js';
 import type {
-  Cdr, CdrPatch, CdrRepo, Device, DeviceRepo, Domain, DomainRepo, NewCdr, Page, Store,
+  Cdr, CdrPatch, CdrRepo, Device, DeviceRepo, Domain, DomainRepo, Page, Recording, RecordingRepo, Store,
   TokenRecord, TokenRepo, User, UserRepo,
 } from './types.js';
 
@@ -47,6 +47,7 @@ export function openSqliteStore(dataDir: string): Store {
     devices: deviceRepo(db),
     tokens: tokenRepo(db),
     cdrs: cdrRepo(db),
+    recordings: recordingRepo(db),
     close: () => db.close(),
   };
 }
@@ -162,15 +163,21 @@ function cdrRepo(db: Database.Database): CdrRepo {
     endedAt: (r.ended_at as number | null) ?? null,
     disposition: r.disposition as Cdr['disposition'],
     sipStatus: (r.sip_status as number | null) ?? null,
+    transferredTo: (r.transferred_to as string | null) ?? null,
+    transferredFrom: (r.transferred_from as string | null) ?? null,
   });
   const insert = db.prepare(`INSERT INTO cdrs
-    (call_id, domain, extension, direction, remote_number, remote_name, started_at, answered_at, ended_at, disposition, sip_status)
-    VALUES (@callId, @domain, @extension, @direction, @remoteNumber, @remoteName, @startedAt, @answeredAt, @endedAt, @disposition, @sipStatus)`);
+    (call_id, domain, extension, direction, remote_number, remote_name, started_at, answered_at, ended_at, disposition, sip_status,
+     transferred_to, transferred_from)
+    VALUES (@callId, @domain, @extension, @direction, @remoteNumber, @remoteName, @startedAt, @answeredAt, @endedAt, @disposition, @sipStatus,
+     @transferredTo, @transferredFrom)`);
   const get = db.prepare('SELECT * FROM cdrs WHERE id = ?');
+  const forCall = db.prepare('SELECT * FROM cdrs WHERE call_id = ? AND domain = ? AND extension = ? ORDER BY id DESC LIMIT 1');
   const page = db.prepare(`SELECT * FROM cdrs WHERE domain = ? AND extension = ? AND id < ?
     ORDER BY id DESC LIMIT ?`);
   const columns: Record<keyof CdrPatch, string> = {
     answeredAt: 'answered_at', endedAt: 'ended_at', disposition: 'disposition', sipStatus: 'sip_status',
+    transferredTo: 'transferred_to',
   };
   // One prepared statement per combination of patched columns (there are only a few).
   const updates = new Map<string, Database.Statement>();
@@ -188,6 +195,10 @@ function cdrRepo(db: Database.Database): CdrRepo {
       stmt.run({ ...patch, id });
     },
     async get(id) { const r = get.get(id) as Row | undefined; return r && toCdr(r); },
+    async findForCall(domain, extension, callId) {
+      const r = forCall.get(callId, domain, extension) as Row | undefined;
+      return r && toCdr(r);
+    },
     async listForUser(domain, extension, { before, limit }): Promise<Page<Cdr>> {
       // Keyset paging on the id: stable under inserts and O(limit) however deep the page.
       const rows = page.all(domain, extension, before ?? Number.MAX_SAFE_INTEGER, limit + 1) as Row[];
@@ -195,5 +206,55 @@ function cdrRepo(db: Database.Database): CdrRepo {
       const nextCursor = rows.length > limit ? items[items.length - 1]!.id : null;
       return { items, nextCursor };
     },
+  };
+}
+
+function recordingRepo(db: Database.Database): RecordingRepo {
+  const toRecording = (r: Row): Recording & { seq: number } => ({
+    seq: r.seq as number,
+    id: r.id as string,
+    domain: r.domain as string,
+    extension: r.extension as string,
+    callId: r.call_id as string,
+    cdrId: (r.cdr_id as number | null) ?? null,
+    contentType: r.content_type as string,
+    bytes: r.bytes as number,
+    durationS: (r.duration_s as number | null) ?? null,
+    startedAt: r.started_at as number,
+    createdAt: r.created_at as number,
+    remoteNumber: (r.remote_number as string | null) ?? null,
+    remoteName: (r.remote_name as string | null) ?? null,
+  });
+  // The linked call record says who the other party was.
+  const select = `SELECT r.*, c.remote_number, c.remote_name FROM recordings r LEFT JOIN cdrs c ON c.id = r.cdr_id`;
+  const insert = db.prepare(`INSERT INTO recordings
+    (id, domain, extension, call_id, cdr_id, content_type, bytes, duration_s, started_at, created_at)
+    VALUES (@id, @domain, @extension, @callId, @cdrId, @contentType, @bytes, @durationS, @startedAt, @createdAt)
+    ON CONFLICT (id) DO NOTHING`);
+  const get = db.prepare(`${select} WHERE r.id = ?`);
+  const byUser = db.prepare(`${select} WHERE r.domain = ? AND r.extension = ? AND r.seq < ? ORDER BY r.seq DESC LIMIT ?`);
+  const byDomain = db.prepare(`${select} WHERE r.domain = ? AND r.seq < ? ORDER BY r.seq DESC LIMIT ?`);
+  const del = db.prepare('DELETE FROM recordings WHERE id = ?');
+  const page = (rows: Row[], limit: number): Page<Recording> => {
+    const all = rows.map(toRecording);
+    const items = all.slice(0, limit);
+    const nextCursor = all.length > limit ? items[items.length - 1]!.seq : null;
+    return { items: items.map(({ seq: _seq, ...rec }) => rec), nextCursor };
+  };
+  return {
+    async insert(rec) { return insert.run(rec).changes > 0; },
+    async get(id) {
+      const r = get.get(id) as Row | undefined;
+      if (!r) return undefined;
+      const { seq: _seq, ...rec } = toRecording(r);
+      return rec;
+    },
+    async listForUser(domain, extension, { before, limit }) {
+      return page(byUser.all(domain, extension, before ?? Number.MAX_SAFE_INTEGER, limit + 1) as Row[], limit);
+    },
+    async listForDomain(domain, { before, limit }) {
+      return page(byDomain.all(domain, before ?? Number.MAX_SAFE_INTEGER, limit + 1) as Row[], limit);
+    },
+    async delete(id) { return del.run(id).changes > 0; },
   };
 }

@@ -71,10 +71,37 @@ export interface Cdr {
   disposition: CdrDisposition;
   /** SIP status of a failed attempt (404, 480, 486, ...), else null. */
   sipStatus: number | null;
+  /** On the transferor's record: the number this user transferred the call to (REFER accepted). */
+  transferredTo: string | null;
+  /** On both records of a call set up by a transfer: the user who transferred it. */
+  transferredFrom: string | null;
 }
 
 export type NewCdr = Omit<Cdr, 'id'>;
-export type CdrPatch = Partial<Pick<Cdr, 'answeredAt' | 'endedAt' | 'disposition' | 'sipStatus'>>;
+export type CdrPatch = Partial<Pick<Cdr, 'answeredAt' | 'endedAt' | 'disposition' | 'sipStatus' | 'transferredTo'>>;
+
+/** A call recording uploaded by the web phone; the audio lives in the data directory. */
+export interface Recording {
+  /** Chosen by the client (a UUID), which makes uploads idempotent. */
+  id: string;
+  domain: string;
+  /** The user who recorded it (the owner). */
+  extension: string;
+  callId: string;
+  /** The owner's call record of that call, when one was found. */
+  cdrId: number | null;
+  /** 'audio/webm' or 'audio/ogg'. */
+  contentType: string;
+  bytes: number;
+  durationS: number | null;
+  startedAt: number;
+  createdAt: number;
+  /** From the linked call record (read-only, joined). */
+  remoteNumber?: string | null;
+  remoteName?: string | null;
+}
+
+export type NewRecording = Omit<Recording, 'remoteNumber' | 'remoteName'>;
 
 export interface Page<T> {
   items: T[];
@@ -118,7 +145,19 @@ export interface CdrRepo {
   insert(cdr: NewCdr): Promise<number>;
   update(id: number, patch: CdrPatch): Promise<void>;
   get(id: number): Promise<Cdr | undefined>;
+  /** The user's newest record of a SIP call, if any. */
+  findForCall(domain: string, extension: string, callId: string): Promise<Cdr | undefined>;
   listForUser(domain: string, extension: string, opts: { before?: number; limit: number }): Promise<Page<Cdr>>;
+}
+
+export interface RecordingRepo {
+  /** False (and nothing changed) when a recording with this id already exists. */
+  insert(rec: NewRecording): Promise<boolean>;
+  get(id: string): Promise<Recording | undefined>;
+  /** Newest first; keyset-paged by an opaque numeric cursor. */
+  listForUser(domain: string, extension: string, opts: { before?: number; limit: number }): Promise<Page<Recording>>;
+  listForDomain(domain: string, opts: { before?: number; limit: number }): Promise<Page<Recording>>;
+  delete(id: string): Promise<boolean>;
 }
 
 export interface Store {
@@ -127,5 +166,6 @@ export interface Store {
   devices: DeviceRepo;
   tokens: TokenRepo;
   cdrs: CdrRepo;
+  recordings: RecordingRepo;
   close(): void;
 }

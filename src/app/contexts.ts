@@ -4,7 +4,10 @@
  */
 import { createContext } from '@lit/context';
 import type { CallStore } from '../state/call-store.js';
+import type { Directory } from '../state/directory.js';
+import type { OtherDevices } from '../state/other-devices.js';
 import type { PhoneLine } from '../state/phone-line.js';
+import type { CallRecordings } from '../state/recordings.js';
 import type { Session } from '../state/session.js';
 import type { SettingsStore } from '../state/settings.js';
 
@@ -12,3 +15,6 @@ export const sessionContext = createContext<Session | undefined>(Symbol('session
 export const callStoreContext = createContext<CallStore | undefined>(Symbol('call-store'));
 export const phoneLineContext = createContext<PhoneLine | undefined>(Symbol('phone-line'));
 export const settingsContext = createContext<SettingsStore | undefined>(Symbol('settings'));
+export const directoryContext = createContext<Directory | undefined>(Symbol('directory'));
+export const otherDevicesContext = createContext<OtherDevices | undefined>(Symbol('other-devices'));
+export const recordingsContext = createContext<CallRecordings | undefined>(Symbol('recordings'));

@@ -1,7 +1,11 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import { callStoreContext, phoneLineContext, sessionContext, settingsContext } from './contexts.js';
+import { callStoreContext, directoryContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
+import type { Directory } from '../state/directory.js';
+import type { OtherDevices } from '../state/other-devices.js';
+import type { CallRecordings } from '../state/recordings.js';
+import type { EventsClient } from '../data/events.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
 import type { PhoneLine } from '../state/phone-line.js';
@@ -19,6 +23,7 @@ import '../components/sb-nav-pane.js';
 import '../components/sb-nav-toggle.js';
 import '../views/calls/sb-calls-view.js';
 import '../views/settings/sb-settings-view.js';
+import '../views/recordings/sb-recordings-view.js';
 
 /** Fired when the user accepts a waiting app update; the composition root then swaps it in. */
 export class UpdateAcceptEvent extends Event {
@@ -28,11 +33,12 @@ export class UpdateAcceptEvent extends Event {
   }
 }
 
-type Area = 'calls' | 'settings';
+type Area = 'calls' | 'recordings' | 'settings';
 
 /** Areas that are built; an area not built yet is not shown at all (no dead links). */
 const AREAS: ReadonlyArray<NavItem & { id: Area; path: string }> = [
   { id: 'calls', label: 'Calls', icon: 'phone', path: '/' },
+  { id: 'recordings', label: 'Recordings', icon: 'voicemail', path: '/recordings' },
   { id: 'settings', label: 'Settings', icon: 'settings', path: '/settings' },
 ];
 
@@ -125,6 +131,10 @@ export class SbApp extends LitElement {
   @provide({ context: phoneLineContext }) @property({ attribute: false }) line?: PhoneLine;
   @provide({ context: callStoreContext }) @property({ attribute: false }) calls?: CallStore;
   @provide({ context: settingsContext }) @property({ attribute: false }) settings?: SettingsStore;
+  @provide({ context: directoryContext }) @property({ attribute: false }) directory?: Directory;
+  @provide({ context: otherDevicesContext }) @property({ attribute: false }) otherDevices?: OtherDevices;
+  @provide({ context: recordingsContext }) @property({ attribute: false }) recordings?: CallRecordings;
+  @property({ attribute: false }) events?: EventsClient;
   @property({ attribute: false }) ringer?: Ringer;
 
   /** A new version of the app is waiting; show "Update available - Reload". */
@@ -139,6 +149,7 @@ export class SbApp extends LitElement {
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
+  private readonly watchDirectory = new StoreController(this, ['directory-changed']);
   private readonly onPopState = () => (this.area = areaOf(location.pathname));
   /** The pane follows the window: shown beside the content when wide, tucked away when narrow. */
   private readonly onWidthChange = () => (this.navOpen = WIDE?.matches ?? true);
@@ -159,13 +170,17 @@ export class SbApp extends LitElement {
     this.watchSession.observe(this.session);
     this.watchLine.observe(this.line);
     this.watchCalls.observe(this.calls);
+    this.watchDirectory.observe(this.directory);
+    if (changed.has('directory') && this.directory) {
+      this.directory.addEventListener('directory-changed', () => this.calls?.setDirectory(this.directory!.names));
+    }
     if (changed.has('calls') && this.calls) {
       this.calls.addEventListener(RingingEvent.eventName, (e) => this.onRinging(e as RingingEvent));
       this.calls.addEventListener(HoldReminderEvent.eventName, (e) => this.onHoldReminder(e as HoldReminderEvent));
     }
     if (this.session?.state === 'signed-in' && this.line?.state === 'idle') {
-      void this.line.start();
-      void this.loadDirectory();
+      void this.line.start().then(() => this.events?.start());
+      void this.directory?.load();
     }
     this.updateRinger();
   }
@@ -207,10 +222,18 @@ export class SbApp extends LitElement {
             <h1>${AREAS.find((a) => a.id === this.area)?.label}</h1>
           </header>
           ${this.renderBanners()}
-          <main>${this.area === 'settings' ? html`<sb-settings-view></sb-settings-view>` : html`<sb-calls-view></sb-calls-view>`}</main>
+          <main>${this.renderArea()}</main>
         </div>
       </div>
     `;
+  }
+
+  private renderArea() {
+    switch (this.area) {
+      case 'settings': return html`<sb-settings-view></sb-settings-view>`;
+      case 'recordings': return html`<sb-recordings-view></sb-recordings-view>`;
+      default: return html`<sb-calls-view></sb-calls-view>`;
+    }
   }
 
   private renderBanners() {
@@ -269,20 +292,12 @@ export class SbApp extends LitElement {
   private async onLogout(): Promise<void> {
     this.calls?.hangupAll();
     this.ringer?.stop();
+    this.events?.stop();
+    this.directory?.clear();
     await this.line?.stop();
     await this.session?.logout();
     history.replaceState(null, '', '/');
     this.area = 'calls';
-  }
-
-  /** Names for the numbers on call cards; a failure only means cards show numbers. */
-  private async loadDirectory(): Promise<void> {
-    try {
-      const entries = await this.session!.api.directory();
-      this.calls?.setDirectory(new Map(entries.map((u) => [u.extension, u.name])));
-    } catch {
-      /* offline: numbers only */
-    }
   }
 
   private hasLiveCall(): boolean {

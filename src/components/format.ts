@@ -1,4 +1,28 @@
 /** Small pure formatting helpers shared by the components. */
+import type { CallStatus, Party } from '../phone/types.js';
+
+/** Who a party is, as a person would say it: the name, else the number. */
+export function displayName(party: Party): string {
+  return party.name.trim() || party.number || 'Unknown caller';
+}
+
+/** A call's status in words, as the cards show it. */
+export const STATUS_TEXT: Readonly<Record<CallStatus, string>> = {
+  calling: 'Calling…',
+  ringing: 'Ringing…',
+  incoming: 'Incoming call',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  held: 'On Hold',
+  ended: 'Ended',
+};
+
+const listFormat = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+
+/** ["Alice", "Dan"] -> "Alice and Dan"; three or more get commas. */
+export function joinNames(names: readonly string[]): string {
+  return listFormat.format(names);
+}
 
 /** "Bob Baker" -> "BB", "alice" -> "AL"; '' for an empty name. */
 export function initials(name: string): string {

@@ -33,7 +33,22 @@ export type IconName =
   | 'close'
   | 'logout'
   | 'menu'
-  | 'alert';
+  | 'alert'
+  | 'add-call'
+  | 'transfer'
+  | 'switch-phone'
+  | 'hide'
+  | 'show'
+  | 'record'
+  | 'stop'
+  | 'merge'
+  | 'conference'
+  | 'drop'
+  | 'search'
+  | 'check'
+  | 'back'
+  | 'device'
+  | 'pull';
 
 const PHONE =
   'M22 16.92v3a2 2 0 0 1-2.18 2 19.79 19.79 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6 19.79 19.79 0 0 1-3.07-8.67A2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.91.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z';
@@ -67,6 +82,27 @@ const shapes: Record<IconName, SVGTemplateResult> = {
   logout: svg`<path d="M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4" /><path d="m16 17 5-5-5-5" /><path d="M21 12H9" />`,
   menu: svg`<path d="M4 6h16" /><path d="M4 12h16" /><path d="M4 18h16" />`,
   alert: svg`<circle cx="12" cy="12" r="10" /><path d="M12 8v4" /><path d="M12 16h.01" />`,
+  // The handset with a plus where "phone-forwarded" has its arrow.
+  'add-call': svg`<path d=${PHONE} /><path d="M19 1v8" /><path d="M15 5h8" />`,
+  transfer: svg`<path d=${PHONE} /><path d="m18 1 4 4-4 4" /><path d="M14 5h8" />`,
+  // A screen and a phone: the call moves between my devices.
+  'switch-phone': svg`<path d="M18 8V6a2 2 0 0 0-2-2H4a2 2 0 0 0-2 2v7a2 2 0 0 0 2 2h8" /><path d="M10 19v-4" />
+    <path d="M7 19h5" /><rect x="16" y="11" width="6" height="11" rx="2" />`,
+  hide: svg`<path d="M9.88 9.88a3 3 0 1 0 4.24 4.24" /><path d="M10.73 5.08A10.43 10.43 0 0 1 12 5c7 0 10 7 10 7a13.16 13.16 0 0 1-1.67 2.68" />
+    <path d="M6.61 6.61A13.53 13.53 0 0 0 2 12s3 7 10 7a9.74 9.74 0 0 0 5.39-1.61" /><path d="m2 2 20 20" />`,
+  show: svg`<path d="M2 12s3-7 10-7 10 7 10 7-3 7-10 7-10-7-10-7z" /><circle cx="12" cy="12" r="3" />`,
+  record: svg`<circle cx="12" cy="12" r="9" /><circle cx="12" cy="12" r="4" fill="currentColor" />`,
+  stop: svg`<circle cx="12" cy="12" r="9" /><rect x="9" y="9" width="6" height="6" rx="1" fill="currentColor" />`,
+  merge: svg`<path d="m8 6 4-4 4 4" /><path d="M12 2v10.3a4 4 0 0 1-1.17 2.87L4 22" /><path d="m20 22-5-5" />`,
+  conference: svg`<path d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" />
+    <path d="M23 21v-2a4 4 0 0 0-3-3.87" /><path d="M16 3.13a4 4 0 0 1 0 7.75" />`,
+  drop: svg`<path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" /><path d="M22 11h-6" />`,
+  search: svg`<circle cx="11" cy="11" r="8" /><path d="m21 21-4.3-4.3" />`,
+  check: svg`<path d="M20 6 9 17l-5-5" />`,
+  back: svg`<path d="m12 19-7-7 7-7" /><path d="M19 12H5" />`,
+  device: svg`<rect x="5" y="2" width="14" height="20" rx="2" /><path d="M12 18h.01" />`,
+  // Arrow into a tray: bring the call down to this device.
+  pull: svg`<path d="M12 3v12" /><path d="m7 10 5 5 5-5" /><path d="M5 21h14" />`,
 };
 
 /** The names a navigation item's `icon` may take, for validating data from elsewhere. */

@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { CallSnapshot, CallStatus } from '../phone/types.js';
-import { initials } from './format.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { CallSnapshot } from '../phone/types.js';
+import { displayName, initials, STATUS_TEXT } from './format.js';
 import { icon, type IconName } from './icons.js';
-import { baseStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles } from './shared-styles.js';
 import { DialpadCloseEvent, DtmfEvent } from './sb-dialpad.js';
 import './sb-call-timer.js';
 import './sb-dialpad.js';
@@ -18,7 +19,23 @@ export type CallAction =
   | 'resume'
   | 'dtmf'
   | 'dismiss'
-  | 'toggle-dialpad';
+  | 'toggle-dialpad'
+  /** Place another call while this one waits (the app opens the target picker). */
+  | 'add-call'
+  /** Transfer this call (the app opens the target picker in transfer mode). */
+  | 'transfer'
+  /** Move this call to another of my devices (the app opens the device picker). */
+  | 'switch-phone'
+  /** Take the card off the grid; the call goes on. */
+  | 'hide'
+  | 'start-recording'
+  | 'stop-recording'
+  /** Join this added call and the call it was added to in a conference. */
+  | 'merge'
+  /** Attended transfer: connect the waiting party with this consultation call. */
+  | 'complete-transfer'
+  /** Attended transfer: end this consultation and go back to the waiting party. */
+  | 'cancel-transfer';
 
 export interface CallActionDetail {
   callId: string;
@@ -35,15 +52,13 @@ export class CallActionEvent extends CustomEvent<CallActionDetail> {
   }
 }
 
-const STATUS_TEXT: Record<CallStatus, string> = {
-  calling: 'Calling…',
-  ringing: 'Ringing…',
-  incoming: 'Incoming call',
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  held: 'On Hold',
-  ended: 'Ended',
-};
+/** During an attended transfer: which of the two calls this card is, and who the other is with. */
+export interface ConsultationInfo {
+  /** 'original': the held call being transferred; 'consultation': the call to the new party. */
+  role: 'original' | 'consultation';
+  /** Who the other call of the pair is with. */
+  otherName: string;
+}
 
 type Tone = 'success' | 'danger' | 'neutral';
 
@@ -54,34 +69,61 @@ interface Control {
   tone?: Tone;
   pressed?: boolean;
   expanded?: boolean;
+  disabled?: boolean;
+  /** Identity across renders when the label and action flip (Start/Stop Recording). */
+  key?: string;
 }
 
 /** Who the call is with, as a person would say it. */
 export function partyName(call: CallSnapshot): string {
-  return call.remote.name.trim() || call.remote.number || 'Unknown caller';
+  return displayName(call.remote);
 }
+
+function statusText(call: CallSnapshot): string {
+  if (call.status === 'connected' && call.remoteHeld) return 'They put you on hold';
+  if (call.status === 'ended' && call.endReason === 'transferred') return 'Transferred';
+  if (call.status === 'ended' && call.endReason === 'moved') return 'Moved to another device';
+  return STATUS_TEXT[call.status];
+}
+
+const ORIGIN_TEXT: Record<CallSnapshot['origin'], string> = {
+  normal: '',
+  transfer: 'Transferred call',
+  switch: 'Moved from another device',
+};
 
 /**
  * One call: who it is with, its state, and the controls that make sense in that state. Every
  * control fires one `sb-call-action`; the card never changes the call itself, and `showDialpad`
  * is the app's to flip when it sees `toggle-dialpad`.
  *
- * Controls wrap onto more rows as needed: transfer, park and the other in-call options slot into
- * the same row later.
+ * A live (connected or held) call has two rows: the main controls ("Mute", "Hold", "Dialpad",
+ * "Hang Up") and below them the in-call options as smaller buttons ("Add Call", "Transfer",
+ * "Switch Phone" when `canSwitch`, "Hide Call", "Start Recording"/"Stop Recording"). Above the
+ * rows, the steps of a multi-call operation: "Merge" when `mergeable`, and "Complete Transfer" /
+ * "Cancel Transfer" on the consultation call of an attended transfer.
+ *
+ * Notes under the state: "Transferring…" while `call.transfer` is in progress, the
+ * `transferError` in an alert when it failed, "Transferring to <name>…" on the call waiting in an
+ * attended transfer, and where the call came from (`origin`: "Transferred call", "Moved from
+ * another device").
  *
  * @fires sb-call-action - {@link CallActionEvent} `{callId, action, tone?}`. The embedded pad's
  *   `sb-dtmf` and `sb-dialpad-close` are turned into `dtmf` and `toggle-dialpad` actions and do
  *   not escape the card.
  * @csspart card - the card
- * @csspart controls - the row of call controls
+ * @csspart controls - the row of main call controls
+ * @csspart options - the row of in-call options
  * @cssprop --sb-call-card-background - card background (default: surface)
  * @cssprop --sb-call-card-active-color - border of the call you are talking on (default: primary)
  * @cssprop --sb-call-card-incoming-color - border and pulse of a ringing call (default: success)
+ * @cssprop --sb-call-card-recording-color - the "Recording" indicator (default: danger)
  */
 @customElement('sb-call-card')
 export class SbCallCard extends LitElement {
   static override styles = [
     baseStyles,
+    buttonStyles,
     css`
       :host {
         display: block;
@@ -232,7 +274,7 @@ export class SbCallCard extends LitElement {
         align-items: center;
         gap: var(--sb-sys-space-xs);
         /* Four controls fit one row of a 360 px screen (flex wraps by basis before it shrinks);
-           the options added later wrap onto further rows. */
+           the in-call options have their own row below. */
         flex: 0 0 4rem;
         min-width: 0;
         padding: var(--sb-sys-space-xs) 0;
@@ -299,6 +341,179 @@ export class SbCallCard extends LitElement {
         outline-offset: 2px;
       }
 
+      .recording {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--sb-sys-space-xs);
+        flex: none;
+        padding: 0.125rem var(--sb-sys-space-sm);
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-sys-color-danger-container);
+        color: var(--sb-sys-color-on-surface);
+        font-size: var(--sb-sys-font-size-small);
+        font-weight: 650;
+      }
+
+      .recording .dot {
+        width: 0.5rem;
+        height: 0.5rem;
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-call-card-recording-color, var(--sb-sys-color-danger));
+        animation: blink 1.6s ease-in-out infinite;
+      }
+
+      @keyframes blink {
+        50% {
+          opacity: 0.3;
+        }
+      }
+
+      @media (prefers-reduced-motion: reduce) {
+        .recording .dot {
+          animation: none;
+        }
+      }
+
+      /* Live regions stay in the tree (so a change is announced); empty, they take no room. */
+      .rec-region {
+        margin-inline-start: auto;
+        align-self: center;
+      }
+
+      .notes:empty,
+      .alerts:empty {
+        margin-top: calc(-1 * var(--sb-sys-space-md));
+      }
+
+      .notes {
+        display: flex;
+        flex-direction: column;
+        gap: var(--sb-sys-space-xs);
+      }
+
+      .notes p,
+      .alerts p {
+        display: flex;
+        align-items: flex-start;
+        gap: var(--sb-sys-space-sm);
+        margin: 0;
+        padding: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
+        border-radius: var(--sb-sys-radius-control);
+        font-size: var(--sb-sys-font-size-small);
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+
+      .notes p {
+        background: var(--sb-sys-color-primary-container);
+        color: var(--sb-sys-color-on-primary-container);
+      }
+
+      .alerts p {
+        background: var(--sb-sys-color-danger-container);
+        color: var(--sb-sys-color-on-surface);
+      }
+
+      .alerts .icon {
+        color: var(--sb-sys-color-danger);
+      }
+
+      .notes .icon,
+      .alerts .icon {
+        width: 1rem;
+        height: 1rem;
+        margin-top: 0.125rem;
+      }
+
+      .origin {
+        margin: 0;
+        color: var(--sb-sys-color-on-surface-muted);
+        font-size: var(--sb-sys-font-size-small);
+        font-style: italic;
+      }
+
+      .steps {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--sb-sys-space-sm);
+      }
+
+      .steps .btn {
+        flex: 1 1 auto;
+        white-space: nowrap;
+      }
+
+      .options {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: center;
+        gap: var(--sb-sys-space-xs);
+        padding-top: var(--sb-sys-space-sm);
+        border-top: 1px solid var(--sb-sys-color-outline);
+      }
+
+      .option {
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 0.125rem;
+        /* Five fit one row of a card 22rem wide; on a phone they wrap four and one, centred. */
+        flex: 0 0 4.25rem;
+        min-width: 0;
+        padding: var(--sb-sys-space-xs) 0;
+        border: 0;
+        border-radius: var(--sb-sys-radius-control);
+        background: transparent;
+        color: var(--sb-sys-color-on-surface);
+        font: inherit;
+        font-size: 0.75rem;
+        font-weight: 600;
+        line-height: 1.2;
+        text-align: center;
+        cursor: pointer;
+        -webkit-tap-highlight-color: transparent;
+      }
+
+      .option .disc {
+        display: grid;
+        place-items: center;
+        width: 2.25rem;
+        height: 2.25rem;
+        border-radius: var(--sb-sys-radius-pill);
+        border: 1px solid var(--sb-sys-color-outline);
+        color: var(--sb-sys-color-primary);
+        transition: background-color var(--sb-sys-motion-duration-short) var(--sb-sys-motion-easing);
+      }
+
+      .option .icon {
+        width: 1.125rem;
+        height: 1.125rem;
+      }
+
+      .option:hover:not(:disabled) .disc {
+        background: var(--sb-sys-color-primary-container);
+      }
+
+      .option[aria-pressed='true'] .disc {
+        background: var(--sb-sys-color-danger-container);
+        border-color: var(--sb-call-card-recording-color, var(--sb-sys-color-danger));
+        color: var(--sb-call-card-recording-color, var(--sb-sys-color-danger));
+      }
+
+      .option:disabled {
+        cursor: not-allowed;
+        opacity: 0.55;
+      }
+
+      .option:focus-visible {
+        outline: none;
+      }
+
+      .option:focus-visible .disc {
+        outline: 2px solid var(--sb-sys-color-focus-ring);
+        outline-offset: 2px;
+      }
+
       sb-dialpad {
         padding-top: var(--sb-sys-space-sm);
         border-top: 1px solid var(--sb-sys-color-outline);
@@ -317,6 +532,22 @@ export class SbCallCard extends LitElement {
   @property({ type: Boolean, attribute: 'show-dialpad' })
   showDialpad = false;
 
+  /** The call is being recorded: shows "Recording" and offers "Stop Recording". */
+  @property({ type: Boolean, reflect: true })
+  recording = false;
+
+  /** This call's part in an attended transfer under way, or null. */
+  @property({ attribute: false })
+  consultation: ConsultationInfo | null = null;
+
+  /** This call was started with Add Call and can be merged with the call it was added to. */
+  @property({ type: Boolean })
+  mergeable = false;
+
+  /** Another of the user's devices is online: offer "Switch Phone". */
+  @property({ type: Boolean, attribute: 'can-switch' })
+  canSwitch = false;
+
   private hadFocus = false;
 
   protected override willUpdate(): void {
@@ -326,8 +557,10 @@ export class SbCallCard extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     // A state change replaces the controls (Answer -> Hang Up...). If the focused one went away,
     // keep keyboard users on the card rather than dropping them to the top of the page.
-    if (changed.has('call') && this.hadFocus && this.shadowRoot?.activeElement == null) {
-      this.renderRoot.querySelector<HTMLButtonElement>('.controls button')?.focus();
+    if (this.hadFocus && this.shadowRoot?.activeElement == null && changed.size > 0) {
+      // Closing the pad from inside it: back to the control that opens it.
+      const target = changed.has('showDialpad') && !this.showDialpad ? '.controls button[aria-expanded]' : '.controls button';
+      (this.renderRoot.querySelector<HTMLButtonElement>(target) ?? this.renderRoot.querySelector('.controls button'))?.focus();
     }
   }
 
@@ -354,8 +587,8 @@ export class SbCallCard extends LitElement {
     const name = partyName(call);
     const hasName = call.remote.name.trim() !== '';
     const live = call.status === 'connected' || call.status === 'held';
-    const statusText =
-      call.status === 'connected' && call.remoteHeld ? 'They put you on hold' : STATUS_TEXT[call.status];
+    const origin = ORIGIN_TEXT[call.origin] ?? '';
+    // No whitespace inside the live regions: `:empty` keeps them out of the layout when idle.
     return html`<article
       part="card"
       aria-label="Call with ${name}"
@@ -367,16 +600,30 @@ export class SbCallCard extends LitElement {
         <div class="who">
           <h2>${name}</h2>
           ${hasName && call.remote.number ? html`<p class="number">${call.remote.number}</p>` : nothing}
+          ${origin ? html`<p class="origin">${origin}</p>` : nothing}
         </div>
       </header>
       <p class="state">
-        <span class="status-text" role="status">${statusText}</span>
+        <span class="status-text" role="status">${statusText(call)}</span>
         ${live ? html`<sb-call-timer .since=${call.connectedAt ?? call.startedAt}></sb-call-timer>` : nothing}
         ${call.status === 'held' && call.remoteHeld ? html`<span class="note">They put you on hold</span>` : nothing}
         ${call.dtmfReceived ? html`<span class="note">Received: ${call.dtmfReceived}</span>` : nothing}
+        <span class="rec-region" role="status">${this.recording && call.status !== 'ended'
+          ? html`<span class="recording"><span class="dot" aria-hidden="true"></span>Recording</span>`
+          : nothing}</span>
       </p>
+      <div class="notes" role="status">${this.renderNotes(call)}</div>
+      <div class="alerts" role="alert">${call.transfer === 'failed' && call.status !== 'ended'
+        ? html`<p class="transfer-error">${icon('alert')}<span>${call.transferError || 'The transfer failed.'}</span></p>`
+        : nothing}</div>
       ${call.status === 'ended' && call.endMessage ? html`<p class="end-message">${call.endMessage}</p>` : nothing}
+      ${this.renderSteps(call)}
       <div class="controls" part="controls">${this.controls(call).map((c) => this.renderControl(c))}</div>
+      ${live
+        ? html`<div class="options" part="options" role="group" aria-label="Call options">
+            ${repeat(this.options(call), (c) => c.key ?? c.action, (c) => this.renderOption(c))}
+          </div>`
+        : nothing}
       ${live && this.showDialpad
         ? html`<sb-dialpad
             mode="dtmf"
@@ -387,6 +634,42 @@ export class SbCallCard extends LitElement {
           ></sb-dialpad>`
         : nothing}
     </article>`;
+  }
+
+  private renderNotes(call: CallSnapshot): TemplateResult[] {
+    if (call.status === 'ended') return [];
+    const notes: TemplateResult[] = [];
+    if (call.transfer === 'in-progress') notes.push(html`<p class="transferring">${icon('transfer')}<span>Transferring…</span></p>`);
+    const c = this.consultation;
+    if (c?.role === 'original') {
+      notes.push(html`<p class="consultation">${icon('transfer')}<span>Transferring to ${c.otherName}…</span></p>`);
+    } else if (c?.role === 'consultation') {
+      notes.push(html`<p class="consultation">${icon('transfer')}<span>${c.otherName} is waiting to be transferred</span></p>`);
+    }
+    return notes;
+  }
+
+  /** The next step of a two-call operation, as full-size buttons above the controls. */
+  private renderSteps(call: CallSnapshot) {
+    const live = call.status === 'connected' || call.status === 'held';
+    const consulting = this.consultation?.role === 'consultation' && call.status !== 'ended';
+    const merge = this.mergeable && live && !consulting;
+    if (!consulting && !merge) return nothing;
+    return html`<div class="steps">
+      ${merge
+        ? html`<button class="btn primary" type="button" @click=${() => this.fire('merge')}>${icon('merge')}Merge</button>`
+        : nothing}
+      ${consulting && live
+        ? html`<button class="btn primary" type="button" @click=${() => this.fire('complete-transfer')}>
+            ${icon('check')}Complete Transfer
+          </button>`
+        : nothing}
+      ${consulting
+        ? html`<button class="btn secondary" type="button" @click=${() => this.fire('cancel-transfer')}>
+            ${icon('close')}Cancel Transfer
+          </button>`
+        : nothing}
+    </div>`;
   }
 
   private controls(call: CallSnapshot): Control[] {
@@ -419,12 +702,45 @@ export class SbCallCard extends LitElement {
     }
   }
 
+  /**
+   * The in-call options of a live call. Keyed by what they are (Start and Stop Recording share
+   * one button), so a focused option stays itself when "Switch Phone" comes or goes.
+   */
+  private options(call: CallSnapshot): Control[] {
+    // One transfer at a time: a second REFER while the first is pending would race it.
+    const transferring = call.transfer === 'in-progress' || this.consultation != null;
+    const options: Control[] = [
+      { label: 'Add Call', icon: 'add-call', action: 'add-call' },
+      { label: 'Transfer', icon: 'transfer', action: 'transfer', disabled: transferring },
+    ];
+    if (this.canSwitch) options.push({ label: 'Switch Phone', icon: 'switch-phone', action: 'switch-phone' });
+    options.push({ label: 'Hide Call', icon: 'hide', action: 'hide' });
+    options.push(
+      this.recording
+        ? { label: 'Stop Recording', icon: 'stop', action: 'stop-recording', pressed: true, key: 'recording' }
+        : { label: 'Start Recording', icon: 'record', action: 'start-recording', pressed: false, key: 'recording' },
+    );
+    return options;
+  }
+
   private renderControl(c: Control): TemplateResult {
     return html`<button
       class="control ${c.tone ?? ''}"
       type="button"
       aria-pressed=${c.pressed === undefined ? nothing : c.pressed ? 'true' : 'false'}
       aria-expanded=${c.expanded === undefined ? nothing : c.expanded ? 'true' : 'false'}
+      @click=${() => this.fire(c.action)}
+    >
+      <span class="disc">${icon(c.icon)}</span>${c.label}
+    </button>`;
+  }
+
+  private renderOption(c: Control): TemplateResult {
+    return html`<button
+      class="option"
+      type="button"
+      aria-pressed=${c.pressed === undefined ? nothing : c.pressed ? 'true' : 'false'}
+      ?disabled=${c.disabled ?? false}
       @click=${() => this.fire(c.action)}
     >
       <span class="disc">${icon(c.icon)}</span>${c.label}

@@ -4,7 +4,20 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { CallSnapshot } from '../phone/types.js';
 import { icon } from './icons.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
+import type { ConsultationInfo } from './sb-call-card.js';
 import './sb-call-card.js';
+import './sb-conference-card.js';
+
+/** A conference as the grid shows it (one `sb-conference-card`). */
+export interface GridConference {
+  id: string;
+  /** The legs, in the order they joined. */
+  participants: ReadonlyArray<CallSnapshot>;
+  muted: boolean;
+  held: boolean;
+  /** Absent means not recording. */
+  recording?: boolean;
+}
 
 /** "New Call" in the empty state. */
 export class NewCallEvent extends Event {
@@ -17,13 +30,17 @@ export class NewCallEvent extends Event {
 /**
  * The grid of live cards: one column on a phone, up to three on a wide screen.
  *
- * Calls are rendered from properties: the app passes `calls` (in the order to show them),
- * `activeId` and `dialpadIds`, and listens for `sb-call-action` bubbling out of the cards. Other
- * kinds of card (a chat conversation, later) can be slotted and follow the calls. With no calls
- * and nothing slotted it shows an empty state with "New Call".
+ * Calls are rendered from properties: the app passes `conferences` and `calls` (in the order to
+ * show them), `activeId`, `dialpadIds` and the per-call options state (`recordingIds`,
+ * `consultations`, `mergeableIds`, `canSwitch`), and listens for `sb-call-action` and
+ * `sb-conference-action` bubbling out of the cards. Conferences come first, one card each; a call
+ * that is a participant of a conference is not shown again as its own card. Other kinds of card
+ * (a chat conversation, later) can be slotted and follow the calls. With no calls, no
+ * conferences and nothing slotted it shows an empty state with "New Call".
  *
  * @fires sb-new-call - {@link NewCallEvent} from the empty state's "New Call".
- * @fires sb-call-action - bubbles from the cards ({@link CallActionEvent}).
+ * @fires sb-call-action - bubbles from the call cards ({@link CallActionEvent}).
+ * @fires sb-conference-action - bubbles from the conference cards ({@link ConferenceActionEvent}).
  * @slot - further cards, laid out after the calls
  * @csspart grid - the grid container
  * @csspart empty - the empty state
@@ -94,13 +111,33 @@ export class SbCallGrid extends LitElement {
   @property({ attribute: false })
   calls: ReadonlyArray<CallSnapshot> = [];
 
-  /** The call the user is talking on, or null. */
+  /** Conferences, shown before the single calls. */
+  @property({ attribute: false })
+  conferences: ReadonlyArray<GridConference> = [];
+
+  /** The call (or conference id) the user is talking on, or null. */
   @property({ attribute: 'active-id' })
   activeId: string | null = null;
 
   /** Calls whose DTMF pad is open. */
   @property({ attribute: false })
   dialpadIds: ReadonlyArray<string> = [];
+
+  /** Calls being recorded. */
+  @property({ attribute: false })
+  recordingIds: ReadonlyArray<string> = [];
+
+  /** Attended transfers under way: call id -> its role and who the other call is with. */
+  @property({ attribute: false })
+  consultations: Readonly<Record<string, ConsultationInfo>> = {};
+
+  /** Calls started with Add Call that can be merged into a conference. */
+  @property({ attribute: false })
+  mergeableIds: ReadonlyArray<string> = [];
+
+  /** Another of the user's devices is online: every live call offers "Switch Phone". */
+  @property({ type: Boolean, attribute: 'can-switch' })
+  canSwitch = false;
 
   @state()
   private slotted = 0;
@@ -110,16 +147,34 @@ export class SbCallGrid extends LitElement {
   }
 
   override render() {
-    const empty = this.calls.length === 0 && this.slotted === 0;
+    const inConference = new Set(this.conferences.flatMap((c) => c.participants.map((p) => p.id)));
+    const calls = this.calls.filter((c) => !inConference.has(c.id));
+    const empty = calls.length === 0 && this.conferences.length === 0 && this.slotted === 0;
     return html`
       <div class="grid" part="grid" ?hidden=${empty}>
         ${repeat(
-          this.calls,
+          this.conferences,
+          (conf) => conf.id,
+          (conf) => html`<sb-conference-card
+            .id=${conf.id}
+            .participants=${conf.participants}
+            .muted=${conf.muted}
+            .held=${conf.held}
+            .recording=${conf.recording ?? false}
+            .active=${conf.id === this.activeId}
+          ></sb-conference-card>`,
+        )}
+        ${repeat(
+          calls,
           (call) => call.id,
           (call) => html`<sb-call-card
             .call=${call}
             ?active=${call.id === this.activeId}
             ?show-dialpad=${this.dialpadIds.includes(call.id)}
+            .recording=${this.recordingIds.includes(call.id)}
+            .consultation=${this.consultations[call.id] ?? null}
+            .mergeable=${this.mergeableIds.includes(call.id)}
+            .canSwitch=${this.canSwitch}
           ></sb-call-card>`,
         )}
         <slot @slotchange=${this.onSlotChange}></slot>

@@ -176,3 +176,73 @@ export const fieldStyles = css`
     font-size: var(--sb-sys-font-size-small);
   }
 `;
+
+/**
+ * A modal native `<dialog>` (opened with `showModal()`, so it sits in the top layer, traps focus
+ * and closes on Escape): a card in the middle of a wide screen, a sheet from the bottom on a
+ * phone. Markup: `dialog > .dialog-head (h2) + .dialog-body + .dialog-foot`.
+ */
+export const dialogStyles = css`
+  dialog {
+    width: min(28rem, calc(100vw - 2 * var(--sb-sys-space-md)));
+    max-height: min(36rem, calc(100dvh - 2 * var(--sb-sys-space-md)));
+    padding: 0;
+    border: 1px solid var(--sb-sys-color-outline);
+    border-radius: var(--sb-sys-radius-card);
+    background: var(--sb-sys-color-surface);
+    color: var(--sb-sys-color-on-surface);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
+    overflow: hidden;
+  }
+
+  dialog[open] {
+    display: flex;
+    flex-direction: column;
+  }
+
+  dialog::backdrop {
+    background: rgb(11 15 25 / 0.45);
+  }
+
+  @media (max-width: 30rem) {
+    dialog {
+      width: 100vw;
+      max-width: 100vw;
+      margin: auto 0 0;
+      border-radius: var(--sb-sys-radius-card) var(--sb-sys-radius-card) 0 0;
+    }
+  }
+
+  .dialog-head {
+    display: flex;
+    align-items: center;
+    gap: var(--sb-sys-space-sm);
+    padding: var(--sb-sys-space-md) var(--sb-sys-space-md) var(--sb-sys-space-sm);
+  }
+
+  .dialog-head h2 {
+    flex: 1;
+    min-width: 0;
+    margin: 0;
+    font-size: var(--sb-sys-font-size-title);
+    font-weight: 650;
+    line-height: 1.3;
+    overflow-wrap: anywhere;
+  }
+
+  .dialog-body {
+    flex: 1;
+    min-height: 0;
+    overflow-y: auto;
+    padding: var(--sb-sys-space-xs) var(--sb-sys-space-md) var(--sb-sys-space-md);
+  }
+
+  .dialog-foot {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: var(--sb-sys-space-sm);
+    padding: var(--sb-sys-space-sm) var(--sb-sys-space-md) var(--sb-sys-space-md);
+    border-top: 1px solid var(--sb-sys-color-outline);
+  }
+`;

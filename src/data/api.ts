@@ -48,6 +48,25 @@ export interface CdrEntry {
   duration_s: number;
 }
 
+export interface DeviceInfo {
+  id: string;
+  label: string;
+  sip_username: string;
+  registrations: Array<{ contact: string; user_agent: string; expires_at: string }>;
+}
+
+export interface RecordingInfo {
+  id: string;
+  call_id: string;
+  extension: string;
+  remote_number?: string;
+  remote_name?: string;
+  started_at: string;
+  duration_s: number;
+  bytes: number;
+  content_type: string;
+}
+
 export type ApiErrorKind = 'network' | 'http';
 
 export class ApiError extends Error {
@@ -153,6 +172,76 @@ export class ApiClient {
 
   createDevice(label: string): Promise<DeviceGrant> {
     return this.send('POST', '/api/v2/domains/~/users/~/devices', { label });
+  }
+
+  devices(): Promise<DeviceInfo[]> {
+    return this.send('GET', '/api/v2/domains/~/users/~/devices');
+  }
+
+  /** Offers my live call (SIP Call-ID) to another of my devices (Switch Phone). */
+  switchCall(callId: string, deviceId: string): Promise<{ offer_id: string }> {
+    return this.send('POST', `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/switch`, { device_id: deviceId });
+  }
+
+  async declineSwitch(callId: string, offerId: string): Promise<void> {
+    await this.send('POST', `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/switch/${encodeURIComponent(offerId)}/decline`);
+  }
+
+  recordings(limit = 50): Promise<{ items: RecordingInfo[]; next_cursor: number | null }> {
+    return this.send('GET', `/api/v2/domains/~/users/~/recordings?limit=${limit}`);
+  }
+
+  /** Every recording of my domain (domain administrators only). */
+  domainRecordings(limit = 50): Promise<{ items: RecordingInfo[]; next_cursor: number | null }> {
+    return this.send('GET', `/api/v2/domains/~/recordings?limit=${limit}`);
+  }
+
+  /**
+   * A recording's audio. Fetched with the bearer token (an <audio src> cannot send one) and
+   * played from an object URL; `owner` lets an administrator fetch anyone's.
+   */
+  async recordingAudio(id: string, owner = '~'): Promise<Blob> {
+    const path = `/api/v2/domains/~/users/${encodeURIComponent(owner)}/recordings/${encodeURIComponent(id)}/audio`;
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.baseUrl + path, { headers: { authorization: `Bearer ${await this.token()}` } });
+    } catch {
+      throw new ApiError('network', UNREACHABLE);
+    }
+    if (!res.ok) throw new ApiError('http', `Cannot play this recording (HTTP ${res.status})`, res.status);
+    return res.blob();
+  }
+
+  /** Uploads one recording; the same id twice stores it once (the platform answers 200). */
+  async uploadRecording(meta: { id: string; callId: string; startedAt: string; durationS: number }, body: Blob): Promise<void> {
+    const run = async (retried: boolean): Promise<void> => {
+      let res: Response;
+      try {
+        res = await this.fetchFn(`${this.baseUrl}/api/v2/domains/~/users/~/recordings`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${await this.token()}`,
+            'content-type': body.type || 'audio/webm',
+            'x-call-id': meta.callId,
+            'x-recording-id': meta.id,
+            'x-started-at': meta.startedAt,
+            'x-duration-s': String(Math.round(meta.durationS)),
+          },
+          body,
+        });
+      } catch {
+        throw new ApiError('network', UNREACHABLE);
+      }
+      if (res.status === 401 && !retried) {
+        this.accessToken = null;
+        return run(true);
+      }
+      if (!res.ok) {
+        const err = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+        throw new ApiError('http', err.message ?? `Upload failed (HTTP ${res.status})`, res.status, err.code ?? '');
+      }
+    };
+    await run(false);
   }
 
   async deleteDevice(id: string): Promise<void> {

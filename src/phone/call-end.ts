@@ -40,6 +40,8 @@ export interface EndDetail {
   phrase?: string;
   /** What went wrong when it was not SIP ("Connection lost", "Microphone not available"). */
   problem?: string;
+  /** 'transferred': who the other party was connected to, when known. */
+  transferredTo?: Party;
 }
 
 /** The sentence shown on the ended call card. */
@@ -63,10 +65,34 @@ export function endMessage(reason: EndReason, remote: Party, direction: CallDire
       return direction === 'incoming' ? `Missed call from ${who}` : 'Call cancelled';
     case 'answered-elsewhere':
       return 'Answered on another device';
+    case 'transferred':
+      return detail.transferredTo ? `Transferred to ${partyLabel(detail.transferredTo)}` : 'Call transferred';
+    case 'moved':
+      return 'Call moved to another device';
     case 'failed': {
       if (detail.problem) return `Call failed: ${detail.problem}`;
       if (detail.status) return `Call failed (${detail.status}${detail.phrase ? ` ${detail.phrase}` : ''})`;
       return 'Call failed';
     }
+  }
+}
+
+/**
+ * Why a transfer failed, from the status line of the sipfrag in the transferee's NOTIFY
+ * (RFC 3515 s2.4.5): the final answer the transfer target gave to the transferee's INVITE.
+ * Said about the target, the way the same answer to my own call would be.
+ */
+export function transferFailure(status: number, phrase: string, target: Party): string {
+  const reason = reasonForStatus(status);
+  switch (reason) {
+    case 'busy':
+    case 'declined':
+    case 'unavailable':
+    case 'not-found':
+      return endMessage(reason, target, 'outgoing', { status, phrase });
+    default:
+      // 487 is what JsSIP's notifier reports when the new call failed without a response
+      // (its phrase is then JsSIP's cause, e.g. "Connection Error").
+      return `The transfer to ${partyLabel(target)} failed (${status}${phrase ? ` ${phrase}` : ''})`;
   }
 }

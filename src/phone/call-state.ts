@@ -26,11 +26,15 @@ export interface CallStart {
   id: string;
   direction: CallDirection;
   remote: Party;
+  /** 'normal' unless a transfer (we were REFERred) or Switch Phone created the call. */
+  origin?: CallSnapshot['origin'];
   now?: number;
 }
 
 /** The parts of a snapshot that change without a state transition. */
-export type CallDetails = Partial<Pick<CallSnapshot, 'remote' | 'muted' | 'remoteHeld' | 'dtmf' | 'dtmfReceived'>>;
+export type CallDetails = Partial<
+  Pick<CallSnapshot, 'remote' | 'muted' | 'remoteHeld' | 'dtmf' | 'dtmfReceived' | 'transfer' | 'transferError'>
+>;
 
 export class CallMachine {
   private current: CallSnapshot;
@@ -49,6 +53,9 @@ export class CallMachine {
       dtmf: '',
       dtmfReceived: '',
       endReason: null,
+      transfer: 'none',
+      transferError: '',
+      origin: start.origin ?? 'normal',
       endMessage: '',
     } satisfies CallSnapshot);
   }
@@ -83,8 +90,20 @@ export class CallMachine {
   /** Ends the call once; later calls are ignored (the first cause is the true one). */
   end(reason: EndReason, message: string, now = Date.now()): boolean {
     if (this.ended) return false;
-    this.commit({ status: 'ended', endedAt: now, endReason: reason, endMessage: message });
+    // A transfer still waiting for its outcome has none once the call is gone.
+    const transfer = this.current.transfer === 'in-progress' ? 'none' : this.current.transfer;
+    this.commit({ status: 'ended', endedAt: now, endReason: reason, endMessage: message, transfer });
     return true;
+  }
+
+  /**
+   * Publishes a new snapshot with no visible change: something the snapshot does not carry
+   * changed (the remote or local stream after the call's session was replaced, RFC 3891), and
+   * listeners that read those from the PhoneCall on every change must look again.
+   */
+  touch(): void {
+    if (this.ended) return;
+    this.commit({});
   }
 
   /** Changes details of a live call; an ended call's snapshot is final. */

@@ -3,15 +3,17 @@
  * plays the network (`simulate*`), the code under test plays the user, and every request it made
  * is recorded. Same state machine and end messages as the JsSIP adapter.
  */
-import { endMessage, reasonForStatus } from './call-end.js';
+import { endMessage, partyLabel, reasonForStatus, transferFailure } from './call-end.js';
 import { CallMachine, DTMF_TONE, newCallId } from './call-state.js';
 import {
   CallChangeEvent,
   IncomingCallEvent,
+  OutgoingCallEvent,
   RegistrationEvent,
   type AudioDevices,
   type CallDirection,
   type CallSnapshot,
+  type DialogId,
   type EndReason,
   type Party,
   type Phone,
@@ -28,7 +30,27 @@ export type FakeCallAction =
   | { type: 'mute'; muted: boolean }
   | { type: 'hold' }
   | { type: 'resume' }
-  | { type: 'dtmf'; tone: string };
+  | { type: 'dtmf'; tone: string }
+  | { type: 'transfer'; target: string }
+  /** `consultation` is the id of the other call. */
+  | { type: 'complete-transfer'; consultation: string }
+  | { type: 'outgoing-audio'; track: MediaStreamTrack | null };
+
+/**
+ * How a transfer ends, as the network would report it: 'ok' (a 2xx NOTIFY), a failure of the
+ * target ('busy', 'declined', 'unavailable', 'not-found', or any SIP status), the transferee
+ * refusing the REFER ('refused'), or no final NOTIFY in time ('timeout').
+ */
+export type FakeTransferResult = 'ok' | 'busy' | 'declined' | 'unavailable' | 'not-found' | 'refused' | 'timeout' | number;
+
+const TRANSFER_STATUS: Record<string, number> = { busy: 486, declined: 603, unavailable: 480, 'not-found': 404 };
+
+interface PendingTransfer {
+  target: Party;
+  consultation: FakeCall | null;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
 
 export interface FakeCallOptions {
   /** answer() goes straight on to 'connected' (default); false leaves it 'connecting' until simulateMediaUp(). */
@@ -40,16 +62,27 @@ export interface FakeCallOptions {
 export class FakeCall extends EventTarget implements PhoneCall {
   readonly id = newCallId();
   readonly actions: FakeCallAction[] = [];
+  /** What setOutgoingAudio() put on the call (null: the microphone). */
+  outgoingAudio: MediaStreamTrack | null = null;
   private readonly machine: CallMachine;
   private stream: MediaStream | null = null;
+  private local: MediaStream | null = null;
   private stats: RTCStatsReport | null = null;
   private pendingReoffers: Array<{ held: boolean; resolve: () => void; reject: (err: Error) => void }> = [];
+  private pendingTransfer: PendingTransfer | null = null;
+  private fakeDialog: DialogId;
 
-  constructor(direction: CallDirection, remote: Party, private readonly options: FakeCallOptions = {}) {
+  constructor(
+    direction: CallDirection,
+    remote: Party,
+    private readonly options: FakeCallOptions = {},
+    origin: CallSnapshot['origin'] = 'normal',
+  ) {
     super();
-    this.machine = new CallMachine({ id: this.id, direction, remote }, (snapshot) => {
+    this.machine = new CallMachine({ id: this.id, direction, remote, origin }, (snapshot) => {
       this.dispatchEvent(new CallChangeEvent(snapshot));
     });
+    this.fakeDialog = newDialog();
   }
 
   get snapshot(): CallSnapshot {
@@ -58,6 +91,15 @@ export class FakeCall extends EventTarget implements PhoneCall {
 
   get remoteStream(): MediaStream | null {
     return this.stream;
+  }
+
+  get localStream(): MediaStream | null {
+    return this.machine.ended ? null : this.local;
+  }
+
+  /** A made-up dialog once the call was answered (kept after the end, like the real one). */
+  get dialog(): DialogId | null {
+    return this.snapshot.connectedAt === null ? null : this.fakeDialog;
   }
 
   /** Every action of `type` the code under test requested. */
@@ -113,6 +155,30 @@ export class FakeCall extends EventTarget implements PhoneCall {
 
   async getStats(): Promise<RTCStatsReport | null> {
     return this.machine.ended ? null : this.stats;
+  }
+
+  /** Pending until simulateTransferResult(). */
+  transfer(target: string): Promise<void> {
+    this.actions.push({ type: 'transfer', target });
+    return this.startTransfer({ number: target.trim(), name: '' }, null);
+  }
+
+  /** Pending until simulateTransferResult() on this call (not on the consultation). */
+  completeTransfer(consultation: PhoneCall): Promise<void> {
+    if (!(consultation instanceof FakeCall) || consultation === this) {
+      return Promise.reject(new TypeError('The consultation must be another call of this phone'));
+    }
+    this.actions.push({ type: 'complete-transfer', consultation: consultation.id });
+    const status = consultation.snapshot.status;
+    if (status !== 'connected' && status !== 'held') {
+      return Promise.reject(new Error(`Cannot complete a transfer to a call that is ${status}`));
+    }
+    return this.startTransfer(consultation.snapshot.remote, consultation);
+  }
+
+  async setOutgoingAudio(track: MediaStreamTrack | null): Promise<void> {
+    this.actions.push({ type: 'outgoing-audio', track });
+    this.outgoingAudio = track;
   }
 
   // ---- the network's side -----------------------------------------------------------------
@@ -173,6 +239,55 @@ export class FakeCall extends EventTarget implements PhoneCall {
     this.stats = stats;
   }
 
+  /** The microphone stream once media is up (what a conference mixes). */
+  simulateLocalStream(stream: MediaStream | null): void {
+    this.local = stream;
+  }
+
+  /** The outcome of the pending transfer() or completeTransfer() (see FakeTransferResult). */
+  simulateTransferResult(result: FakeTransferResult): void {
+    const pending = this.pendingTransfer;
+    if (!pending) throw new Error('No transfer is pending');
+    this.pendingTransfer = null;
+    const calls = pending.consultation ? [this, pending.consultation] : [this];
+    if (result === 'ok') {
+      this.end('transferred', endMessage('transferred', this.snapshot.remote, this.snapshot.direction, { transferredTo: pending.target }));
+      pending.consultation?.end('transferred', endMessage('transferred', pending.consultation.snapshot.remote, pending.consultation.snapshot.direction, { transferredTo: this.snapshot.remote }));
+      pending.resolve();
+      return;
+    }
+    let message: string;
+    if (result === 'refused') message = 'The other phone refused the transfer';
+    else if (result === 'timeout') message = `The transfer to ${partyLabel(pending.target)} timed out`;
+    else message = transferFailure(typeof result === 'number' ? result : TRANSFER_STATUS[result]!, '', pending.target);
+    for (const call of calls) call.machine.update({ transfer: 'failed', transferError: message });
+    pending.reject(new Error(message));
+  }
+
+  /**
+   * An INVITE with Replaces took this call over (RFC 3891): the same call goes on with a new
+   * session; `by` is the new party after an attended transfer to me, omitted when the same
+   * party moved to another of their devices. `stream` is the new remote audio.
+   */
+  simulateReplaced(by?: Party, stream: MediaStream | null = this.stream): void {
+    this.stream = stream;
+    if (by && by.number !== this.snapshot.remote.number) this.machine.update({ remote: by });
+    this.machine.update({ remoteHeld: false, transfer: 'none', transferError: '' });
+    this.fakeDialog = newDialog();
+    if (this.machine.status === 'held') this.machine.to('connected');
+    else this.machine.touch();
+  }
+
+  /** Another device of mine took this call over (Switch Phone): it ends as 'moved'. */
+  simulateMoved(): void {
+    this.end('moved');
+  }
+
+  /** The other party was handed to `to` (as when the call I was transferred to connects). */
+  simulateTransferredAway(to: Party): void {
+    this.end('transferred', endMessage('transferred', this.snapshot.remote, this.snapshot.direction, { transferredTo: to }));
+  }
+
   /** Completes the oldest pending hold/resume (with `reofferCompletes: false`), or fails it. */
   completeReoffer(error?: Error): void {
     const next = this.pendingReoffers.shift();
@@ -183,6 +298,16 @@ export class FakeCall extends EventTarget implements PhoneCall {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  private startTransfer(target: Party, consultation: FakeCall | null): Promise<void> {
+    const status = this.machine.status;
+    if (status !== 'connected' && status !== 'held') return Promise.reject(new Error(`Cannot transfer a call that is ${status}`));
+    if (this.pendingTransfer) return Promise.reject(new Error('A transfer of this call is already under way'));
+    for (const call of consultation ? [this, consultation] : [this]) call.machine.update({ transfer: 'in-progress', transferError: '' });
+    return new Promise<void>((resolve, reject) => {
+      this.pendingTransfer = { target, consultation, resolve, reject };
+    });
+  }
 
   private reoffer(held: boolean): Promise<void> {
     const status = this.machine.status;
@@ -206,6 +331,9 @@ export class FakeCall extends EventTarget implements PhoneCall {
   private end(reason: EndReason, message?: string): void {
     if (!this.machine.end(reason, message ?? endMessage(reason, this.snapshot.remote, this.snapshot.direction))) return;
     for (const pending of this.pendingReoffers.splice(0)) pending.reject(new Error('The call ended'));
+    const transfer = this.pendingTransfer;
+    this.pendingTransfer = null;
+    transfer?.reject(new Error('The call ended before the transfer completed'));
   }
 
   private until(done: (s: CallSnapshot) => boolean): Promise<void> {
@@ -235,6 +363,8 @@ export class FakePhone extends EventTarget implements Phone {
   readonly calls: FakeCall[] = [];
   /** Targets passed to call(), in order. */
   readonly dialled: string[] = [];
+  /** What callReplacing() was asked, in order. */
+  readonly replacing: Array<{ target: string; dialog: DialogId }> = [];
   /** Credentials of each start(), in order. */
   readonly starts: SipCredentials[] = [];
   stopCount = 0;
@@ -284,6 +414,16 @@ export class FakePhone extends EventTarget implements Phone {
     return call;
   }
 
+  /** Like call(), with origin 'switch'; the request is recorded in `replacing`. */
+  callReplacing(target: string, dialog: DialogId): FakeCall {
+    if (this.starts.length === 0 || this.state === 'offline') throw new Error('The phone is not started');
+    this.replacing.push({ target, dialog: { ...dialog } });
+    const number = target.trim();
+    const call = new FakeCall('outgoing', { number, name: this.options.directory?.[number] ?? '' }, this.options, 'switch');
+    this.calls.push(call);
+    return call;
+  }
+
   setAudioDevices(devices: AudioDevices): void {
     this.devices = { ...devices };
     this.deviceChanges.push({ ...devices });
@@ -303,4 +443,29 @@ export class FakePhone extends EventTarget implements Phone {
     this.dispatchEvent(new IncomingCallEvent(call));
     return call;
   }
+
+  /**
+   * The other party of `from` transferred me to `to` (an accepted REFER): a new outgoing call
+   * with origin 'transfer' appears (OutgoingCallEvent). When it connects, `from` ends as
+   * 'transferred', as with the real phone; when it fails, `from` stays.
+   */
+  simulateTransferredCall(to: { number: string; name?: string }, from?: FakeCall): FakeCall {
+    const call = new FakeCall('outgoing', { number: to.number, name: to.name ?? '' }, this.options, 'transfer');
+    this.calls.push(call);
+    if (from) {
+      const follow = () => {
+        const s = call.snapshot;
+        if (s.status === 'connected') from.simulateTransferredAway(s.remote);
+        else if (s.status !== 'ended') return;
+        call.removeEventListener(CallChangeEvent.eventName, follow);
+      };
+      call.addEventListener(CallChangeEvent.eventName, follow);
+    }
+    this.dispatchEvent(new OutgoingCallEvent(call));
+    return call;
+  }
+}
+
+function newDialog(): DialogId {
+  return { callId: `${newCallId()}@fake`, localTag: newCallId().slice(0, 10), remoteTag: newCallId().slice(0, 10) };
 }

@@ -11,11 +11,13 @@
 import JsSIP from 'jssip';
 import type { RTCSessionEvent, UA, UnRegisteredEvent } from 'jssip/lib/UA';
 import type { WebSocketInterface } from 'jssip/lib/WebSocketInterface';
-import { JsSipCall, callerOf, type MediaPolicy } from './jssip-call.js';
+import { JsSipCall, callerOf, isClaimed, outgoingOptions, replacesValue, type CallContext, type MediaPolicy } from './jssip-call.js';
 import {
   IncomingCallEvent,
+  OutgoingCallEvent,
   RegistrationEvent,
   type AudioDevices,
+  type DialogId,
   type Phone,
   type PhoneCall,
   type RegistrationState,
@@ -55,6 +57,7 @@ export class JsSipPhone extends EventTarget implements Phone {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retries = 0;
   private readonly media: MediaPolicy;
+  private readonly context: CallContext;
 
   constructor(private readonly options: JsSipPhoneOptions = {}) {
     super();
@@ -64,6 +67,14 @@ export class JsSipPhone extends EventTarget implements Phone {
       pcConfig: () => ({ iceServers, iceTransportPolicy: 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' }),
       candidateReady: (candidate) => candidateReady(candidate, iceServers.length > 0),
       iceSettleMs: options.iceSettleMs ?? 10,
+    };
+    this.context = {
+      media: this.media,
+      uri: (target) => (this.credentials ? targetUri(target, domainOf(this.credentials.uri)) : undefined),
+      announce: (call) => {
+        this.track(call);
+        this.dispatchEvent(new OutgoingCallEvent(call));
+      },
     };
   }
 
@@ -115,8 +126,10 @@ export class JsSipPhone extends EventTarget implements Phone {
     }));
     ua.on('registrationFailed', (e: UnRegisteredEvent) => this.whenCurrent(ua, () => this.registrationFailed(ua, e)));
     ua.on('newRTCSession', (e: RTCSessionEvent) => this.whenCurrent(ua, () => {
-      if (e.originator !== 'remote') return; // our own call(): wrapped there
-      const call = new JsSipCall(e.session, 'incoming', callerOf(e.request), this.media);
+      // Our own call() is wrapped there; a session a call took over (a transfer we follow, an
+      // INVITE with Replaces for one of our calls) belongs to that call.
+      if (e.originator !== 'remote' || isClaimed(e.session)) return;
+      const call = new JsSipCall(e.session, 'incoming', callerOf(e.request), this.context);
       this.track(call);
       this.dispatchEvent(new IncomingCallEvent(call));
     }));
@@ -136,16 +149,23 @@ export class JsSipPhone extends EventTarget implements Phone {
   }
 
   call(target: string): PhoneCall {
+    return this.place(target, [], 'normal');
+  }
+
+  callReplacing(target: string, dialog: DialogId): PhoneCall {
+    if (!dialog.callId || !dialog.localTag || !dialog.remoteTag) throw new RangeError('Incomplete dialog identifiers');
+    // `dialog` is the leg as my other device sees it; this INVITE goes to that leg's other
+    // party, for whom our remote tag is the local one (see replacesValue, RFC 3891 s3).
+    return this.place(target, [`Replaces: ${replacesValue(dialog)}`], 'switch');
+  }
+
+  private place(target: string, extraHeaders: string[], origin: 'normal' | 'switch'): PhoneCall {
     const ua = this.ua;
     if (!ua || !this.credentials) throw new Error('The phone is not started');
     const uri = targetUri(target, domainOf(this.credentials.uri));
     if (!uri) throw new RangeError(`Cannot call ${JSON.stringify(target)}`);
-    const session = ua.call(uri.toString(), {
-      mediaConstraints: { audio: this.media.audio(), video: false },
-      pcConfig: this.media.pcConfig(),
-      rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
-    });
-    const call = new JsSipCall(session, 'outgoing', { number: uri.user, name: '' }, this.media);
+    const session = ua.call(uri.toString(), outgoingOptions(this.media, extraHeaders));
+    const call = new JsSipCall(session, 'outgoing', { number: uri.user, name: '' }, this.context, { origin });
     this.track(call);
     return call;
   }

@@ -33,6 +33,8 @@ export type EndReason =
   | 'not-found' // 404
   | 'cancelled' // the caller gave up before I answered (incoming), or I did (outgoing)
   | 'answered-elsewhere' // another of my devices answered
+  | 'transferred' // I transferred the other party away (blind or attended)
+  | 'moved' // the call moved to another of my devices (Switch Phone), or another device pulled it
   | 'failed'; // anything else (network, media, 5xx)
 
 export interface Party {
@@ -60,6 +62,11 @@ export interface CallSnapshot {
   /** DTMF digits the other side sent us, in order. */
   dtmfReceived: string;
   endReason: EndReason | null;
+  /** A transfer of this call is under way, or the last one failed (with `transferError`). */
+  transfer: 'none' | 'in-progress' | 'failed';
+  transferError: string;
+  /** How this call came to be: dialled/received normally, or handed to us by a transfer/switch. */
+  origin: 'normal' | 'transfer' | 'switch';
   /** Human message for the end ("Bob Baker is busy", "1009 is not available", ...). */
   endMessage: string;
 }
@@ -93,6 +100,32 @@ export interface PhoneCall extends EventTarget {
   sendDtmf(tone: string): void;
   /** WebRTC statistics of the call's peer connection, or null before/after media. */
   getStats(): Promise<RTCStatsReport | null>;
+  /**
+   * Blind transfer (RFC 3515 REFER): the other party is asked to call `target`. Resolves when
+   * the transfer succeeded (NOTIFY with a 2xx sipfrag; this call then ends as 'transferred');
+   * rejects with an Error whose message says why (busy, unknown, refused) and the call stays.
+   */
+  transfer(target: string): Promise<void>;
+  /**
+   * Attended transfer: connects the other party of this call with the other party of
+   * `consultation` (REFER with Replaces, RFC 3891). Both of my calls end when it succeeded.
+   */
+  completeTransfer(consultation: PhoneCall): Promise<void>;
+  /**
+   * What this call sends: a mixed track for a conference, or null for the microphone again.
+   * Mute still applies (it silences the microphone inside any mix).
+   */
+  setOutgoingAudio(track: MediaStreamTrack | null): Promise<void>;
+  /** The microphone stream of this call (the source a conference mixes), once media is up. */
+  readonly localStream: MediaStream | null;
+  /** SIP dialog identifiers (RFC 3261 s12), for Replaces; null before the dialog exists. */
+  readonly dialog: DialogId | null;
+}
+
+export interface DialogId {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
 }
 
 export interface SipCredentials {
@@ -121,6 +154,20 @@ export class IncomingCallEvent extends Event {
   }
 }
 
+/**
+ * The phone placed a call by itself, not through call() or callReplacing(): the other party of
+ * one of my calls transferred me (an accepted REFER, RFC 3515), so I am now calling the
+ * transfer target. The call starts in 'calling' with origin 'transfer'; the call I was
+ * transferred from ends as 'transferred' once this one connects, and stays as it was if this
+ * one fails (the transferor is told and takes the call back).
+ */
+export class OutgoingCallEvent extends Event {
+  static readonly eventName = 'outgoing-call' as const;
+  constructor(readonly call: PhoneCall) {
+    super(OutgoingCallEvent.eventName);
+  }
+}
+
 /** Audio device choices (MediaDeviceInfo.deviceId; '' means the system default). */
 export interface AudioDevices {
   microphone: string;
@@ -128,6 +175,11 @@ export interface AudioDevices {
   ringer: string;
 }
 
+/**
+ * Fires RegistrationEvent, IncomingCallEvent (a call rings) and OutgoingCallEvent (a call the
+ * phone placed by itself because I was transferred). Calls from call()/callReplacing() are
+ * returned, not announced.
+ */
 export interface Phone extends EventTarget {
   readonly registration: RegistrationState;
   /** Connects and registers; reconnects and re-registers by itself, with backoff, until stop(). */
@@ -138,4 +190,9 @@ export interface Phone extends EventTarget {
   call(target: string): PhoneCall;
   /** Microphone for new calls (and live ones, by replacing the track); speaker for remote audio. */
   setAudioDevices(devices: AudioDevices): void;
+  /**
+   * Calls `target` with Replaces for `dialog` (RFC 3891): takes over a call that another of my
+   * devices has with `target` (Switch Phone, pull). The new call has origin 'switch'.
+   */
+  callReplacing(target: string, dialog: DialogId): PhoneCall;
 }

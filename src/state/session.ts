@@ -94,6 +94,15 @@ export class Session extends EventTarget {
     this.set('signed-out');
   }
 
+  /** This browser's device on the platform, once it has one. */
+  get deviceId(): string | null {
+    try {
+      return (JSON.parse(this.storage.getItem(this.deviceKey()) ?? 'null') as DeviceGrant | null)?.id ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   /** SIP credentials of this browser's device, created on the platform the first time. */
   async sipCredentials(userAgent: string, renew = false): Promise<SipCredentials> {
     const key = this.deviceKey();

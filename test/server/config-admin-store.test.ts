@@ -40,6 +40,26 @@ describe('store', () => {
     db.close();
   });
 
+  it('upgrades a version 1 database in place: call records keep their data and gain the transfer columns', async () => {
+    const dir = tmp();
+    const db = new Database(path.join(dir, 'switchboard.sqlite'));
+    db.exec(migrations[0]!);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO cdrs (call_id, domain, extension, direction, remote_number, started_at, disposition)
+      VALUES ('old-call', 'demo', '1001', 'outbound', '1002', 1000, 'answered')`).run();
+    db.close();
+    const store = openSqliteStore(dir);
+    try {
+      const cdr = await store.cdrs.findForCall('demo', '1001', 'old-call');
+      assert.equal(cdr?.remoteNumber, '1002');
+      assert.equal(cdr?.transferredTo, null);
+      assert.equal(cdr?.transferredFrom, null);
+      assert.deepEqual((await store.recordings.listForUser('demo', '1001', { limit: 10 })).items, []);
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses a database from a newer platform instead of damaging it', () => {
     const dir = tmp();
     openSqliteStore(dir).close();

@@ -5,9 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generateTotp } from '../../server/auth/totp.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { createPlatform, type Platform, type PlatformOptions } from '../../server/platform.js';
+import { DEMO_MFA_SECRET } from '../../server/seed.js';
+import WebSocket from 'ws';
 import { SipUa } from './sip-ua.js';
 
 export interface TestPlatform {
@@ -61,11 +64,25 @@ export async function api<T = any>(base: string, method: string, pathname: strin
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
+/**
+ * Logs in; for the demo's MFA user (1003) it completes the TOTP step too. A code works once per
+ * 30-second step, so that token is reused for later logins to the same platform.
+ */
 export async function login(base: string, username: string, password = 'switchboard'): Promise<string> {
-  const res = await api(base, 'POST', '/api/v2/tokens', { body: { grant_type: 'password', username, password } });
+  const cached = mfaTokens.get(`${base} ${username}`);
+  if (cached) return cached;
+  let res = await api(base, 'POST', '/api/v2/tokens', { body: { grant_type: 'password', username, password } });
+  const mfa = res.status === 200 && res.body.mfa_required;
+  if (mfa) {
+    res = await api(base, 'POST', '/api/v2/tokens', { body: { grant_type: 'mfa', mfa_token: res.body.mfa_token, passcode: generateTotp(DEMO_MFA_SECRET) } });
+  }
   if (res.status !== 200 || !res.body.access_token) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (mfa) mfaTokens.set(`${base} ${username}`, res.body.access_token as string);
   return res.body.access_token as string;
 }
+
+/** TOTP codes are single-use, so an MFA login's token is kept for the platform's lifetime. */
+const mfaTokens = new Map<string, string>();
 
 /** Logs in, creates a device, and returns a connected (not yet registered) user agent. */
 export async function deviceUa(t: TestPlatform, extension: string, label = 'test device'): Promise<SipUa> {
@@ -76,6 +93,60 @@ export async function deviceUa(t: TestPlatform, extension: string, label = 'test
   const ua = new SipUa(t.wsUrl, { uri: sip.uri, authorizationUser: sip.authorization_user, password: sip.password });
   await ua.connect();
   return ua;
+}
+
+export interface Phone {
+  ua: SipUa;
+  token: string;
+  deviceId: string;
+  label: string;
+}
+
+/** A registered user agent with its access token and device id (what a web phone holds). */
+export async function phone(t: TestPlatform, extension: string, label = `${extension} phone`): Promise<Phone> {
+  const token = await login(t.url, `${extension}@demo`);
+  const res = await api(t.url, 'POST', '/api/v2/domains/~/users/~/devices', { token, body: { label } });
+  if (res.status !== 201) throw new Error(`device for ${extension}: ${res.status} ${JSON.stringify(res.body)}`);
+  const sip = res.body.sip;
+  const ua = new SipUa(t.wsUrl, { uri: sip.uri, authorizationUser: sip.authorization_user, password: sip.password });
+  await ua.connect();
+  const reg = await ua.register();
+  if (reg.status !== 200) throw new Error(`REGISTER ${extension}: ${reg.status}`);
+  return { ua, token, deviceId: res.body.id as string, label };
+}
+
+/** An authenticated events socket; `received` fills as events arrive. */
+export interface EventsSocket {
+  ws: WebSocket;
+  received: any[];
+  /** Resolves with the first event (already received or still to come) matching `pred`. */
+  next(pred: (e: any) => boolean, timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+export async function openEvents(t: TestPlatform, token: string, deviceId?: string): Promise<EventsSocket> {
+  const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/api/v2/events`);
+  const received: any[] = [];
+  ws.on('message', (d) => received.push(JSON.parse(String(d))));
+  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+  ws.send(JSON.stringify({ type: 'auth', access_token: token, ...(deviceId ? { device_id: deviceId } : {}) }));
+  // The first 'calls' snapshot follows 'ready' at once.
+  await eventually(() => received.some((e) => e.type === 'calls'));
+  let seen = 0;
+  return {
+    ws,
+    received,
+    async next(pred, timeoutMs = 3000) {
+      const found = await eventually(() => {
+        const i = received.findIndex((e, n) => n >= seen && pred(e));
+        if (i < 0) return null;
+        seen = i + 1;
+        return { e: received[i] };
+      }, timeoutMs);
+      return found!.e;
+    },
+    close() { ws.close(); },
+  };
 }
 
 /** A registered user agent for `extension` of the demo organisation. */

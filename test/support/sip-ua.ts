@@ -1,6 +1,7 @@
 /**
  * A small SIP user agent over WebSocket for tests and the load generator: REGISTER with digest,
- * outgoing and incoming INVITE dialogs, re-INVITE, INFO, BYE, CANCEL. It uses the platform's own
+ * outgoing and incoming INVITE dialogs, re-INVITE, INFO, BYE, CANCEL, REFER/NOTIFY (RFC 3515)
+ * and INVITE with Replaces (RFC 3891). It uses the platform's own
  * parser and serializer but speaks to the platform only over a real socket, like a browser would.
  */
 import { randomBytes } from 'node:crypto';
@@ -53,6 +54,23 @@ export class Dialog {
 
   bye(): Promise<SipResponse> {
     return this.request('BYE');
+  }
+
+  /** The Replaces header value naming this dialog (RFC 3891 s6.1: to-tag is the remote's). */
+  get replaces(): string {
+    return `${this.callId};to-tag=${this.remoteTag};from-tag=${this.localTag}`;
+  }
+
+  /** REFER (RFC 3515): asks the other party to call `target`; Referred-By names us (RFC 3892). */
+  refer(target: string, extra: Array<[string, string]> = []): Promise<SipResponse> {
+    return this.request('REFER', '', undefined, [['Refer-To', `<${target}>`], ['Referred-By', `<${this.localUri}>`], ...extra]);
+  }
+
+  /** NOTIFY of the implicit refer subscription with a sipfrag status line (RFC 3515 s2.4.5). */
+  notifyRefer(status: number, reason: string, state = status >= 200 ? 'terminated;reason=noresource' : 'active;expires=60'): Promise<SipResponse> {
+    return this.request('NOTIFY', `SIP/2.0 ${status} ${reason}\r\n`, 'message/sipfrag;version=2.0', [
+      ['Event', 'refer'], ['Subscription-State', state],
+    ]);
   }
 
   /** A re-INVITE putting the call on hold (a=sendonly) or back (sendrecv), ACKed on 2xx. */
@@ -164,6 +182,8 @@ export class SipUa extends EventEmitter {
   readonly incoming = new Map<string, IncomingCall>();
   readonly dialogs = new Map<string, Dialog>();
   private nonceCount = 0;
+  /** The status this UA answers an in-dialog request with (REFER is accepted with 202). */
+  inDialogStatus: (req: SipRequest) => number = (req) => (req.method === 'REFER' ? 202 : 200);
 
   constructor(readonly wsUrl: string, readonly creds: UaCredentials) {
     super();
@@ -355,7 +375,7 @@ export class SipUa extends EventEmitter {
     this.emit('request', req);
     if (req.method === 'ACK') return;
     const body = req.method === 'INVITE' ? FAKE_SDP : '';
-    const res = createResponse(req, dialog ? 200 : 481, undefined, [['Contact', `<${this.contact}>`]]);
+    const res = createResponse(req, dialog ? this.inDialogStatus(req) : 481, undefined, [['Contact', `<${this.contact}>`]]);
     if (body) {
       res.headers.set('Content-Type', 'application/sdp');
       res.body = Buffer.from(body);

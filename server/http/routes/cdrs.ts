@@ -26,11 +26,15 @@ export function cdrView(c: Cdr) {
     ended_at: iso(c.endedAt),
     duration_s: c.answeredAt && c.endedAt ? Math.round((c.endedAt - c.answeredAt) / 1000) : 0,
     sip_status: c.sipStatus,
+    /** This user transferred the call to that number (their REFER was accepted). */
+    transferred_to: c.transferredTo,
+    /** The call was set up by a transfer made by this user (e.g. "1002 transferred you to 1003"). */
+    transferred_from: c.transferredFrom,
   };
 }
 
 /** Query values arrive as text; this checks and converts one, naming it when it is wrong. */
-function wholeNumber(field: string, raw: string | undefined, min: number, max: number): number | undefined {
+export function wholeNumber(field: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const n = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) throw badRequest(field, `${field} must be a whole number from ${min} to ${max}`);

@@ -25,19 +25,27 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/devices', async (req) => {
       const owner = resolveOwner(req, req.params);
       const devices = await s.store.devices.listForUser(owner.domain, owner.extension);
+      // lookup() returns only live bindings (unexpired, on an open flow): a device is online
+      // while it has one.
       const bindings = s.registrar.lookup(owner.domain, owner.extension);
-      return devices.map((d) => ({
-        id: d.id,
-        label: d.label,
-        sip_username: d.sipUsername,
-        created_at: new Date(d.createdAt).toISOString(),
-        last_seen_at: d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : null,
-        registrations: bindings.filter((b) => b.deviceId === d.id).map((b) => ({
+      return devices.map((d) => {
+        const registrations = bindings.filter((b) => b.deviceId === d.id).map((b) => ({
           contact: b.contact,
           user_agent: b.userAgent,
+          online: b.flow.isOpen,
+          registered_at: new Date(b.registeredAt).toISOString(),
           expires_at: new Date(b.expiresAt).toISOString(),
-        })),
-      }));
+        }));
+        return {
+          id: d.id,
+          label: d.label,
+          sip_username: d.sipUsername,
+          created_at: new Date(d.createdAt).toISOString(),
+          last_seen_at: d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : null,
+          online: registrations.some((r) => r.online),
+          registrations,
+        };
+      });
     });
 
     app.post<{ Params: OwnerParams; Body: { label: string } }>(

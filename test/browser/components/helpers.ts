@@ -129,6 +129,9 @@ export function makeCall(over: Partial<CallSnapshot> = {}): CallSnapshot {
     dtmfReceived: '',
     endReason: null,
     endMessage: '',
+    transfer: 'none',
+    transferError: '',
+    origin: 'normal',
     ...over,
   };
 }

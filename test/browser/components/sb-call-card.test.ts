@@ -1,16 +1,33 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import '../../../src/components/sb-call-card.js';
-import type { CallActionDetail, SbCallCard } from '../../../src/components/sb-call-card.js';
+import type { CallActionDetail, ConsultationInfo, SbCallCard } from '../../../src/components/sb-call-card.js';
 import type { CallSnapshot, CallStatus } from '../../../src/phone/types.js';
 import { accessibleName, button, buttonNames, makeCall, roleOf, text, XSS } from './helpers.js';
 
-async function card(call: CallSnapshot, opts: { active?: boolean; showDialpad?: boolean } = {}): Promise<SbCallCard> {
+interface CardOptions {
+  active?: boolean;
+  showDialpad?: boolean;
+  recording?: boolean;
+  consultation?: ConsultationInfo | null;
+  mergeable?: boolean;
+  canSwitch?: boolean;
+}
+
+async function card(call: CallSnapshot, opts: CardOptions = {}): Promise<SbCallCard> {
   return fixture<SbCallCard>(html`<sb-call-card
     .call=${call}
     ?active=${opts.active ?? false}
     ?show-dialpad=${opts.showDialpad ?? false}
+    .recording=${opts.recording ?? false}
+    .consultation=${opts.consultation ?? null}
+    .mergeable=${opts.mergeable ?? false}
+    .canSwitch=${opts.canSwitch ?? false}
   ></sb-call-card>`);
+}
+
+function optionNames(el: SbCallCard): string[] {
+  return [...el.shadowRoot!.querySelectorAll('.options button')].map(accessibleName);
 }
 
 function article(el: SbCallCard): HTMLElement {
@@ -28,7 +45,10 @@ async function act(el: SbCallCard, name: string): Promise<CallActionDetail> {
 }
 
 describe('sb-call-card', () => {
-  afterEach(() => emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' }));
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+    await setViewport({ width: 800, height: 600 });
+  });
 
   it('is an article named "Call with <name>", name large and number small', async () => {
     const el = await card(makeCall());
@@ -176,5 +196,188 @@ describe('sb-call-card', () => {
     const ringing = await card(makeCall({ status: 'incoming', direction: 'incoming' }));
     await expect(ringing).to.be.accessible();
     expect(buttonNames(ringing)).to.deep.equal(['Answer', 'Decline']);
+  });
+  describe('in-call options', () => {
+    it('a live call offers the options in a second row, "Switch Phone" only with canSwitch', async () => {
+      for (const status of ['connected', 'held'] as const) {
+        const el = await card(makeCall({ status }));
+        expect(controlNames(el)).to.deep.equal(['Mute', status === 'held' ? 'Resume' : 'Hold', 'Dialpad', 'Hang Up']);
+        expect(optionNames(el)).to.deep.equal(['Add Call', 'Transfer', 'Hide Call', 'Start Recording']);
+        const group = el.shadowRoot!.querySelector('.options')!;
+        expect(roleOf(group)).to.equal('group');
+        expect(accessibleName(group)).to.equal('Call options');
+      }
+      const el = await card(makeCall(), { canSwitch: true });
+      expect(optionNames(el)).to.deep.equal(['Add Call', 'Transfer', 'Switch Phone', 'Hide Call', 'Start Recording']);
+      expect(buttonNames(el)).not.to.include('Park Call');
+      await expect(el).to.be.accessible();
+    });
+
+    it('no options before the call is up or after it ended', async () => {
+      for (const status of ['incoming', 'calling', 'ringing', 'connecting', 'ended'] as const) {
+        const el = await card(makeCall({ status }), { canSwitch: true, recording: true });
+        expect(optionNames(el), status).to.deep.equal([]);
+        expect(buttonNames(el), status).not.to.include('Add Call');
+      }
+    });
+
+    it('each option fires its action', async () => {
+      const el = await card(makeCall({ id: 'k9' }), { canSwitch: true });
+      expect(await act(el, 'Add Call')).to.deep.equal({ callId: 'k9', action: 'add-call' });
+      expect(await act(el, 'Transfer')).to.deep.equal({ callId: 'k9', action: 'transfer' });
+      expect(await act(el, 'Switch Phone')).to.deep.equal({ callId: 'k9', action: 'switch-phone' });
+      expect(await act(el, 'Hide Call')).to.deep.equal({ callId: 'k9', action: 'hide' });
+      expect(await act(el, 'Start Recording')).to.deep.equal({ callId: 'k9', action: 'start-recording' });
+    });
+
+    it('recording: a red "Recording" status with a dot, and "Stop Recording" pressed', async () => {
+      const el = await card(makeCall());
+      expect(button(el, 'Start Recording').getAttribute('aria-pressed')).to.equal('false');
+      expect(el.shadowRoot!.querySelector('.recording')).to.be.null;
+      // The live region is there before recording starts, so the change is announced.
+      const region = el.shadowRoot!.querySelector('.rec-region')!;
+      expect(roleOf(region)).to.equal('status');
+
+      el.recording = true;
+      await el.updateComplete;
+      expect(region.textContent!.trim()).to.equal('Recording');
+      const indicator = region.querySelector('.recording')!;
+      expect(indicator.querySelector('.dot')).to.exist;
+      expect(getComputedStyle(indicator.querySelector('.dot')!).backgroundColor).to.equal(
+        getComputedStyle(el.shadowRoot!.querySelector('.control.danger .disc')!).backgroundColor,
+      );
+      expect(button(el, 'Stop Recording').getAttribute('aria-pressed')).to.equal('true');
+      expect(await act(el, 'Stop Recording')).to.deep.equal({ callId: 'c1', action: 'stop-recording' });
+      await expect(el).to.be.accessible();
+    });
+
+    it('a focused option stays focused as the options change around it', async () => {
+      const el = await card(makeCall(), { canSwitch: true });
+      button(el, 'Start Recording').focus();
+      el.recording = true;
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement).to.equal(button(el, 'Stop Recording'));
+      button(el, 'Hide Call').focus();
+      el.canSwitch = false;
+      await el.updateComplete;
+      expect(accessibleName(el.shadowRoot!.activeElement!)).to.equal('Hide Call');
+    });
+
+    it('at 360 px the four main controls keep one row and the options wrap inside the card', async () => {
+      await setViewport({ width: 360, height: 740 });
+      const el = await card(makeCall(), { canSwitch: true, recording: true });
+      const box = article(el).getBoundingClientRect();
+      const tops = [...el.shadowRoot!.querySelectorAll('.controls button')].map((b) => Math.round(b.getBoundingClientRect().top));
+      expect(new Set(tops).size).to.equal(1);
+      const options = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.options button')];
+      expect(options).to.have.length(5);
+      for (const o of options) {
+        const r = o.getBoundingClientRect();
+        expect(r.left).to.be.at.least(box.left);
+        expect(r.right).to.be.at.most(box.right);
+        expect(o.scrollWidth).to.be.at.most(o.clientWidth + 1);
+      }
+      // The options sit below the main row, and are smaller.
+      expect(options[0]!.getBoundingClientRect().top).to.be.greaterThan(tops[0]!);
+      const mainDisc = el.shadowRoot!.querySelector('.controls .disc')!.getBoundingClientRect().width;
+      const optionDisc = el.shadowRoot!.querySelector('.options .disc')!.getBoundingClientRect().width;
+      expect(optionDisc).to.be.lessThan(mainDisc);
+    });
+
+    it('mergeable: "Merge" fires merge', async () => {
+      const el = await card(makeCall({ id: 'added' }), { mergeable: true });
+      expect(await act(el, 'Merge')).to.deep.equal({ callId: 'added', action: 'merge' });
+      await expect(el).to.be.accessible();
+      const ringing = await card(makeCall({ status: 'ringing' }), { mergeable: true });
+      expect(buttonNames(ringing)).not.to.include('Merge');
+    });
+  });
+
+  describe('transfer', () => {
+    it('attended, consultation call: "Complete Transfer" (primary) and "Cancel Transfer"', async () => {
+      const el = await card(makeCall({ id: 'consult', remote: { name: 'Dan Diaz', number: '1004' } }), {
+        consultation: { role: 'consultation', otherName: 'Bob Baker' },
+      });
+      expect(button(el, 'Complete Transfer').classList.contains('primary')).to.be.true;
+      expect(text(el)).to.contain('Bob Baker is waiting to be transferred');
+      expect(await act(el, 'Complete Transfer')).to.deep.equal({ callId: 'consult', action: 'complete-transfer' });
+      expect(await act(el, 'Cancel Transfer')).to.deep.equal({ callId: 'consult', action: 'cancel-transfer' });
+      expect(button(el, 'Transfer').disabled).to.be.true;
+      await expect(el).to.be.accessible();
+
+      // While the consultation still rings, it can only be given up.
+      el.call = makeCall({ id: 'consult', status: 'ringing' });
+      await el.updateComplete;
+      expect(buttonNames(el)).to.deep.equal(['Cancel Transfer', 'Hang Up']);
+    });
+
+    it('attended, original (held) call: "Transferring to <name>…"', async () => {
+      const el = await card(makeCall({ status: 'held' }), { consultation: { role: 'original', otherName: 'Dan Diaz' } });
+      const notes = el.shadowRoot!.querySelector('.notes')!;
+      expect(roleOf(notes)).to.equal('status');
+      expect(notes.textContent!.trim()).to.equal('Transferring to Dan Diaz…');
+      expect(buttonNames(el)).not.to.include('Complete Transfer');
+      expect(buttonNames(el)).not.to.include('Cancel Transfer');
+      await expect(el).to.be.accessible();
+    });
+
+    it('in progress: "Transferring…", and no second transfer', async () => {
+      const el = await card(makeCall({ transfer: 'in-progress' }));
+      expect(el.shadowRoot!.querySelector('.notes')!.textContent!.trim()).to.equal('Transferring…');
+      expect(button(el, 'Transfer').disabled).to.be.true;
+      expect(el.shadowRoot!.querySelector('.alerts p')).to.be.null;
+    });
+
+    it('failed: the error in an alert; Transfer is offered again', async () => {
+      const el = await card(makeCall());
+      const alerts = el.shadowRoot!.querySelector('.alerts')!;
+      expect(roleOf(alerts)).to.equal('alert');
+      expect(alerts.textContent!.trim()).to.equal('');
+      el.call = makeCall({ transfer: 'failed', transferError: 'Dan Diaz is busy' });
+      await el.updateComplete;
+      expect(alerts.textContent!.trim()).to.equal('Dan Diaz is busy');
+      expect(button(el, 'Transfer').disabled).to.be.false;
+      await expect(el).to.be.accessible();
+    });
+
+    it('origin: "Transferred call" and "Moved from another device"', async () => {
+      expect(text(await card(makeCall({ origin: 'transfer' })))).to.contain('Transferred call');
+      expect(text(await card(makeCall({ origin: 'switch' })))).to.contain('Moved from another device');
+      const normal = text(await card(makeCall()));
+      expect(normal).not.to.contain('Transferred call');
+      expect(normal).not.to.contain('Moved from');
+    });
+
+    it('ended by a transfer or a move: "Transferred" / "Moved to another device", with the message', async () => {
+      const t = await card(makeCall({ status: 'ended', endReason: 'transferred', endMessage: 'Bob Baker was transferred to Dan Diaz' }));
+      expect(t.shadowRoot!.querySelector('.status-text')!.textContent).to.equal('Transferred');
+      expect(text(t)).to.contain('Bob Baker was transferred to Dan Diaz');
+      const m = await card(makeCall({ status: 'ended', endReason: 'moved', endMessage: 'The call continues on Work laptop' }));
+      expect(m.shadowRoot!.querySelector('.status-text')!.textContent).to.equal('Moved to another device');
+      expect(text(m)).to.contain('The call continues on Work laptop');
+      expect(controlNames(m)).to.deep.equal(['Dismiss']);
+      await expect(m).to.be.accessible();
+    });
+
+    it('renders transfer text as text', async () => {
+      const el = await card(makeCall({ transfer: 'failed', transferError: XSS }), { consultation: { role: 'original', otherName: XSS } });
+      expect(el.shadowRoot!.querySelector('.alerts')!.textContent!.trim()).to.equal(XSS);
+      expect(el.shadowRoot!.querySelector('.notes')!.textContent!.trim()).to.equal(`Transferring to ${XSS}…`);
+      expect(el.shadowRoot!.querySelector('img')).to.be.null;
+      expect((window as unknown as { __xss?: number }).__xss).to.be.undefined;
+    });
+  });
+
+  it('everything at once is accessible in dark mode', async () => {
+    await emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    const el = await card(makeCall({ transfer: 'failed', transferError: 'Refused', origin: 'transfer' }), {
+      active: true,
+      recording: true,
+      canSwitch: true,
+      mergeable: true,
+    });
+    await expect(el).to.be.accessible();
+    const consult = await card(makeCall(), { consultation: { role: 'consultation', otherName: 'Bob' }, recording: true });
+    await expect(consult).to.be.accessible();
   });
 });

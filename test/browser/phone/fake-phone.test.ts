@@ -7,6 +7,7 @@ import { FakeCall, FakePhone } from '../../../src/phone/fake-phone.js';
 import {
   CallChangeEvent,
   IncomingCallEvent,
+  OutgoingCallEvent,
   RegistrationEvent,
   type CallSnapshot,
   type RegistrationState,
@@ -252,5 +253,154 @@ describe('FakePhone', () => {
     phone.setAudioDevices(devices);
     expect(phone.audioDevices).to.deep.equal(devices);
     expect(phone.deviceChanges).to.deep.equal([devices]);
+  });
+
+  it('starts with origin normal and no transfer', async () => {
+    const phone = await startedPhone();
+    expect(phone.call('1002').snapshot).to.include({ origin: 'normal', transfer: 'none', transferError: '' });
+  });
+
+  it('blind transfer: pending until the test says how it went, then ends as transferred', async () => {
+    const phone = await startedPhone();
+    const call = phone.call('1002');
+    call.simulateRemoteAnswer();
+    const seen = snapshotsOf(call);
+    const transfer = call.transfer('1004');
+    expect(call.snapshot.transfer).to.equal('in-progress');
+    expect(call.requested('transfer')).to.deep.equal([{ type: 'transfer', target: '1004' }]);
+    call.simulateTransferResult('ok');
+    await transfer;
+    expect(call.snapshot).to.include({ status: 'ended', endReason: 'transferred', endMessage: 'Transferred to 1004', transfer: 'none' });
+    expect(seen.map((s) => s.transfer)).to.deep.equal(['in-progress', 'none']);
+  });
+
+  it('a failed transfer rejects with the words the real phone uses, and the call stays', async () => {
+    const phone = await startedPhone();
+    const call = phone.call('1002');
+    call.simulateRemoteAnswer();
+    const cases: Array<[Parameters<FakeCall['simulateTransferResult']>[0], string, string]> = [
+      ['busy', '1004', '1004 is busy'],
+      ['not-found', '4242', 'No such number: 4242'],
+      ['unavailable', '1005', '1005 is not available right now'],
+      ['refused', '1004', 'The other phone refused the transfer'],
+      ['timeout', '1004', 'The transfer to 1004 timed out'],
+      [500, '1004', 'The transfer to 1004 failed (500)'],
+    ];
+    for (const [result, target, message] of cases) {
+      const transfer = call.transfer(target);
+      call.simulateTransferResult(result);
+      expect((await rejection(transfer)).message).to.equal(message);
+      expect(call.snapshot).to.include({ status: 'connected', transfer: 'failed', transferError: message });
+    }
+    expect(() => call.simulateTransferResult('ok')).to.throw(/No transfer is pending/);
+  });
+
+  it('refuses to transfer a call that is not connected, or twice at once', async () => {
+    const phone = await startedPhone();
+    const call = phone.call('1002');
+    expect((await rejection(call.transfer('1004'))).message).to.match(/Cannot transfer a call that is calling/);
+    call.simulateRemoteAnswer();
+    const first = call.transfer('1004');
+    expect((await rejection(call.transfer('1005'))).message).to.match(/already under way/);
+    call.simulateRemoteHangup();
+    expect((await rejection(first)).message).to.match(/ended before the transfer completed/);
+  });
+
+  it('attended transfer ends both calls, or leaves both as they were', async () => {
+    const phone = await startedPhone();
+    const original = phone.simulateIncoming({ number: '1001', name: 'Alice Anders' });
+    await original.answer();
+    await original.hold();
+    const consultation = phone.call('1004');
+    consultation.simulateRemoteIdentity({ number: '1004', name: 'Dan Diaz' });
+    consultation.simulateRemoteAnswer();
+
+    const failing = original.completeTransfer(consultation);
+    expect(consultation.snapshot.transfer).to.equal('in-progress');
+    original.simulateTransferResult('busy');
+    expect((await rejection(failing)).message).to.equal('Dan Diaz is busy');
+    expect(original.snapshot.status).to.equal('held');
+    expect(consultation.snapshot).to.include({ status: 'connected', transfer: 'failed' });
+
+    const done = original.completeTransfer(consultation);
+    expect(original.requested('complete-transfer')).to.have.length(2);
+    expect(original.requested('complete-transfer')[1]).to.deep.equal({ type: 'complete-transfer', consultation: consultation.id });
+    original.simulateTransferResult('ok');
+    await done;
+    expect(original.snapshot).to.include({ endReason: 'transferred', endMessage: 'Transferred to Dan Diaz' });
+    expect(consultation.snapshot).to.include({ endReason: 'transferred', endMessage: 'Transferred to Alice Anders' });
+  });
+
+  it('being transferred: a new outgoing call with origin transfer replaces the old one once it connects', async () => {
+    const phone = await startedPhone();
+    const old = phone.call('1002');
+    old.simulateRemoteAnswer();
+    let announced: unknown;
+    phone.addEventListener(OutgoingCallEvent.eventName, (e) => (announced = (e as OutgoingCallEvent).call));
+    const next = phone.simulateTransferredCall({ number: '1004', name: 'Dan Diaz' }, old);
+    expect(announced).to.equal(next);
+    expect(next.snapshot).to.include({ direction: 'outgoing', status: 'calling', origin: 'transfer' });
+    next.simulateRinging();
+    expect(old.snapshot.status).to.equal('connected');
+    next.simulateRemoteAnswer();
+    expect(old.snapshot).to.include({ status: 'ended', endReason: 'transferred', endMessage: 'Transferred to Dan Diaz' });
+
+    const stays = phone.call('1002');
+    stays.simulateRemoteAnswer();
+    phone.simulateTransferredCall({ number: '1005' }, stays).simulateFailure(480);
+    expect(stays.snapshot.status).to.equal('connected');
+  });
+
+  it('Switch Phone: callReplacing() places a switch call; the pulled call ends as moved', async () => {
+    const phone = await startedPhone({ directory: { '1002': 'Bob Baker' } });
+    const dialog = { callId: 'abc@host', localTag: 'l1', remoteTag: 'r1' };
+    const pulled = phone.callReplacing('1002', dialog);
+    expect(phone.replacing).to.deep.equal([{ target: '1002', dialog }]);
+    expect(pulled.snapshot).to.include({ direction: 'outgoing', origin: 'switch' });
+    expect(pulled.snapshot.remote).to.deep.equal({ number: '1002', name: 'Bob Baker' });
+
+    const mine = phone.call('1002');
+    expect(mine.dialog).to.equal(null);
+    mine.simulateRemoteAnswer();
+    expect(mine.dialog).to.have.keys(['callId', 'localTag', 'remoteTag']);
+    mine.simulateMoved();
+    expect(mine.snapshot).to.include({ endReason: 'moved', endMessage: 'Call moved to another device' });
+  });
+
+  it('a call replaced by an INVITE with Replaces keeps its id and card, with the new party', async () => {
+    const phone = await startedPhone();
+    const call = phone.simulateIncoming({ number: '1002', name: 'Bob Baker' });
+    await call.answer();
+    const dialog = call.dialog;
+    const seen = snapshotsOf(call);
+    const stream = new MediaStream();
+    call.simulateReplaced({ number: '1001', name: 'Alice Anders' }, stream);
+    expect(call.snapshot).to.include({ status: 'connected' });
+    expect(call.snapshot.remote).to.deep.equal({ number: '1001', name: 'Alice Anders' });
+    expect(call.remoteStream).to.equal(stream);
+    expect(call.dialog).to.not.deep.equal(dialog);
+    expect(seen.length).to.be.greaterThan(0);
+    const before = seen.length;
+    call.simulateReplaced(); // the same party moved devices: still one change event
+    expect(seen.length).to.equal(before + 1);
+  });
+
+  it('records setOutgoingAudio() and exposes the local stream', async () => {
+    const phone = await startedPhone();
+    const call = phone.call('1002');
+    call.simulateRemoteAnswer();
+    const mic = new MediaStream();
+    call.simulateLocalStream(mic);
+    expect(call.localStream).to.equal(mic);
+    const track = new AudioContext().createMediaStreamDestination().stream.getAudioTracks()[0]!;
+    await call.setOutgoingAudio(track);
+    expect(call.outgoingAudio).to.equal(track);
+    await call.setOutgoingAudio(null);
+    expect(call.requested('outgoing-audio')).to.deep.equal([
+      { type: 'outgoing-audio', track },
+      { type: 'outgoing-audio', track: null },
+    ]);
+    call.hangup();
+    expect(call.localStream).to.equal(null);
   });
 });

@@ -4,42 +4,25 @@
  * microphone over loopback.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
-import type { JsSipCall } from '../../../src/phone/jssip-call.js';
 import { JsSipPhone } from '../../../src/phone/jssip-phone.js';
 import {
   CallChangeEvent,
-  IncomingCallEvent,
   RegistrationEvent,
   type CallStatus,
   type PhoneCall,
   type RegistrationState,
-  type SipCredentials,
 } from '../../../src/phone/types.js';
-
-function device(extension: string): Promise<SipCredentials> {
-  return executeServerCommand<SipCredentials, { extension: string }>('sip-device', { extension });
-}
-
-function dropFlows(extension: string): Promise<number> {
-  return executeServerCommand<number, { extension: string }>('sip-drop-flows', { extension });
-}
-
-async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const until = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function nextIncoming(phone: JsSipPhone): Promise<PhoneCall> {
-  return new Promise((resolve) => {
-    phone.addEventListener(IncomingCallEvent.eventName, (e) => resolve((e as IncomingCallEvent).call), { once: true });
-  });
-}
+import {
+  audioSender,
+  device,
+  dropFlows,
+  ended,
+  lockDemoUsers,
+  nextIncoming,
+  packetsReceived,
+  unlockDemoUsers,
+  waitFor,
+} from './sip-test-support.js';
 
 /** The distinct statuses a call goes through, starting with the current one. */
 function statusesOf(call: PhoneCall): CallStatus[] {
@@ -58,25 +41,6 @@ function registrationsOf(phone: JsSipPhone): RegistrationState[] {
     if (seen[seen.length - 1] !== state) seen.push(state);
   });
   return seen;
-}
-
-async function packetsReceived(call: PhoneCall): Promise<number> {
-  const stats = await call.getStats();
-  let packets = 0;
-  stats?.forEach((report: { type: string; kind?: string; packetsReceived?: number }) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived ?? 0;
-  });
-  return packets;
-}
-
-function audioSender(call: PhoneCall): RTCRtpSender {
-  const sender = (call as JsSipCall).peerConnection?.getSenders().find((s) => s.track?.kind === 'audio');
-  if (!sender) throw new Error('no audio sender');
-  return sender;
-}
-
-function ended(call: PhoneCall): Promise<unknown> {
-  return waitFor(`call ${call.snapshot.remote.number} to end`, () => call.snapshot.status === 'ended');
 }
 
 function median(values: number[]): number {
@@ -101,7 +65,9 @@ describe('JsSipPhone with the platform', function () {
     return { out, inc };
   }
 
-  before(async () => {
+  before(async function () {
+    this.timeout(150_000); // the other file that registers demo phones may hold the lock
+    await lockDemoUsers(import.meta.url);
     alice = new JsSipPhone();
     bob = new JsSipPhone();
     const [a, b] = await Promise.all([device('1001'), device('1002')]);
@@ -116,6 +82,7 @@ describe('JsSipPhone with the platform', function () {
 
   after(async () => {
     await Promise.all([alice?.stop(), bob?.stop()]);
+    await unlockDemoUsers(import.meta.url);
   });
 
   it('registers both phones', () => {

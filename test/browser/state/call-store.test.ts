@@ -1,6 +1,17 @@
 import { expect } from '@open-wc/testing';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
-import { CallStore, HoldReminderEvent, RingingEvent } from '../../../src/state/call-store.js';
+import { CallStore, HoldReminderEvent, RingingEvent, type Mixer } from '../../../src/state/call-store.js';
+import type { PhoneCall } from '../../../src/phone/types.js';
+
+class FakeMixer implements Mixer {
+  legs: PhoneCall[] = [];
+  muted = false;
+  disposed = false;
+  add(call: PhoneCall) { this.legs.push(call); }
+  remove(call: PhoneCall) { this.legs = this.legs.filter((l) => l !== call); }
+  setMuted(m: boolean) { this.muted = m; }
+  dispose() { this.disposed = true; }
+}
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,5 +111,68 @@ describe('CallStore', () => {
     store.hangupAll();
     expect(outgoing.snapshot.status).to.equal('ended');
     expect(incoming.snapshot.status).to.equal('ended');
+  });
+
+  it('hides a call off the grid and brings it back, flagged, when it ends', async () => {
+    const call = await store.dial('1002');
+    phone.lastCall!.simulateRemoteAnswer();
+    await tick();
+    store.hide(call.id);
+    expect(store.visibleCalls).to.have.length(0);
+    expect(store.hiddenCalls.map((c) => c.id)).to.deep.equal([call.id]);
+    phone.lastCall!.simulateRemoteHangup();
+    expect(store.attentionIds).to.deep.equal([call.id]);
+    store.unhide(call.id);
+    expect(store.visibleCalls.map((c) => c.id)).to.deep.equal([call.id]);
+  });
+
+  it('Add Call holds the first call; Merge makes a conference mixing both legs; dropping one dissolves it', async () => {
+    const mixers: FakeMixer[] = [];
+    store.setOptions({ createMixer: () => { const m = new FakeMixer(); mixers.push(m); return m; } });
+    const first = await store.dial('1002');
+    const firstCall = phone.lastCall!;
+    firstCall.simulateRemoteAnswer();
+    await tick();
+    const added = await store.addCall(first.id, '1004');
+    const addedCall = phone.lastCall!;
+    await tick();
+    expect(firstCall.snapshot.status).to.equal('held');
+    expect(store.mergeableIds).to.deep.equal([]);
+    addedCall.simulateRemoteAnswer();
+    await tick();
+    expect(store.mergeableIds).to.deep.equal([added.id]);
+
+    await store.merge(added.id);
+    await tick();
+    expect(firstCall.snapshot.status).to.equal('connected');
+    expect(mixers[0]!.legs).to.deep.equal([firstCall, addedCall]);
+    const [conference] = store.conferences;
+    expect(conference!.participants.map((p) => p.id)).to.deep.equal([first.id, added.id]);
+    expect(store.visibleCalls).to.have.length(0);
+
+    store.setConferenceMuted(conference!.id, true);
+    expect(mixers[0]!.muted).to.equal(true);
+    expect(firstCall.snapshot.muted && addedCall.snapshot.muted).to.equal(true);
+
+    store.dropParticipant(conference!.id, added.id);
+    await tick();
+    expect(store.conferences).to.have.length(0);
+    expect(mixers[0]!.disposed).to.equal(true);
+    expect(store.visibleCalls.map((c) => c.id)).to.include(first.id);
+  });
+
+  it('attended transfer: a consultation is linked to the original; cancelling resumes the original', async () => {
+    const original = await store.dial('1001');
+    phone.lastCall!.simulateRemoteAnswer();
+    await tick();
+    const consult = await store.startConsultation(original.id, '1004');
+    phone.lastCall!.simulateRemoteAnswer();
+    await tick();
+    expect(store.consultations[consult.id]!.role).to.equal('consultation');
+    expect(store.consultations[original.id]!.role).to.equal('original');
+    await store.cancelTransfer(consult.id);
+    await tick();
+    expect(store.calls.find((c) => c.id === original.id)!.status).to.equal('connected');
+    expect(store.consultations).to.deep.equal({});
   });
 });

@@ -1,0 +1,449 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { CallSnapshot } from '../phone/types.js';
+import { displayName, initials, joinNames, STATUS_TEXT } from './format.js';
+import { icon, type IconName } from './icons.js';
+import { baseStyles, buttonStyles } from './shared-styles.js';
+import './sb-call-timer.js';
+
+export type ConferenceAction =
+  | 'mute'
+  | 'unmute'
+  | 'hold'
+  | 'resume'
+  /** Ends every leg of the conference. */
+  | 'hangup'
+  /** Ends one participant's leg (`callId`); the others stay. */
+  | 'drop'
+  | 'start-recording'
+  | 'stop-recording';
+
+export interface ConferenceActionDetail {
+  conferenceId: string;
+  action: ConferenceAction;
+  /** The participant's call, for `drop` only. */
+  callId?: string;
+}
+
+/** The user asked for something to happen to a conference. */
+export class ConferenceActionEvent extends CustomEvent<ConferenceActionDetail> {
+  static readonly eventName = 'sb-conference-action' as const;
+  constructor(detail: ConferenceActionDetail) {
+    super(ConferenceActionEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+interface Control {
+  label: string;
+  icon: IconName;
+  action: ConferenceAction;
+  danger?: boolean;
+  pressed?: boolean;
+}
+
+/** A participant's state in words: a leg that ended has left the conference. */
+function participantState(p: CallSnapshot): string {
+  if (p.status === 'ended') return 'Left';
+  if (p.status === 'connected' && p.remoteHeld) return 'Holding';
+  return STATUS_TEXT[p.status];
+}
+
+/**
+ * One card for a conference mixed on this device (3-way or more): who is in it, each with their
+ * state and a "Drop <name>" button, and controls for the whole conference ("Mute"/"Unmute",
+ * "Hold"/"Resume", "Start Recording"/"Stop Recording", "Hang Up" which ends every leg).
+ *
+ * The element's own `id` is the conference's id, echoed in every event (nothing renders from it,
+ * so the native property serves).
+ *
+ * @fires sb-conference-action - {@link ConferenceActionEvent} `{conferenceId, action, callId?}`
+ *   (`callId` for `drop`).
+ * @csspart card - the card
+ * @csspart participants - the list of participants
+ * @csspart controls - the row of conference controls
+ * @cssprop --sb-conference-card-background - card background (default: surface)
+ * @cssprop --sb-conference-card-active-color - border when it is what you are talking on (default: primary)
+ */
+@customElement('sb-conference-card')
+export class SbConferenceCard extends LitElement {
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    css`
+      :host {
+        display: block;
+      }
+
+      article {
+        display: flex;
+        flex-direction: column;
+        gap: var(--sb-sys-space-md);
+        height: 100%;
+        padding: var(--sb-sys-space-md);
+        border: 2px solid var(--sb-sys-color-outline);
+        border-radius: var(--sb-sys-radius-card);
+        background: var(--sb-conference-card-background, var(--sb-sys-color-surface));
+        box-shadow: var(--sb-sys-elevation-card);
+      }
+
+      :host([active]) article {
+        border-color: var(--sb-conference-card-active-color, var(--sb-sys-color-primary));
+      }
+
+      header {
+        display: flex;
+        align-items: center;
+        gap: var(--sb-sys-space-md);
+      }
+
+      .badge {
+        display: grid;
+        place-items: center;
+        flex: none;
+        width: 3rem;
+        height: 3rem;
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-sys-color-primary-container);
+        color: var(--sb-sys-color-on-primary-container);
+      }
+
+      .title {
+        flex: 1;
+        min-width: 0;
+      }
+
+      h2 {
+        margin: 0;
+        font-size: var(--sb-sys-font-size-headline);
+        font-weight: 650;
+        line-height: 1.25;
+      }
+
+      .state {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
+        margin: 0;
+        font-weight: 600;
+      }
+
+      .state sb-call-timer {
+        font-weight: 500;
+        color: var(--sb-sys-color-on-surface-muted);
+      }
+
+      article:not([data-held]) .status-text {
+        color: var(--sb-sys-color-success);
+      }
+
+      article[data-held] .status-text {
+        color: var(--sb-sys-color-warning);
+      }
+
+      .recording {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--sb-sys-space-xs);
+        padding: 0.125rem var(--sb-sys-space-sm);
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-sys-color-danger-container);
+        color: var(--sb-sys-color-on-surface);
+        font-size: var(--sb-sys-font-size-small);
+        font-weight: 650;
+      }
+
+      .recording .dot {
+        width: 0.5rem;
+        height: 0.5rem;
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-sys-color-danger);
+        animation: blink 1.6s ease-in-out infinite;
+      }
+
+      @keyframes blink {
+        50% {
+          opacity: 0.3;
+        }
+      }
+
+      @media (prefers-reduced-motion: reduce) {
+        .recording .dot {
+          animation: none;
+        }
+      }
+
+      .rec-region {
+        margin-inline-start: auto;
+        align-self: center;
+      }
+
+      .count {
+        margin: 0;
+        color: var(--sb-sys-color-on-surface-muted);
+        font-size: var(--sb-sys-font-size-small);
+      }
+
+      ul {
+        display: flex;
+        flex-direction: column;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+        border-top: 1px solid var(--sb-sys-color-outline);
+      }
+
+      li {
+        display: flex;
+        align-items: center;
+        gap: var(--sb-sys-space-sm);
+        min-width: 0;
+        padding: var(--sb-sys-space-sm) 0;
+        border-bottom: 1px solid var(--sb-sys-color-outline);
+      }
+
+      .avatar {
+        display: grid;
+        place-items: center;
+        flex: none;
+        width: 2.25rem;
+        height: 2.25rem;
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-sys-color-surface-variant);
+        font-weight: 700;
+        font-size: var(--sb-sys-font-size-small);
+      }
+
+      .who {
+        flex: 1;
+        min-width: 0;
+        display: flex;
+        flex-direction: column;
+      }
+
+      .name {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+
+      .detail {
+        color: var(--sb-sys-color-on-surface-muted);
+        font-size: var(--sb-sys-font-size-small);
+        overflow-wrap: anywhere;
+      }
+
+      li[data-status='ended'] .name {
+        color: var(--sb-sys-color-on-surface-muted);
+        text-decoration: line-through;
+      }
+
+      .btn.drop {
+        flex: none;
+        min-height: 2.25rem;
+        padding: 0 var(--sb-sys-space-sm);
+        font-size: var(--sb-sys-font-size-small);
+        color: var(--sb-sys-color-danger);
+        border-color: var(--sb-sys-color-outline);
+      }
+
+      .btn.drop .icon {
+        width: 1rem;
+        height: 1rem;
+      }
+
+      .btn.drop:hover:not(:disabled) {
+        background: var(--sb-sys-color-danger-container);
+      }
+
+      .controls {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: center;
+        gap: var(--sb-sys-space-sm);
+      }
+
+      .control {
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: var(--sb-sys-space-xs);
+        flex: 0 0 4rem;
+        min-width: 0;
+        padding: var(--sb-sys-space-xs) 0;
+        border: 0;
+        border-radius: var(--sb-sys-radius-control);
+        background: transparent;
+        color: var(--sb-sys-color-on-surface);
+        font: inherit;
+        font-size: var(--sb-sys-font-size-small);
+        font-weight: 600;
+        line-height: 1.2;
+        text-align: center;
+        cursor: pointer;
+        -webkit-tap-highlight-color: transparent;
+      }
+
+      .control .disc {
+        display: grid;
+        place-items: center;
+        width: 3rem;
+        height: 3rem;
+        border-radius: var(--sb-sys-radius-pill);
+        background: var(--sb-sys-color-surface-variant);
+        border: 1px solid var(--sb-sys-color-outline);
+      }
+
+      .control:hover .disc {
+        filter: brightness(0.94);
+      }
+
+      .control[aria-pressed='true'] .disc {
+        background: var(--sb-sys-color-primary);
+        border-color: var(--sb-sys-color-primary);
+        color: var(--sb-sys-color-on-primary);
+      }
+
+      .control.recording-toggle[aria-pressed='true'] .disc {
+        background: var(--sb-sys-color-danger-container);
+        border-color: var(--sb-sys-color-danger);
+        color: var(--sb-sys-color-danger);
+      }
+
+      .control.danger .disc {
+        background: var(--sb-sys-color-danger);
+        border-color: var(--sb-sys-color-danger);
+        color: var(--sb-sys-color-surface);
+      }
+
+      .control .icon {
+        width: 1.375rem;
+        height: 1.375rem;
+      }
+
+      .control:focus-visible {
+        outline: none;
+      }
+
+      .control:focus-visible .disc {
+        outline: 2px solid var(--sb-sys-color-focus-ring);
+        outline-offset: 2px;
+      }
+    `,
+  ];
+
+  /** The legs, in the order they joined. */
+  @property({ attribute: false })
+  participants: ReadonlyArray<CallSnapshot> = [];
+
+  @property({ type: Boolean })
+  muted = false;
+
+  @property({ type: Boolean })
+  held = false;
+
+  @property({ type: Boolean, reflect: true })
+  recording = false;
+
+  /** The conference is what the user is talking on. */
+  @property({ type: Boolean, reflect: true })
+  active = false;
+
+  private hadFocus = false;
+
+  protected override willUpdate(): void {
+    this.hadFocus = this.shadowRoot?.activeElement != null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Dropping someone removes the focused button with its row: stay on the card.
+    if (this.hadFocus && changed.size > 0 && this.shadowRoot?.activeElement == null) {
+      this.renderRoot.querySelector<HTMLButtonElement>('.drop, .controls button')?.focus();
+    }
+  }
+
+  private fire(action: ConferenceAction, callId?: string): void {
+    const detail: ConferenceActionDetail = { conferenceId: this.id, action };
+    if (callId !== undefined) detail.callId = callId;
+    this.dispatchEvent(new ConferenceActionEvent(detail));
+  }
+
+  override render() {
+    const names = this.participants.map((p) => displayName(p.remote));
+    const since = Math.min(...this.participants.map((p) => p.connectedAt ?? p.startedAt));
+    const controls: Control[] = [
+      this.muted
+        ? { label: 'Unmute', icon: 'mic-off', action: 'unmute', pressed: true }
+        : { label: 'Mute', icon: 'mic', action: 'mute', pressed: false },
+      this.held
+        ? { label: 'Resume', icon: 'play', action: 'resume', pressed: true }
+        : { label: 'Hold', icon: 'pause', action: 'hold', pressed: false },
+      this.recording
+        ? { label: 'Stop Recording', icon: 'stop', action: 'stop-recording', pressed: true }
+        : { label: 'Start Recording', icon: 'record', action: 'start-recording', pressed: false },
+      { label: 'Hang Up', icon: 'hangup', action: 'hangup', danger: true },
+    ];
+    return html`<article
+      part="card"
+      aria-label="Conference with ${joinNames(names)}"
+      data-held=${this.held ? '' : nothing}
+    >
+      <header>
+        <span class="badge" aria-hidden="true">${icon('conference')}</span>
+        <div class="title">
+          <h2>Conference</h2>
+          <p class="count">${names.length === 1 ? '1 participant' : `${names.length} participants`}</p>
+        </div>
+      </header>
+      <p class="state">
+        <span class="status-text" role="status">${this.held ? 'On Hold' : 'Connected'}</span>
+        ${Number.isFinite(since) ? html`<sb-call-timer .since=${since}></sb-call-timer>` : nothing}
+        <span class="rec-region" role="status">${this.recording
+          ? html`<span class="recording"><span class="dot" aria-hidden="true"></span>Recording</span>`
+          : nothing}</span>
+      </p>
+      <ul part="participants" aria-label="Participants">
+        ${repeat(
+          this.participants,
+          (p) => p.id,
+          (p, i) => {
+            const name = names[i]!;
+            const hasName = p.remote.name.trim() !== '';
+            const detail = [hasName ? p.remote.number : '', participantState(p)].filter(Boolean).join(' · ');
+            return html`<li data-status=${p.status}>
+              <span class="avatar" aria-hidden="true">${hasName ? initials(p.remote.name) : icon('phone')}</span>
+              <span class="who">
+                <span class="name">${name}</span>
+                <span class="detail">${detail}</span>
+              </span>
+              <button class="btn secondary drop" type="button" aria-label="Drop ${name}" @click=${() => this.fire('drop', p.id)}>
+                ${icon('drop')}Drop
+              </button>
+            </li>`;
+          },
+        )}
+      </ul>
+      <div class="controls" part="controls">
+        ${controls.map(
+          (c) => html`<button
+            class="control ${c.danger ? 'danger' : ''} ${c.action.endsWith('recording') ? 'recording-toggle' : ''}"
+            type="button"
+            aria-pressed=${c.pressed === undefined ? nothing : c.pressed ? 'true' : 'false'}
+            @click=${() => this.fire(c.action)}
+          >
+            <span class="disc">${icon(c.icon)}</span>${c.label}
+          </button>`,
+        )}
+      </div>
+    </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-conference-card': SbConferenceCard;
+  }
+  interface HTMLElementEventMap {
+    'sb-conference-action': ConferenceActionEvent;
+  }
+}

@@ -1,0 +1,198 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query } from 'lit/decorators.js';
+import { icon } from './icons.js';
+import { baseStyles, buttonStyles, dialogStyles } from './shared-styles.js';
+
+/** Another of the user's devices that is online now. */
+export interface SwitchDevice {
+  id: string;
+  /** What the user named it ("Work laptop"), or a default from the platform. */
+  label: string;
+  /** The SIP User-Agent it registered with ("Switchboard/0.1 Chrome/126 Linux"). */
+  userAgent: string;
+}
+
+export interface DeviceChosenDetail {
+  deviceId: string;
+}
+
+/** The user chose where to move the call (the picker has closed itself). */
+export class DeviceChosenEvent extends CustomEvent<DeviceChosenDetail> {
+  static readonly eventName = 'sb-device-chosen' as const;
+  constructor(detail: DeviceChosenDetail) {
+    super(DeviceChosenEvent.eventName, { detail, bubbles: true, composed: true });
+  }
+}
+
+/** The user dismissed the picker ("Cancel" or Escape; it has closed itself). */
+export class DeviceCancelEvent extends Event {
+  static readonly eventName = 'sb-device-cancel' as const;
+  constructor() {
+    super(DeviceCancelEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * Switch Phone: a modal dialog, "Move the call with <callName> to…", with one button per other
+ * device of the user's that is online (its label, and its user agent in small print). With none,
+ * it says "No other device of yours is online."
+ *
+ * `open` behaves like the native dialog's: the app sets it, and the picker clears it itself when
+ * the user chooses or cancels, before firing the event.
+ *
+ * @fires sb-device-chosen - {@link DeviceChosenEvent} `{deviceId}`.
+ * @fires sb-device-cancel - {@link DeviceCancelEvent} from "Cancel" or Escape.
+ * @csspart dialog - the native dialog
+ */
+@customElement('sb-device-picker')
+export class SbDevicePicker extends LitElement {
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    dialogStyles,
+    css`
+      :host {
+        display: contents;
+      }
+
+      ul {
+        display: flex;
+        flex-direction: column;
+        gap: var(--sb-sys-space-sm);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+
+      .device {
+        display: flex;
+        align-items: center;
+        gap: var(--sb-sys-space-md);
+        width: 100%;
+        min-height: 3.5rem;
+        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+        border: 1px solid var(--sb-sys-color-outline);
+        border-radius: var(--sb-sys-radius-control);
+        background: transparent;
+        color: inherit;
+        font: inherit;
+        text-align: start;
+        cursor: pointer;
+      }
+
+      .device:hover {
+        background: var(--sb-sys-color-primary-container);
+        border-color: var(--sb-sys-color-primary);
+      }
+
+      .device > .icon {
+        width: 1.5rem;
+        height: 1.5rem;
+        color: var(--sb-sys-color-primary);
+      }
+
+      .text {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+      }
+
+      .label {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+
+      .ua {
+        color: var(--sb-sys-color-on-surface-muted);
+        font-size: var(--sb-sys-font-size-small);
+        overflow-wrap: anywhere;
+      }
+
+      .empty {
+        margin: 0;
+        color: var(--sb-sys-color-on-surface-muted);
+      }
+    `,
+  ];
+
+  @property({ type: Boolean, reflect: true })
+  open = false;
+
+  @property({ attribute: false })
+  devices: ReadonlyArray<SwitchDevice> = [];
+
+  /** Who the call is with, for the title. */
+  @property({ attribute: 'call-name' })
+  callName = '';
+
+  @query('dialog')
+  private dialog!: HTMLDialogElement;
+
+  protected override updated(_changed: PropertyValues<this>): void {
+    if (this.open && !this.dialog.open && this.isConnected) this.dialog.showModal();
+    else if (!this.open && this.dialog.open) this.dialog.close();
+  }
+
+  private choose(deviceId: string): void {
+    this.open = false;
+    this.dispatchEvent(new DeviceChosenEvent({ deviceId }));
+  }
+
+  private cancel(): void {
+    this.open = false;
+    this.dispatchEvent(new DeviceCancelEvent());
+  }
+
+  /** The dialog closed without us (a close request the browser handled): that is a cancel. */
+  private onClose(): void {
+    if (this.open) this.cancel();
+  }
+
+  /**
+   * Escape cancels here rather than through the browser's close request, whose handling depends
+   * on focus and user-activation state (Chrome's close watchers) and is not always delivered.
+   */
+  private onDialogKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    e.preventDefault();
+    this.cancel();
+  }
+
+  override render() {
+    return html`<dialog part="dialog" aria-labelledby="title" @close=${this.onClose} @keydown=${this.onDialogKeydown}>
+      <div class="dialog-head">
+        <h2 id="title">Move the call with ${this.callName || 'this caller'} to…</h2>
+      </div>
+      <div class="dialog-body">
+        ${this.devices.length === 0
+          ? html`<p class="empty">No other device of yours is online.</p>`
+          : html`<ul aria-label="Your devices">
+              ${this.devices.map(
+                (d) => html`<li>
+                  <button class="device" type="button" @click=${() => this.choose(d.id)}>
+                    ${icon('device')}
+                    <span class="text">
+                      <span class="label">${d.label || 'Unnamed device'}</span>
+                      ${d.userAgent ? html`<span class="ua">${d.userAgent}</span>` : nothing}
+                    </span>
+                  </button>
+                </li>`,
+              )}
+            </ul>`}
+      </div>
+      <div class="dialog-foot">
+        <button class="btn secondary" type="button" @click=${this.cancel}>Cancel</button>
+      </div>
+    </dialog>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-device-picker': SbDevicePicker;
+  }
+  interface HTMLElementEventMap {
+    'sb-device-chosen': DeviceChosenEvent;
+    'sb-device-cancel': DeviceCancelEvent;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Switch Phone: my calls on my other devices, and calls being moved here.
+ *
+ * - Push: from a live call here, `offerTo(device)` asks the platform to offer the call to
+ *   another of my devices; that device rings, and when answered it takes the call over with an
+ *   INVITE carrying Replaces (RFC 3891). Unanswered offers expire: the call stays here.
+ * - Pull: the platform tells every device of mine about my live calls (`calls` events); a call
+ *   on another device can be pulled here the same way, with one click.
+ */
+import type { ApiClient, DeviceInfo } from '../data/api.js';
+import { PlatformEventMessage, type EventsClient, type LiveCall, type SwitchOffer } from '../data/events.js';
+import type { CallStore } from './call-store.js';
+import type { Phone, PhoneCall } from '../phone/types.js';
+
+export class OtherDevicesChangedEvent extends Event {
+  static readonly eventName = 'other-devices-changed' as const;
+  constructor() {
+    super(OtherDevicesChangedEvent.eventName);
+  }
+}
+
+/** How long an offer rings here before it is treated as declined (the platform expires it too). */
+const OFFER_TTL_MS = 30_000;
+
+export class OtherDevices extends EventTarget {
+  /** My live calls as the platform sees them, on every device. */
+  private live: LiveCall[] = [];
+  private offerList: SwitchOffer[] = [];
+  private devices: DeviceInfo[] = [];
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly phone: Phone,
+    private readonly calls: CallStore,
+    events: EventsClient,
+    /** This browser's device id (null until the device exists). */
+    private readonly myDeviceId: () => string | null,
+  ) {
+    super();
+    events.addEventListener('platform-calls', (e) => {
+      const data = (e as PlatformEventMessage).data;
+      if (data.type !== 'calls') return;
+      this.live = data.calls;
+      void this.refreshDevices();
+      this.changed();
+    });
+    events.addEventListener('platform-switch-offer', (e) => {
+      const data = (e as PlatformEventMessage).data;
+      if (data.type !== 'switch-offer') return;
+      const offer: SwitchOffer = { offer_id: data.offer_id, call: data.call, from_device_label: data.from_device_label };
+      this.offerList = [...this.offerList, offer];
+      setTimeout(() => this.dropOffer(offer.offer_id), OFFER_TTL_MS);
+      this.changed();
+    });
+  }
+
+  /** Calls of mine that are live on another device (candidates for pulling). */
+  get elsewhere(): LiveCall[] {
+    const me = this.myDeviceId();
+    return this.live.filter((c) => c.device_id !== me);
+  }
+
+  get offers(): SwitchOffer[] {
+    return this.offerList;
+  }
+
+  /** My other devices that are online now (targets for Switch Phone). */
+  get onlineDevices(): Array<{ id: string; label: string; userAgent: string }> {
+    const me = this.myDeviceId();
+    return this.devices
+      .filter((d) => d.id !== me && d.registrations.length > 0)
+      .map((d) => ({ id: d.id, label: d.label, userAgent: d.registrations[0]?.user_agent ?? '' }));
+  }
+
+  async refreshDevices(): Promise<void> {
+    try {
+      this.devices = await this.api.devices();
+      this.changed();
+    } catch {
+      /* keep the last list */
+    }
+  }
+
+  /** Switch Phone: offers a call of mine here to another of my devices. */
+  async offerTo(call: PhoneCall, deviceId: string): Promise<void> {
+    const callId = call.dialog?.callId;
+    if (!callId) throw new Error('The call is not connected yet');
+    await this.api.switchCall(callId, deviceId);
+  }
+
+  /** Pull: takes a call over from another of my devices. */
+  pull(callId: string): void {
+    const live = this.live.find((c) => c.call_id === callId);
+    if (live) this.takeOver(live);
+  }
+
+  answerOffer(offerId: string): void {
+    const offer = this.offerList.find((o) => o.offer_id === offerId);
+    if (!offer) return;
+    this.dropOffer(offerId);
+    this.takeOver(offer.call);
+  }
+
+  async declineOffer(offerId: string): Promise<void> {
+    const offer = this.offerList.find((o) => o.offer_id === offerId);
+    this.dropOffer(offerId);
+    if (offer) await this.api.declineSwitch(offer.call.call_id, offerId).catch(() => undefined);
+  }
+
+  /**
+   * Replaces the other device's leg with one from here. The dialog ids are that leg's, as the
+   * platform reported them from my side: local tag = my tag, remote tag = the other party's.
+   */
+  private takeOver(live: LiveCall): void {
+    const call = this.phone.callReplacing(live.remote.number, { callId: live.call_id, localTag: live.local_tag, remoteTag: live.remote_tag });
+    this.calls.adopt(call);
+  }
+
+  private dropOffer(offerId: string): void {
+    const before = this.offerList.length;
+    this.offerList = this.offerList.filter((o) => o.offer_id !== offerId);
+    if (this.offerList.length !== before) this.changed();
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new OtherDevicesChangedEvent());
+  }
+}
