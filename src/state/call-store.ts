@@ -11,7 +11,8 @@
  *   mixed in this page (each party hears me and the other);
  * - Transfer is blind (the phone's REFER) or attended: a consultation call linked to the
  *   original, then Complete Transfer or Cancel Transfer;
- * - a hidden call keeps going off the grid and comes back when it needs attention.
+ * - a hidden call keeps going off the grid and comes back by itself when it needs me (the
+ *   other side hung up, or the hold reminder rang).
  */
 import type { CallSnapshot, Phone, PhoneCall } from '../phone/types.js';
 import { CallChangeEvent, IncomingCallEvent, OutgoingCallEvent } from '../phone/types.js';
@@ -91,8 +92,6 @@ export class CallStore extends EventTarget {
   /** Names of the organisation's extensions, for calls whose signalling carried none. */
   private names = new Map<string, string>();
   private readonly hidden = new Set<string>();
-  /** Hidden calls that need me: they come back with a highlight. */
-  private readonly needsAttention = new Set<string>();
   /** Add Call: new call id -> the call it was added to (until merged or either ends). */
   private readonly addedTo = new Map<string, string>();
   /** Attended transfer: consultation call id -> the original call being transferred. */
@@ -120,10 +119,6 @@ export class CallStore extends EventTarget {
 
   get hiddenCalls(): CallSnapshot[] {
     return this.calls.filter((c) => this.hidden.has(c.id));
-  }
-
-  get attentionIds(): string[] {
-    return [...this.needsAttention];
   }
 
   get conferences(): ConferenceView[] {
@@ -250,7 +245,6 @@ export class CallStore extends EventTarget {
 
   unhide(id: string): void {
     this.hidden.delete(id);
-    this.needsAttention.delete(id);
     this.changed();
   }
 
@@ -372,7 +366,7 @@ export class CallStore extends EventTarget {
       if (this.activeCallId === next.id) this.activeCallId = null;
       this.unlink(next.id);
       // A hidden call that ends comes back so the user sees what happened.
-      if (this.hidden.has(next.id)) this.needsAttention.add(next.id);
+      this.hidden.delete(next.id);
       // What I did myself, or a call that simply ended, leaves by itself; an outgoing call that
       // failed stays until dismissed so its reason ("Bob Baker is busy") can be read.
       if (next.direction === 'incoming' || (next.endReason && QUIET_ENDINGS.has(next.endReason))) {
@@ -405,10 +399,8 @@ export class CallStore extends EventTarget {
     this.disarmReminder(entry);
     if (this.options.holdReminderMs <= 0) return;
     const remind = () => {
-      if (this.hidden.has(entry.call.id)) {
-        this.needsAttention.add(entry.call.id);
-        this.changed();
-      }
+      // A hidden call left on hold comes back to the grid with its reminder.
+      if (this.hidden.delete(entry.call.id)) this.changed();
       this.dispatchEvent(new HoldReminderEvent(entry.snapshot));
       entry.reminder = setTimeout(remind, this.options.holdReminderMs);
     };
@@ -438,7 +430,6 @@ export class CallStore extends EventTarget {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.hidden.delete(id);
-    this.needsAttention.delete(id);
     this.disarmReminder(entry);
     if (entry.linger) clearTimeout(entry.linger);
     this.entries.delete(id);

@@ -125,11 +125,11 @@ describe('in-call options end to end', () => {
     await audioFlows([alice, bob]);
     await alice.getByRole('button', { name: 'Show call with Bob Baker' }).click();
     await card(alice, 'Bob Baker').getByText('Connected', { exact: true }).waitFor();
-    // A hidden call whose other side hangs up comes back by itself.
+    // A hidden call whose other side hangs up comes back by itself, saying so.
     await card(alice, 'Bob Baker').getByRole('button', { name: 'Hide Call' }).click();
+    await eventually(async () => (await card(alice, 'Bob Baker').count()) === 0);
     await card(bob, 'Alice Anders').getByRole('button', { name: 'Hang Up' }).click();
-    await alice.getByRole('button', { name: 'Show call with Bob Baker' }).waitFor();
-    await alice.getByRole('button', { name: 'Show call with Bob Baker' }).click();
+    await card(alice, 'Bob Baker').getByText('Ended', { exact: true }).waitFor();
     await Promise.all([gridEmpties(alice), gridEmpties(bob)]);
   });
 

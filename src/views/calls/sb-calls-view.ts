@@ -136,7 +136,7 @@ export class SbCallsView extends LitElement {
             @sb-switch-offer-decline=${(e: SwitchOfferDeclineEvent) => void devices.declineOffer(e.detail.offerId)}
           ></sb-switch-offer-card>`)}</div>`
         : nothing}
-      <sb-hidden-calls .calls=${store.hiddenCalls} .attention=${store.attentionIds}
+      <sb-hidden-calls .calls=${store.hiddenCalls}
         @sb-unhide=${(e: UnhideEvent) => store.unhide(e.detail.callId)}></sb-hidden-calls>
       <sb-call-grid
         .calls=${visible}

@@ -74,6 +74,17 @@ describe('CallStore', () => {
     expect(store.activeId).to.equal(first.id);
   });
 
+  it('brings a hidden call back when its hold reminder rings', async () => {
+    store.setOptions({ holdReminderMs: 20 });
+    const call = await store.dial('1002');
+    phone.lastCall!.simulateRemoteAnswer();
+    await tick();
+    await store.hold(call.id);
+    store.hide(call.id);
+    await tick(60);
+    expect(store.hiddenCalls).to.have.length(0);
+  });
+
   it('reminds me of a call left on hold, repeatedly, until I resume it', async () => {
     store.setOptions({ holdReminderMs: 30 });
     const call = await store.dial('1002');
@@ -113,17 +124,19 @@ describe('CallStore', () => {
     expect(incoming.snapshot.status).to.equal('ended');
   });
 
-  it('hides a call off the grid and brings it back, flagged, when it ends', async () => {
+  it('hides a call off the grid and brings it back by itself when it ends', async () => {
     const call = await store.dial('1002');
     phone.lastCall!.simulateRemoteAnswer();
     await tick();
     store.hide(call.id);
     expect(store.visibleCalls).to.have.length(0);
     expect(store.hiddenCalls.map((c) => c.id)).to.deep.equal([call.id]);
-    phone.lastCall!.simulateRemoteHangup();
-    expect(store.attentionIds).to.deep.equal([call.id]);
     store.unhide(call.id);
     expect(store.visibleCalls.map((c) => c.id)).to.deep.equal([call.id]);
+    store.hide(call.id);
+    phone.lastCall!.simulateRemoteHangup();
+    expect(store.hiddenCalls).to.have.length(0);
+    expect(store.visibleCalls.map((c) => c.status)).to.deep.equal(['ended']);
   });
 
   it('Add Call holds the first call; Merge makes a conference mixing both legs; dropping one dissolves it', async () => {
