@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
-import { callStoreContext, directoryContext, otherDevicesContext, recordingsContext, settingsContext } from '../../app/contexts.js';
+import { callStoreContext, directoryContext, otherDevicesContext, recordingsContext, sessionContext, settingsContext } from '../../app/contexts.js';
+import type { Session } from '../../state/session.js';
 import { StoreController } from '../../controllers/store-controller.js';
 import type { CallStore } from '../../state/call-store.js';
 import type { Directory } from '../../state/directory.js';
@@ -76,6 +77,7 @@ export class SbCallsView extends LitElement {
   @consume({ context: otherDevicesContext, subscribe: true }) otherDevices?: OtherDevices;
   @consume({ context: recordingsContext, subscribe: true }) recordings?: CallRecordings;
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
+  @consume({ context: sessionContext, subscribe: true }) session?: Session;
 
   @state() private dialpadOpen = false;
   @state() private dtmfOpen: string[] = [];
@@ -158,7 +160,7 @@ export class SbCallsView extends LitElement {
       <sb-target-picker
         .open=${this.picking !== null}
         .mode=${this.picking?.mode ?? 'add'}
-        .directory=${this.directory?.entries ?? []}
+        .directory=${(this.directory?.entries ?? []).filter((p) => p.extension !== this.session?.user?.extension) /* not myself */}
         @sb-target-chosen=${this.onTarget}
         @sb-target-cancel=${() => (this.picking = null)}
       ></sb-target-picker>
