@@ -13,6 +13,8 @@ export interface PlatformEvents {
   cdr: [Cdr];
   /** A live dialog started, ended or was replaced. */
   dialog: [DialogChange];
+  /** Personal contacts of a user were created, changed or deleted (ids of them all). */
+  contacts: [{ domain: string; extension: string; ids: string[] }];
   /** An event for the events sockets of one device of a user (they name it in their auth). */
   'device-event': [{ domain: string; extension: string; deviceId: string; event: object }];
   /** An event for every events socket of a user. */

@@ -2,7 +2,8 @@
  * The events channel (WebSocket at /api/v2/events): the browser opens it, sends
  * `{"type":"auth","access_token":"...","device_id":"..."}` first (tokens never go in URLs, which
  * end up in logs), and then receives JSON events meant for it: presence of colleagues, its own
- * call records, its live calls, and Switch Phone offers for its device. `device_id` is optional
+ * call records, its live calls, changes of its personal contacts (`contacts-changed`, so other
+ * tabs and devices sync), and Switch Phone offers for its device. `device_id` is optional
  * and only taken when it names a device of the authenticated user.
  */
 import type { IncomingMessage } from 'node:http';
@@ -40,6 +41,7 @@ export class EventsChannel {
       this.publish((s) => isUser(s, c.domain, c.extension), { type: 'cdr', cdr: cdrView(c) }),
     );
     bus.on('dialog', (change) => this.dialogChanged(change));
+    bus.on('contacts', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'contacts-changed', ids: e.ids }));
     bus.on('device-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension) && s.deviceId === e.deviceId, e.event));
     bus.on('user-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension), e.event));
   }

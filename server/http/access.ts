@@ -1,7 +1,7 @@
 /**
  * Who may touch which user's resources. Paths name `/domains/{domain}/users/{user}` where `~`
  * means the caller's own; a user reaches only their own data, a domain administrator every
- * user of their domain, and nobody another domain.
+ * user of their domain (except private data: resolveSelf), and nobody another domain.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/service.js';
@@ -29,6 +29,19 @@ export function resolveOwner(req: FastifyRequest, params: { domain: string; user
   const domain = resolveDomain(req, params.domain);
   const extension = params.user === '~' ? me.extension : params.user;
   if (extension !== me.extension && me.role !== 'admin') throw forbidden();
+  return { domain, extension };
+}
+
+/**
+ * For private resources (personal contacts): only the user themself. A domain administrator
+ * manages users, devices and recordings of the domain, but a user's own address book is not
+ * company data, so naming another user in the path is 403 for administrators too.
+ */
+export function resolveSelf(req: FastifyRequest, params: { domain: string; user: string }): Owner {
+  const me = principalOf(req);
+  const domain = resolveDomain(req, params.domain);
+  const extension = params.user === '~' ? me.extension : params.user;
+  if (extension !== me.extension) throw forbidden('Personal contacts are private to their owner');
   return { domain, extension };
 }
 

@@ -23,6 +23,7 @@ import { deviceRoutes } from './routes/devices.js';
 import { cdrRoutes } from './routes/cdrs.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
+import { contactRoutes } from './routes/contacts.js';
 
 export interface Services {
   config: Config;
@@ -65,7 +66,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
 
   app.setErrorHandler((err: FastifyError | ApiError | AuthError, req, reply) => {
     if (err instanceof ApiError) {
-      void reply.code(err.status).headers(err.headers).send({ code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+      void reply.code(err.status).headers(err.headers).send({ code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...err.details });
       return;
     }
     if (err instanceof AuthError) {
@@ -76,10 +77,16 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     }
     if ('validation' in err && err.validation) {
       const v = err.validation[0];
-      const missing = (v?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      const field = missing ?? (v?.instancePath.replace(/^\//, '').replace(/\//g, '.') || undefined);
+      const params = v?.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] } | undefined;
+      // Nested fields are named by their path: numbers.0.label.
+      const at = v?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+      const member = params?.missingProperty ?? params?.additionalProperty;
+      const field = member !== undefined ? (at ? `${at}.${member}` : member) : at || undefined;
       const where = err.validationContext ?? 'body';
-      const message = missing ? `${missing} is required` : `${field ?? where} ${v?.message ?? 'is invalid'}`;
+      const message = params?.missingProperty !== undefined ? `${field} is required`
+        : params?.additionalProperty !== undefined ? `${field} is not a known field`
+        : params?.allowedValues ? `${field ?? where} must be one of: ${params.allowedValues.join(', ')}`
+        : `${field ?? where} ${v?.message ?? 'is invalid'}`;
       void reply.code(400).send({ code: 'invalid_request', message, ...(field ? { field } : {}) });
       return;
     }
@@ -110,6 +117,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(cdrRoutes(services));
     await api.register(callRoutes(services));
     await api.register(recordingRoutes(services));
+    await api.register(contactRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

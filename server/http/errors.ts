@@ -1,4 +1,4 @@
-/** API errors: every failure answers JSON `{code, message}` (plus `field` for bad input). */
+/** API errors: every failure answers JSON `{code, message}` (plus `field` for bad input, and any `details`). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -6,6 +6,8 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     readonly headers: Record<string, string> = {},
+    /** More members of the JSON answer, e.g. the current state of a resource with a 409. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -85,4 +85,43 @@ export const migrations: readonly string[] = [
   CREATE INDEX recordings_by_user ON recordings(domain, extension, seq DESC);
   CREATE INDEX recordings_by_domain ON recordings(domain, seq DESC);
   `,
+  // 4: personal contacts. Numbers get a row each with their digits alone (`digits`), instead of
+  // a JSON column: a number search reads one covering index of short digit strings, the owner's
+  // only, once per query (no JSON parsed per contact per search), and a lookup by a whole number
+  // (caller ID for history, still to come) is an index seek. `search` holds the folded (lower-case, accent-free) names, company and
+  // email for substring search. A deleted contact stays as a tombstone (deleted = 1, personal
+  // fields emptied) so that devices syncing with updated_since learn of the delete.
+  `
+  CREATE TABLE contacts (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    domain     TEXT NOT NULL,
+    extension  TEXT NOT NULL,
+    client_id  TEXT,
+    first_name TEXT NOT NULL DEFAULT '',
+    last_name  TEXT NOT NULL DEFAULT '',
+    company    TEXT NOT NULL DEFAULT '',
+    email      TEXT NOT NULL DEFAULT '',
+    notes      TEXT NOT NULL DEFAULT '',
+    search     TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    version    INTEGER NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX contacts_by_client_id ON contacts(domain, extension, client_id) WHERE client_id IS NOT NULL;
+  CREATE INDEX contacts_by_change ON contacts(domain, extension, updated_at, seq);
+  CREATE TABLE contact_numbers (
+    contact_seq INTEGER NOT NULL REFERENCES contacts(seq) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    domain      TEXT NOT NULL,
+    extension   TEXT NOT NULL,
+    label       TEXT NOT NULL CHECK (label IN ('mobile', 'work', 'home', 'main', 'fax', 'other')),
+    number      TEXT NOT NULL,
+    digits      TEXT NOT NULL,
+    PRIMARY KEY (contact_seq, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX contact_numbers_by_digits ON contact_numbers(domain, extension, digits, contact_seq);
+  `,
 ];

@@ -7,9 +7,10 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrations } from './migrations.js';
+import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type {
-  Cdr, CdrPatch, CdrRepo, Device, DeviceRepo, Domain, DomainRepo, Page, Recording, RecordingRepo, Store,
-  TokenRecord, TokenRepo, User, UserRepo,
+  Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
+  DeviceRepo, Domain, DomainRepo, Page, Recording, RecordingRepo, Store, TokenRecord, TokenRepo, User, UserRepo,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -48,6 +49,7 @@ export function openSqliteStore(dataDir: string): Store {
     tokens: tokenRepo(db),
     cdrs: cdrRepo(db),
     recordings: recordingRepo(db),
+    contacts: contactRepo(db),
     close: () => db.close(),
   };
 }
@@ -256,5 +258,173 @@ function recordingRepo(db: Database.Database): RecordingRepo {
       return page(byDomain.all(domain, before ?? Number.MAX_SAFE_INTEGER, limit + 1) as Row[], limit);
     },
     async delete(id) { return del.run(id).changes > 0; },
+  };
+}
+
+function contactRepo(db: Database.Database): ContactRepo {
+  const toRecord = (r: Row, numbers: ContactNumber[]): ContactRecord => {
+    const base = {
+      id: r.id as string,
+      domain: r.domain as string,
+      extension: r.extension as string,
+      clientId: (r.client_id as string | null) ?? null,
+      updatedAt: r.updated_at as number,
+      version: r.version as number,
+    };
+    if (r.deleted) return { ...base, deleted: true };
+    return {
+      ...base,
+      firstName: r.first_name as string,
+      lastName: r.last_name as string,
+      company: r.company as string,
+      email: r.email as string,
+      notes: r.notes as string,
+      numbers,
+      createdAt: r.created_at as number,
+      deleted: false,
+    };
+  };
+  const get = db.prepare('SELECT * FROM contacts WHERE id = ? AND domain = ? AND extension = ?');
+  const byClientId = db.prepare('SELECT * FROM contacts WHERE domain = ? AND extension = ? AND client_id = ?');
+  const numbersOf = db.prepare('SELECT label, number FROM contact_numbers WHERE contact_seq = ? ORDER BY position');
+  const numbersOfMany = db.prepare(`SELECT contact_seq, label, number FROM contact_numbers
+    WHERE contact_seq IN (SELECT value FROM json_each(?)) ORDER BY contact_seq, position`);
+  const lastStamp = db.prepare('SELECT updated_at FROM contacts WHERE domain = ? AND extension = ? ORDER BY updated_at DESC LIMIT 1');
+  const insert = db.prepare(`INSERT INTO contacts
+    (id, domain, extension, client_id, first_name, last_name, company, email, notes, search, created_at, updated_at, version)
+    VALUES (@id, @domain, @extension, @clientId, @firstName, @lastName, @company, @email, @notes, @search, @now, @updatedAt, 1)`);
+  const update = db.prepare(`UPDATE contacts SET first_name = @firstName, last_name = @lastName, company = @company,
+    email = @email, notes = @notes, search = @search, updated_at = @updatedAt, version = version + 1 WHERE seq = @seq`);
+  // A tombstone keeps the id, client_id, version and time of the delete, nothing personal.
+  const bury = db.prepare(`UPDATE contacts SET first_name = '', last_name = '', company = '', email = '', notes = '',
+    search = '', deleted = 1, updated_at = @updatedAt, version = version + 1 WHERE seq = @seq`);
+  const insertNumber = db.prepare(`INSERT INTO contact_numbers (contact_seq, position, domain, extension, label, number, digits)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const deleteNumbers = db.prepare('DELETE FROM contact_numbers WHERE contact_seq = ?');
+
+  const load = (r: Row) => toRecord(r, numbersOf.all(r.seq) as ContactNumber[]);
+  /**
+   * Every change of an owner's contacts gets a time later than all their earlier ones (even
+   * when two land in the same millisecond or the clock steps back), so `updated_at > since`
+   * never misses a change that a client has not seen.
+   */
+  const stamp = (domain: string, extension: string, now: number): number => {
+    const last = lastStamp.get(domain, extension) as { updated_at: number } | undefined;
+    return last && last.updated_at >= now ? last.updated_at + 1 : now;
+  };
+  const writeNumbers = (seq: number, domain: string, extension: string, numbers: ContactNumber[]) => {
+    deleteNumbers.run(seq);
+    numbers.forEach((n, i) => insertNumber.run(seq, i, domain, extension, n.label, n.number, digitsOf(n.number)));
+  };
+  const fieldParams = (f: ContactFields) => ({
+    firstName: f.firstName, lastName: f.lastName, company: f.company, email: f.email, notes: f.notes, search: searchTextOf(f),
+  });
+
+  const create = db.transaction((c: Parameters<ContactRepo['create']>[0]): { created: boolean; record: ContactRecord } => {
+    if (c.clientId) {
+      const earlier = byClientId.get(c.domain, c.extension, c.clientId) as Row | undefined;
+      if (earlier) return { created: false, record: load(earlier) };
+    }
+    const updatedAt = stamp(c.domain, c.extension, c.now);
+    const seq = Number(insert.run({ ...fieldParams(c.fields), id: c.id, domain: c.domain, extension: c.extension,
+      clientId: c.clientId, now: c.now, updatedAt }).lastInsertRowid);
+    writeNumbers(seq, c.domain, c.extension, c.fields.numbers);
+    return { created: true, record: load(get.get(c.id, c.domain, c.extension) as Row) };
+  });
+
+  type Checked = { row: Row } | { change: { kind: 'missing' } | { kind: 'deleted'; tombstone: ContactTombstone } | { kind: 'conflict'; current: Contact } };
+  const check = (domain: string, extension: string, id: string, expectedVersion: number | undefined): Checked => {
+    const row = get.get(id, domain, extension) as Row | undefined;
+    if (!row) return { change: { kind: 'missing' } };
+    const record = load(row);
+    if (record.deleted) return { change: { kind: 'deleted', tombstone: record } };
+    if (expectedVersion !== undefined && record.version !== expectedVersion) return { change: { kind: 'conflict', current: record } };
+    return { row };
+  };
+
+  const updateTx = db.transaction((domain: string, extension: string, id: string, fields: ContactFields, expectedVersion: number | undefined, now: number) => {
+    const checked = check(domain, extension, id, expectedVersion);
+    if ('change' in checked) return checked.change;
+    const seq = checked.row.seq as number;
+    update.run({ ...fieldParams(fields), updatedAt: stamp(domain, extension, now), seq });
+    writeNumbers(seq, domain, extension, fields.numbers);
+    return { kind: 'ok' as const, contact: load(get.get(id, domain, extension) as Row) as Contact };
+  });
+
+  const deleteTx = db.transaction((domain: string, extension: string, id: string, expectedVersion: number | undefined, now: number) => {
+    const checked = check(domain, extension, id, expectedVersion);
+    if ('change' in checked) return checked.change;
+    const seq = checked.row.seq as number;
+    bury.run({ updatedAt: stamp(domain, extension, now), seq });
+    deleteNumbers.run(seq);
+    return { kind: 'ok' as const, contact: load(get.get(id, domain, extension) as Row) as ContactTombstone };
+  });
+
+  // Listing statements differ by mode and number of search words; each shape is prepared once.
+  const listStatements = new Map<string, Database.Statement>();
+  const listStatement = (sql: string) => {
+    let stmt = listStatements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      listStatements.set(sql, stmt);
+    }
+    return stmt;
+  };
+
+  return {
+    async create(c) { return create(c); },
+    async get(domain, extension, id) {
+      const r = get.get(id, domain, extension) as Row | undefined;
+      return r && load(r);
+    },
+    async update(domain, extension, id, fields, expectedVersion, now) { return updateTx(domain, extension, id, fields, expectedVersion, now); },
+    async delete(domain, extension, id, expectedVersion, now) { return deleteTx(domain, extension, id, expectedVersion, now); },
+    async list(domain, extension, { q, updatedSince, cursor, limit }) {
+      const sync = updatedSince !== undefined;
+      const terms = searchTerms(q ?? '');
+      const params: Record<string, unknown> = { domain, extension, limit: limit + 1 };
+      const where = ['c.domain = @domain', 'c.extension = @extension'];
+      // Tombstones only matter to a sync; they match no words.
+      if (!sync || terms.length > 0) where.push('c.deleted = 0');
+      if (sync) {
+        where.push('c.updated_at > @since');
+        params.since = updatedSince;
+      }
+      if (cursor) {
+        // Keyset: a sync reads oldest change first (a change made while it pages moves to the
+        // end, so it is still seen); a listing reads newest change first.
+        where.push(sync ? '(c.updated_at, c.seq) > (@cursorAt, @cursorSeq)' : '(c.updated_at, c.seq) < (@cursorAt, @cursorSeq)');
+        params.cursorAt = cursor.updatedAt;
+        params.cursorSeq = cursor.seq;
+      }
+      terms.forEach((term, i) => {
+        params[`t${i}`] = term.text;
+        if (!term.digits) {
+          where.push(`instr(c.search, @t${i}) > 0`);
+          return;
+        }
+        params[`d${i}`] = term.digits;
+        // Uncorrelated, so SQLite runs it once over the covering index of the owner's digits.
+        where.push(`(instr(c.search, @t${i}) > 0 OR c.seq IN (SELECT n.contact_seq FROM contact_numbers n
+          WHERE n.domain = @domain AND n.extension = @extension AND instr(n.digits, @d${i}) > 0))`);
+      });
+      const order = sync ? 'c.updated_at ASC, c.seq ASC' : 'c.updated_at DESC, c.seq DESC';
+      const rows = listStatement(`SELECT * FROM contacts c WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit`).all(params) as Row[];
+      const page = rows.slice(0, limit);
+      const numbers = new Map<number, ContactNumber[]>();
+      const live = page.filter((r) => !r.deleted).map((r) => r.seq as number);
+      if (live.length > 0) {
+        for (const n of numbersOfMany.all(JSON.stringify(live)) as Array<ContactNumber & { contact_seq: number }>) {
+          const list = numbers.get(n.contact_seq) ?? [];
+          list.push({ label: n.label, number: n.number });
+          numbers.set(n.contact_seq, list);
+        }
+      }
+      const last = page[page.length - 1];
+      return {
+        items: page.map((r) => toRecord(r, numbers.get(r.seq as number) ?? [])),
+        nextCursor: rows.length > limit && last ? { updatedAt: last.updated_at as number, seq: last.seq as number } : null,
+      };
+    },
   };
 }

@@ -103,6 +103,81 @@ export interface Recording {
 
 export type NewRecording = Omit<Recording, 'remoteNumber' | 'remoteName'>;
 
+export type ContactNumberLabel = 'mobile' | 'work' | 'home' | 'main' | 'fax' | 'other';
+export const CONTACT_NUMBER_LABELS: readonly ContactNumberLabel[] = ['mobile', 'work', 'home', 'main', 'fax', 'other'];
+
+export interface ContactNumber {
+  label: ContactNumberLabel;
+  /** As the user wrote it (trimmed); search uses only its digits. */
+  number: string;
+}
+
+/** What a user edits on a personal contact. */
+export interface ContactFields {
+  firstName: string;
+  lastName: string;
+  company: string;
+  email: string;
+  notes: string;
+  numbers: ContactNumber[];
+}
+
+/** A user's personal contact: private to its owner (not even administrators read it). */
+export interface Contact extends ContactFields {
+  /** Server-chosen UUID. */
+  id: string;
+  domain: string;
+  extension: string;
+  /** The UUID an offline client gave its create, which makes a retried create idempotent. */
+  clientId: string | null;
+  createdAt: number;
+  /** Strictly increasing per owner across all their contacts, so it is also a sync cursor. */
+  updatedAt: number;
+  /** 1 on create, +1 on every change (the delete included). */
+  version: number;
+  deleted: false;
+}
+
+/** What is left of a deleted contact, so that other devices learn of the delete when they sync. */
+export interface ContactTombstone {
+  id: string;
+  domain: string;
+  extension: string;
+  clientId: string | null;
+  updatedAt: number;
+  version: number;
+  deleted: true;
+}
+
+export type ContactRecord = Contact | ContactTombstone;
+
+export interface ContactListOptions {
+  /** Words matched against names, company and email (substring, case- and accent-insensitive) and numbers (digits). */
+  q?: string;
+  /** Sync: only contacts changed after this time, tombstones included, oldest change first. */
+  updatedSince?: number;
+  /** Opaque keyset cursor from the previous page's `nextCursor`. */
+  cursor?: ContactCursor;
+  limit: number;
+}
+
+export interface ContactCursor {
+  updatedAt: number;
+  seq: number;
+}
+
+export interface ContactPage {
+  items: ContactRecord[];
+  nextCursor: ContactCursor | null;
+}
+
+/** Outcome of a conditional change: `expectedVersion` undefined means "whatever is current". */
+export type ContactChange<T = Contact> =
+  | { kind: 'ok'; contact: T }
+  | { kind: 'missing' }
+  | { kind: 'deleted'; tombstone: ContactTombstone }
+  | { kind: 'conflict'; current: Contact };
+
 export interface Page<T> {
   items: T[];
   /** Pass as `before` to get the next (older) page; null when this is the last one. */
@@ -160,6 +235,22 @@ export interface RecordingRepo {
   delete(id: string): Promise<boolean>;
 }
 
+export interface ContactRepo {
+  /**
+   * Creates a contact, or, when `clientId` was already used by this owner, creates nothing and
+   * returns what that earlier create made (`created: false`), which may since have been deleted.
+   */
+  create(c: { id: string; domain: string; extension: string; clientId: string | null; fields: ContactFields; now: number }):
+    Promise<{ created: boolean; record: ContactRecord }>;
+  /** Only the owner's: another user's contact id is `undefined` here. */
+  get(domain: string, extension: string, id: string): Promise<ContactRecord | undefined>;
+  /** Replaces the fields when the version still is `expectedVersion` (compare-and-set). */
+  update(domain: string, extension: string, id: string, fields: ContactFields, expectedVersion: number | undefined, now: number): Promise<ContactChange>;
+  /** Leaves a tombstone (`ok`); a contact deleted before is `deleted`, and nothing changes. */
+  delete(domain: string, extension: string, id: string, expectedVersion: number | undefined, now: number): Promise<ContactChange<ContactTombstone>>;
+  list(domain: string, extension: string, opts: ContactListOptions): Promise<ContactPage>;
+}
+
 export interface Store {
   domains: DomainRepo;
   users: UserRepo;
@@ -167,5 +258,6 @@ export interface Store {
   tokens: TokenRepo;
   cdrs: CdrRepo;
   recordings: RecordingRepo;
+  contacts: ContactRepo;
   close(): void;
 }
