@@ -87,6 +87,10 @@ describe('SIP robustness', () => {
     assert.deepEqual(await exchange(ws, ['INVITE sip:1002@demo SIP/3.0', ...invite.slice(1), '', ''].join('\r\n')), [505]);
     assert.deepEqual(await exchange(ws, [...invite.slice(0, 2), ...invite.slice(3), 'Max-Forwards: 0', 'Content-Length: 0', '', ''].join('\r\n')), [483]);
     assert.deepEqual(await exchange(ws, 'SIP/2.0 200 OK\r\nVia: SIP/2.0/WS nobody.invalid;branch=z9hG4bKx\r\n\r\n'), []);
+    // A request that already passed through us is a loop (RFC 3261 s16.3 step 4).
+    const looped = ['MESSAGE sip:1002@demo SIP/2.0', 'Via: SIP/2.0/WS x.invalid;branch=z9hG4bKloop1', 'Via: SIP/2.0/WS switchboard.invalid;branch=z9hG4bK-f.abc',
+      'Max-Forwards: 60', 'From: <sip:1001@demo>;tag=1', 'To: <sip:1002@demo>', 'Call-ID: l1', 'CSeq: 1 MESSAGE', 'Content-Length: 0', '', ''].join('\r\n');
+    assert.deepEqual(await exchange(ws, looped), [482]);
     assert.equal(ws.readyState, WebSocket.OPEN);
     // Still a working SIP connection: an OPTIONS to the domain is answered.
     const options = ['OPTIONS sip:demo SIP/2.0', 'Via: SIP/2.0/WS x.invalid;branch=z9hG4bKopt', 'Max-Forwards: 70',
