@@ -3,8 +3,9 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallSnapshot } from '../phone/types.js';
 import { displayName, initials, STATUS_TEXT } from './format.js';
-import { icon, type IconName } from './icons.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { renderCallControl, type CallControl } from './call-controls.js';
+import { icon } from './icons.js';
+import { baseStyles, buttonStyles, callControlStyles, cardHeaderStyles, cardStyles } from './shared-styles.js';
 import { DialpadCloseEvent, DtmfEvent } from './sb-dialpad.js';
 import './sb-call-timer.js';
 import './sb-dialpad.js';
@@ -60,19 +61,7 @@ export interface ConsultationInfo {
   otherName: string;
 }
 
-type Tone = 'success' | 'danger' | 'neutral';
-
-interface Control {
-  label: string;
-  icon: IconName;
-  action: CallAction;
-  tone?: Tone;
-  pressed?: boolean;
-  expanded?: boolean;
-  disabled?: boolean;
-  /** Identity across renders when the label and action flip (Start/Stop Recording). */
-  key?: string;
-}
+type Control = CallControl<CallAction>;
 
 /** Who the call is with, as a person would say it. */
 export function partyName(call: CallSnapshot): string {
@@ -124,21 +113,16 @@ export class SbCallCard extends LitElement {
   static override styles = [
     baseStyles,
     buttonStyles,
+    cardStyles,
+    cardHeaderStyles,
+    callControlStyles,
     css`
       :host {
         display: block;
       }
 
       article {
-        display: flex;
-        flex-direction: column;
-        gap: var(--sb-sys-space-md);
-        height: 100%;
-        padding: var(--sb-sys-space-md);
-        border: 2px solid var(--sb-sys-color-outline);
-        border-radius: var(--sb-sys-radius-card);
         background: var(--sb-call-card-background, var(--sb-sys-color-surface));
-        box-shadow: var(--sb-sys-elevation-card);
         transition: border-color var(--sb-sys-motion-duration-medium) var(--sb-sys-motion-easing);
       }
 
@@ -147,27 +131,14 @@ export class SbCallCard extends LitElement {
       }
 
       article[data-status='incoming'] {
-        border-color: var(--sb-call-card-incoming-color, var(--sb-sys-color-success));
+        --_ring: var(--sb-call-card-incoming-color, var(--sb-sys-color-success));
+        border-color: var(--_ring);
         background: color-mix(
           in srgb,
           var(--sb-sys-color-success-container) 45%,
           var(--sb-call-card-background, var(--sb-sys-color-surface))
         );
         animation: ring 1.6s ease-out infinite;
-      }
-
-      @keyframes ring {
-        0% {
-          box-shadow:
-            var(--sb-sys-elevation-card),
-            0 0 0 0 color-mix(in srgb, var(--sb-call-card-incoming-color, var(--sb-sys-color-success)) 55%, transparent);
-        }
-        70%,
-        100% {
-          box-shadow:
-            var(--sb-sys-elevation-card),
-            0 0 0 14px color-mix(in srgb, var(--sb-call-card-incoming-color, var(--sb-sys-color-success)) 0%, transparent);
-        }
       }
 
       article[data-status='ended'] {
@@ -185,58 +156,11 @@ export class SbCallCard extends LitElement {
         }
       }
 
-      header {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-md);
-        min-width: 0;
-      }
-
-      .avatar {
-        display: grid;
-        place-items: center;
-        flex: none;
-        width: 3rem;
-        height: 3rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-primary-container);
-        color: var(--sb-sys-color-on-primary-container);
-        font-weight: 700;
-        font-size: var(--sb-sys-font-size-title);
-      }
-
-      .who {
-        min-width: 0;
-        flex: 1;
-      }
-
-      h2 {
-        margin: 0;
-        font-size: var(--sb-sys-font-size-headline);
-        font-weight: 650;
-        line-height: 1.25;
-        overflow-wrap: anywhere;
-      }
-
       .number {
         margin: 0;
         color: var(--sb-sys-color-on-surface-muted);
         font-size: var(--sb-sys-font-size-small);
         overflow-wrap: anywhere;
-      }
-
-      .state {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: baseline;
-        gap: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
-        margin: 0;
-        font-weight: 600;
-      }
-
-      .state sb-call-timer {
-        font-weight: 500;
-        color: var(--sb-sys-color-on-surface-muted);
       }
 
       article[data-status='connected'] .status-text {
@@ -261,125 +185,17 @@ export class SbCallCard extends LitElement {
         margin: 0;
       }
 
-      .controls {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: center;
-        gap: var(--sb-sys-space-sm);
-      }
-
-      .control {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: var(--sb-sys-space-xs);
-        /* Four controls fit one row of a 360 px screen (flex wraps by basis before it shrinks);
-           the in-call options have their own row below. */
-        flex: 0 0 4rem;
-        min-width: 0;
-        padding: var(--sb-sys-space-xs) 0;
-        text-align: center;
-        border: 0;
-        border-radius: var(--sb-sys-radius-control);
-        background: transparent;
-        color: var(--sb-sys-color-on-surface);
-        font: inherit;
-        font-size: var(--sb-sys-font-size-small);
-        font-weight: 600;
-        line-height: 1.2;
-        cursor: pointer;
-        -webkit-tap-highlight-color: transparent;
-      }
-
       .control .disc {
-        display: grid;
-        place-items: center;
-        width: 3rem;
-        height: 3rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-surface-variant);
-        border: 1px solid var(--sb-sys-color-outline);
         transition:
           background-color var(--sb-sys-motion-duration-short) var(--sb-sys-motion-easing),
           filter var(--sb-sys-motion-duration-short) var(--sb-sys-motion-easing);
       }
 
-      .control:hover .disc {
-        filter: brightness(0.94);
-      }
-
-      .control[aria-pressed='true'] .disc,
-      .control[aria-expanded='true'] .disc {
-        background: var(--sb-sys-color-primary);
-        border-color: var(--sb-sys-color-primary);
-        color: var(--sb-sys-color-on-primary);
-      }
-
-      .control.success .disc {
-        background: var(--sb-sys-color-success);
-        border-color: var(--sb-sys-color-success);
-        color: var(--sb-sys-color-surface);
-      }
-
-      .control.danger .disc {
-        background: var(--sb-sys-color-danger);
-        border-color: var(--sb-sys-color-danger);
-        color: var(--sb-sys-color-surface);
-      }
-
-      .control .icon {
-        width: 1.375rem;
-        height: 1.375rem;
-      }
-
-      .control:focus-visible {
-        outline: none;
-      }
-
-      .control:focus-visible .disc {
-        outline: 2px solid var(--sb-sys-color-focus-ring);
-        outline-offset: 2px;
-      }
-
-      .recording {
-        display: inline-flex;
-        align-items: center;
-        gap: var(--sb-sys-space-xs);
-        flex: none;
-        padding: 0.125rem var(--sb-sys-space-sm);
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-danger-container);
-        color: var(--sb-sys-color-on-surface);
-        font-size: var(--sb-sys-font-size-small);
-        font-weight: 650;
-      }
-
       .recording .dot {
-        width: 0.5rem;
-        height: 0.5rem;
-        border-radius: var(--sb-sys-radius-pill);
         background: var(--sb-call-card-recording-color, var(--sb-sys-color-danger));
-        animation: blink 1.6s ease-in-out infinite;
-      }
-
-      @keyframes blink {
-        50% {
-          opacity: 0.3;
-        }
-      }
-
-      @media (prefers-reduced-motion: reduce) {
-        .recording .dot {
-          animation: none;
-        }
       }
 
       /* Live regions stay in the tree (so a change is announced); empty, they take no room. */
-      .rec-region {
-        margin-inline-start: auto;
-        align-self: center;
-      }
-
       .notes:empty,
       .alerts:empty {
         margin-top: calc(-1 * var(--sb-sys-space-md));
@@ -571,6 +387,9 @@ export class SbCallCard extends LitElement {
     this.dispatchEvent(new CallActionEvent(detail));
   }
 
+  /** A control or option was activated. */
+  private readonly onControl = (action: CallAction): void => this.fire(action);
+
   private onDtmf(e: DtmfEvent): void {
     e.stopPropagation();
     this.fire('dtmf', e.detail.tone);
@@ -618,10 +437,10 @@ export class SbCallCard extends LitElement {
         : nothing}</div>
       ${call.status === 'ended' && call.endMessage ? html`<p class="end-message">${call.endMessage}</p>` : nothing}
       ${this.renderSteps(call)}
-      <div class="controls" part="controls">${this.controls(call).map((c) => this.renderControl(c))}</div>
+      <div class="controls" part="controls">${this.controls(call).map((c) => renderCallControl(c, this.onControl))}</div>
       ${live
         ? html`<div class="options" part="options" role="group" aria-label="Call options">
-            ${repeat(this.options(call), (c) => c.key ?? c.action, (c) => this.renderOption(c))}
+            ${repeat(this.options(call), (c) => c.key ?? c.action, (c) => renderCallControl(c, this.onControl, 'option'))}
           </div>`
         : nothing}
       ${live && this.showDialpad
@@ -721,30 +540,6 @@ export class SbCallCard extends LitElement {
         : { label: 'Start Recording', icon: 'record', action: 'start-recording', pressed: false, key: 'recording' },
     );
     return options;
-  }
-
-  private renderControl(c: Control): TemplateResult {
-    return html`<button
-      class="control ${c.tone ?? ''}"
-      type="button"
-      aria-pressed=${c.pressed === undefined ? nothing : c.pressed ? 'true' : 'false'}
-      aria-expanded=${c.expanded === undefined ? nothing : c.expanded ? 'true' : 'false'}
-      @click=${() => this.fire(c.action)}
-    >
-      <span class="disc">${icon(c.icon)}</span>${c.label}
-    </button>`;
-  }
-
-  private renderOption(c: Control): TemplateResult {
-    return html`<button
-      class="option"
-      type="button"
-      aria-pressed=${c.pressed === undefined ? nothing : c.pressed ? 'true' : 'false'}
-      ?disabled=${c.disabled ?? false}
-      @click=${() => this.fire(c.action)}
-    >
-      <span class="disc">${icon(c.icon)}</span>${c.label}
-    </button>`;
   }
 }
 

@@ -3,8 +3,9 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CallSnapshot } from '../phone/types.js';
 import { displayName, initials, joinNames, STATUS_TEXT } from './format.js';
-import { icon, type IconName } from './icons.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { renderCallControl, type CallControl } from './call-controls.js';
+import { icon } from './icons.js';
+import { baseStyles, buttonStyles, callControlStyles, cardHeaderStyles, cardStyles } from './shared-styles.js';
 import './sb-call-timer.js';
 
 export type ConferenceAction =
@@ -32,14 +33,6 @@ export class ConferenceActionEvent extends CustomEvent<ConferenceActionDetail> {
   constructor(detail: ConferenceActionDetail) {
     super(ConferenceActionEvent.eventName, { detail, bubbles: true, composed: true });
   }
-}
-
-interface Control {
-  label: string;
-  icon: IconName;
-  action: ConferenceAction;
-  danger?: boolean;
-  pressed?: boolean;
 }
 
 /** A participant's state in words: a leg that ended has left the conference. */
@@ -70,68 +63,20 @@ export class SbConferenceCard extends LitElement {
   static override styles = [
     baseStyles,
     buttonStyles,
+    cardStyles,
+    cardHeaderStyles,
+    callControlStyles,
     css`
       :host {
         display: block;
       }
 
       article {
-        display: flex;
-        flex-direction: column;
-        gap: var(--sb-sys-space-md);
-        height: 100%;
-        padding: var(--sb-sys-space-md);
-        border: 2px solid var(--sb-sys-color-outline);
-        border-radius: var(--sb-sys-radius-card);
         background: var(--sb-conference-card-background, var(--sb-sys-color-surface));
-        box-shadow: var(--sb-sys-elevation-card);
       }
 
       :host([active]) article {
         border-color: var(--sb-conference-card-active-color, var(--sb-sys-color-primary));
-      }
-
-      header {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-md);
-      }
-
-      .badge {
-        display: grid;
-        place-items: center;
-        flex: none;
-        width: 3rem;
-        height: 3rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-primary-container);
-        color: var(--sb-sys-color-on-primary-container);
-      }
-
-      .title {
-        flex: 1;
-        min-width: 0;
-      }
-
-      h2 {
-        margin: 0;
-        font-size: var(--sb-sys-font-size-headline);
-        font-weight: 650;
-        line-height: 1.25;
-      }
-
-      .state {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: baseline;
-        gap: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
-        margin: 0;
-        font-weight: 600;
-      }
-
-      .state sb-call-timer {
-        font-weight: 500;
-        color: var(--sb-sys-color-on-surface-muted);
       }
 
       article:not([data-held]) .status-text {
@@ -140,43 +85,6 @@ export class SbConferenceCard extends LitElement {
 
       article[data-held] .status-text {
         color: var(--sb-sys-color-warning);
-      }
-
-      .recording {
-        display: inline-flex;
-        align-items: center;
-        gap: var(--sb-sys-space-xs);
-        padding: 0.125rem var(--sb-sys-space-sm);
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-danger-container);
-        color: var(--sb-sys-color-on-surface);
-        font-size: var(--sb-sys-font-size-small);
-        font-weight: 650;
-      }
-
-      .recording .dot {
-        width: 0.5rem;
-        height: 0.5rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-danger);
-        animation: blink 1.6s ease-in-out infinite;
-      }
-
-      @keyframes blink {
-        50% {
-          opacity: 0.3;
-        }
-      }
-
-      @media (prefers-reduced-motion: reduce) {
-        .recording .dot {
-          animation: none;
-        }
-      }
-
-      .rec-region {
-        margin-inline-start: auto;
-        align-self: center;
       }
 
       .count {
@@ -203,7 +111,7 @@ export class SbConferenceCard extends LitElement {
         border-bottom: 1px solid var(--sb-sys-color-outline);
       }
 
-      .avatar {
+      li .avatar {
         display: grid;
         place-items: center;
         flex: none;
@@ -215,7 +123,7 @@ export class SbConferenceCard extends LitElement {
         font-size: var(--sb-sys-font-size-small);
       }
 
-      .who {
+      li .who {
         flex: 1;
         min-width: 0;
         display: flex;
@@ -256,78 +164,10 @@ export class SbConferenceCard extends LitElement {
         background: var(--sb-sys-color-danger-container);
       }
 
-      .controls {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: center;
-        gap: var(--sb-sys-space-sm);
-      }
-
-      .control {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: var(--sb-sys-space-xs);
-        flex: 0 0 4rem;
-        min-width: 0;
-        padding: var(--sb-sys-space-xs) 0;
-        border: 0;
-        border-radius: var(--sb-sys-radius-control);
-        background: transparent;
-        color: var(--sb-sys-color-on-surface);
-        font: inherit;
-        font-size: var(--sb-sys-font-size-small);
-        font-weight: 600;
-        line-height: 1.2;
-        text-align: center;
-        cursor: pointer;
-        -webkit-tap-highlight-color: transparent;
-      }
-
-      .control .disc {
-        display: grid;
-        place-items: center;
-        width: 3rem;
-        height: 3rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-surface-variant);
-        border: 1px solid var(--sb-sys-color-outline);
-      }
-
-      .control:hover .disc {
-        filter: brightness(0.94);
-      }
-
-      .control[aria-pressed='true'] .disc {
-        background: var(--sb-sys-color-primary);
-        border-color: var(--sb-sys-color-primary);
-        color: var(--sb-sys-color-on-primary);
-      }
-
       .control.recording-toggle[aria-pressed='true'] .disc {
         background: var(--sb-sys-color-danger-container);
         border-color: var(--sb-sys-color-danger);
         color: var(--sb-sys-color-danger);
-      }
-
-      .control.danger .disc {
-        background: var(--sb-sys-color-danger);
-        border-color: var(--sb-sys-color-danger);
-        color: var(--sb-sys-color-surface);
-      }
-
-      .control .icon {
-        width: 1.375rem;
-        height: 1.375rem;
-      }
-
-      .control:focus-visible {
-        outline: none;
-      }
-
-      .control:focus-visible .disc {
-        outline: 2px solid var(--sb-sys-color-focus-ring);
-        outline-offset: 2px;
       }
     `,
   ];
@@ -368,10 +208,12 @@ export class SbConferenceCard extends LitElement {
     this.dispatchEvent(new ConferenceActionEvent(detail));
   }
 
+  private readonly onControl = (action: ConferenceAction): void => this.fire(action);
+
   override render() {
     const names = this.participants.map((p) => displayName(p.remote));
     const since = Math.min(...this.participants.map((p) => p.connectedAt ?? p.startedAt));
-    const controls: Control[] = [
+    const controls: CallControl<ConferenceAction>[] = [
       this.muted
         ? { label: 'Unmute', icon: 'mic-off', action: 'unmute', pressed: true }
         : { label: 'Mute', icon: 'mic', action: 'mute', pressed: false },
@@ -379,9 +221,9 @@ export class SbConferenceCard extends LitElement {
         ? { label: 'Resume', icon: 'play', action: 'resume', pressed: true }
         : { label: 'Hold', icon: 'pause', action: 'hold', pressed: false },
       this.recording
-        ? { label: 'Stop Recording', icon: 'stop', action: 'stop-recording', pressed: true }
-        : { label: 'Start Recording', icon: 'record', action: 'start-recording', pressed: false },
-      { label: 'Hang Up', icon: 'hangup', action: 'hangup', danger: true },
+        ? { label: 'Stop Recording', icon: 'stop', action: 'stop-recording', pressed: true, variant: 'recording-toggle' }
+        : { label: 'Start Recording', icon: 'record', action: 'start-recording', pressed: false, variant: 'recording-toggle' },
+      { label: 'Hang Up', icon: 'hangup', action: 'hangup', tone: 'danger' },
     ];
     return html`<article
       part="card"
@@ -389,8 +231,8 @@ export class SbConferenceCard extends LitElement {
       data-held=${this.held ? '' : nothing}
     >
       <header>
-        <span class="badge" aria-hidden="true">${icon('conference')}</span>
-        <div class="title">
+        <span class="avatar" aria-hidden="true">${icon('conference')}</span>
+        <div class="who">
           <h2>Conference</h2>
           <p class="count">${names.length === 1 ? '1 participant' : `${names.length} participants`}</p>
         </div>
@@ -423,18 +265,7 @@ export class SbConferenceCard extends LitElement {
           },
         )}
       </ul>
-      <div class="controls" part="controls">
-        ${controls.map(
-          (c) => html`<button
-            class="control ${c.danger ? 'danger' : ''} ${c.action.endsWith('recording') ? 'recording-toggle' : ''}"
-            type="button"
-            aria-pressed=${c.pressed === undefined ? nothing : c.pressed ? 'true' : 'false'}
-            @click=${() => this.fire(c.action)}
-          >
-            <span class="disc">${icon(c.icon)}</span>${c.label}
-          </button>`,
-        )}
-      </div>
+      <div class="controls" part="controls">${controls.map((c) => renderCallControl(c, this.onControl))}</div>
     </article>`;
   }
 }

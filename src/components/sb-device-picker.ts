@@ -1,6 +1,7 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import { icon } from './icons.js';
+import { ModalDialogController } from './modal-dialog.js';
 import { baseStyles, buttonStyles, dialogStyles } from './shared-styles.js';
 
 /** Another of the user's devices that is online now. */
@@ -55,33 +56,18 @@ export class SbDevicePicker extends LitElement {
         display: contents;
       }
 
-      ul {
-        display: flex;
-        flex-direction: column;
+      .dialog-list {
         gap: var(--sb-sys-space-sm);
-        margin: 0;
-        padding: 0;
-        list-style: none;
       }
 
       .device {
-        display: flex;
-        align-items: center;
         gap: var(--sb-sys-space-md);
-        width: 100%;
         min-height: 3.5rem;
         padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
         border: 1px solid var(--sb-sys-color-outline);
-        border-radius: var(--sb-sys-radius-control);
-        background: transparent;
-        color: inherit;
-        font: inherit;
-        text-align: start;
-        cursor: pointer;
       }
 
       .device:hover {
-        background: var(--sb-sys-color-primary-container);
         border-color: var(--sb-sys-color-primary);
       }
 
@@ -125,13 +111,7 @@ export class SbDevicePicker extends LitElement {
   @property({ attribute: 'call-name' })
   callName = '';
 
-  @query('dialog')
-  private dialog!: HTMLDialogElement;
-
-  protected override updated(_changed: PropertyValues<this>): void {
-    if (this.open && !this.dialog.open && this.isConnected) this.dialog.showModal();
-    else if (!this.open && this.dialog.open) this.dialog.close();
-  }
+  private readonly modal = new ModalDialogController(this, { cancel: () => this.cancel() });
 
   private choose(deviceId: string): void {
     this.open = false;
@@ -143,33 +123,18 @@ export class SbDevicePicker extends LitElement {
     this.dispatchEvent(new DeviceCancelEvent());
   }
 
-  /** The dialog closed without us (a close request the browser handled): that is a cancel. */
-  private onClose(): void {
-    if (this.open) this.cancel();
-  }
-
-  /**
-   * Escape cancels here rather than through the browser's close request, whose handling depends
-   * on focus and user-activation state (Chrome's close watchers) and is not always delivered.
-   */
-  private onDialogKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
-    e.preventDefault();
-    this.cancel();
-  }
-
   override render() {
-    return html`<dialog part="dialog" aria-labelledby="title" @close=${this.onClose} @keydown=${this.onDialogKeydown}>
+    return html`<dialog part="dialog" aria-labelledby="title" @close=${this.modal.onClose} @keydown=${this.modal.onKeydown}>
       <div class="dialog-head">
         <h2 id="title">Move the call with ${this.callName || 'this caller'} to…</h2>
       </div>
       <div class="dialog-body">
         ${this.devices.length === 0
           ? html`<p class="empty">No other device of yours is online.</p>`
-          : html`<ul aria-label="Your devices">
+          : html`<ul class="dialog-list" aria-label="Your devices">
               ${this.devices.map(
                 (d) => html`<li>
-                  <button class="device" type="button" @click=${() => this.choose(d.id)}>
+                  <button class="dialog-choice device" type="button" @click=${() => this.choose(d.id)}>
                     ${icon('device')}
                     <span class="text">
                       <span class="label">${d.label || 'Unnamed device'}</span>

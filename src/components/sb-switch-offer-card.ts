@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { Party } from '../phone/types.js';
 import { displayName, initials } from './format.js';
 import { icon } from './icons.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, cardHeaderStyles, cardStyles } from './shared-styles.js';
 
 /** A call another of my devices offers to move here (Switch Phone from there). */
 export interface SwitchOffer {
@@ -49,6 +49,8 @@ export class SbSwitchOfferCard extends LitElement {
   static override styles = [
     baseStyles,
     buttonStyles,
+    cardStyles,
+    cardHeaderStyles,
     css`
       :host {
         display: block;
@@ -56,30 +58,9 @@ export class SbSwitchOfferCard extends LitElement {
       }
 
       article {
-        display: flex;
-        flex-direction: column;
-        gap: var(--sb-sys-space-md);
-        height: 100%;
-        padding: var(--sb-sys-space-md);
-        border: 2px solid var(--_ring);
-        border-radius: var(--sb-sys-radius-card);
+        border-color: var(--_ring);
         background: color-mix(in srgb, var(--sb-sys-color-success-container) 45%, var(--sb-sys-color-surface));
-        box-shadow: var(--sb-sys-elevation-card);
         animation: ring 1.6s ease-out infinite;
-      }
-
-      @keyframes ring {
-        0% {
-          box-shadow:
-            var(--sb-sys-elevation-card),
-            0 0 0 0 color-mix(in srgb, var(--_ring) 55%, transparent);
-        }
-        70%,
-        100% {
-          box-shadow:
-            var(--sb-sys-elevation-card),
-            0 0 0 14px color-mix(in srgb, var(--_ring) 0%, transparent);
-        }
       }
 
       @media (prefers-reduced-motion: reduce) {
@@ -89,39 +70,6 @@ export class SbSwitchOfferCard extends LitElement {
             var(--sb-sys-elevation-card),
             0 0 0 4px var(--sb-sys-color-success-container);
         }
-      }
-
-      header {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-md);
-        min-width: 0;
-      }
-
-      .avatar {
-        display: grid;
-        place-items: center;
-        flex: none;
-        width: 3rem;
-        height: 3rem;
-        border-radius: var(--sb-sys-radius-pill);
-        background: var(--sb-sys-color-primary-container);
-        color: var(--sb-sys-color-on-primary-container);
-        font-weight: 700;
-        font-size: var(--sb-sys-font-size-title);
-      }
-
-      .who {
-        flex: 1;
-        min-width: 0;
-      }
-
-      h2 {
-        margin: 0;
-        font-size: var(--sb-sys-font-size-headline);
-        font-weight: 650;
-        line-height: 1.25;
-        overflow-wrap: anywhere;
       }
 
       .from {

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { icon } from './icons.js';
+import { ModalDialogController } from './modal-dialog.js';
 import { baseStyles, buttonStyles, dialogStyles, fieldStyles } from './shared-styles.js';
 
 /** Someone the user can call: a user of the domain. */
@@ -106,37 +107,20 @@ export class SbTargetPicker extends LitElement {
         padding-left: 2.25rem;
       }
 
-      ul {
-        display: flex;
-        flex-direction: column;
+      .results {
         gap: 2px;
-        margin: var(--sb-sys-space-sm) 0 0;
-        padding: 0;
-        list-style: none;
+        margin-top: var(--sb-sys-space-sm);
       }
 
       .result {
-        display: flex;
-        align-items: center;
         gap: var(--sb-sys-space-sm);
-        width: 100%;
         min-height: 2.75rem;
         padding: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
         border: 0;
-        border-radius: var(--sb-sys-radius-control);
-        background: transparent;
-        color: inherit;
-        font: inherit;
-        text-align: start;
-        cursor: pointer;
       }
 
-      .result:hover,
       .result:focus-visible {
         background: var(--sb-sys-color-primary-container);
-      }
-
-      .result:focus-visible {
         outline-offset: -2px;
       }
 
@@ -243,11 +227,13 @@ export class SbTargetPicker extends LitElement {
   @state()
   private chosen: Match | null = null;
 
-  @query('dialog')
-  private dialog!: HTMLDialogElement;
-
   @query('#search')
   private input?: HTMLInputElement;
+
+  private readonly modal = new ModalDialogController(this, {
+    cancel: () => this.cancel(),
+    shown: () => this.input?.focus(),
+  });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('open') && this.open) {
@@ -256,14 +242,8 @@ export class SbTargetPicker extends LitElement {
     }
   }
 
+  /** Runs after `modal` has shown or closed the dialog: focus follows the step (who, then how). */
   protected override updated(changed: PropertyValues): void {
-    const dialog = this.dialog;
-    if (this.open && !dialog.open && this.isConnected) {
-      dialog.showModal();
-      this.input?.focus();
-    } else if (!this.open && dialog.open) {
-      dialog.close();
-    }
     if (changed.has('chosen') && this.open) {
       if (this.chosen) this.renderRoot.querySelector<HTMLButtonElement>('.how .btn')?.focus();
       else if (changed.get('chosen')) this.input?.focus();
@@ -305,21 +285,6 @@ export class SbTargetPicker extends LitElement {
     this.dispatchEvent(new TargetCancelEvent());
   }
 
-  /** The dialog closed without us (a close request the browser handled): that is a cancel. */
-  private onClose(): void {
-    if (this.open) this.cancel();
-  }
-
-  /**
-   * Escape cancels here rather than through the browser's close request, whose handling depends
-   * on focus and user-activation state (Chrome's close watchers) and is not always delivered.
-   */
-  private onDialogKeydown(e: KeyboardEvent): void {
-    if (e.key !== 'Escape' || e.defaultPrevented) return;
-    e.preventDefault();
-    this.cancel();
-  }
-
   private onInput(e: InputEvent): void {
     this.query = (e.target as HTMLInputElement).value;
   }
@@ -355,7 +320,7 @@ export class SbTargetPicker extends LitElement {
 
   override render() {
     const title = this.mode === 'transfer' ? 'Transfer call' : 'Add a call';
-    return html`<dialog part="dialog" aria-labelledby="title" @close=${this.onClose} @keydown=${this.onDialogKeydown}>
+    return html`<dialog part="dialog" aria-labelledby="title" @close=${this.modal.onClose} @keydown=${this.modal.onKeydown}>
       <div class="dialog-head">
         <h2 id="title">${title}</h2>
       </div>
@@ -396,7 +361,7 @@ export class SbTargetPicker extends LitElement {
       </div>
       <p id="count" class="sr-only" role="status">${q ? count : ''}</p>
       ${list.length > 0
-        ? html`<ul class="results" aria-label="Matches" @keydown=${this.onResultsKeydown}>
+        ? html`<ul class="dialog-list results" aria-label="Matches" @keydown=${this.onResultsKeydown}>
             ${list.map((m) => html`<li>${m.entry ? this.renderEntry(m, m.entry) : this.renderUse(m)}</li>`)}
           </ul>`
         : html`<p class="hint">${this.directory.length === 0 && !q ? 'Type a number to call.' : `No one matches “${q}”.`}</p>`}
@@ -404,7 +369,7 @@ export class SbTargetPicker extends LitElement {
   }
 
   private renderEntry(m: Match, entry: DirectoryEntry): TemplateResult {
-    return html`<button class="result" type="button" @click=${() => this.choose(m)}>
+    return html`<button class="dialog-choice result" type="button" @click=${() => this.choose(m)}>
       <span class="dot ${entry.online ? 'online' : ''}" aria-hidden="true"></span>
       <span class="name">${entry.name || entry.extension}</span>
       ${entry.name ? html`<span class="ext">${entry.extension}</span>` : nothing}
@@ -413,7 +378,7 @@ export class SbTargetPicker extends LitElement {
   }
 
   private renderUse(m: Match): TemplateResult {
-    return html`<button class="result use" type="button" @click=${() => this.choose(m)}>
+    return html`<button class="dialog-choice result use" type="button" @click=${() => this.choose(m)}>
       ${icon('phone')}<span class="name">Use ${m.target}</span>
     </button>`;
   }

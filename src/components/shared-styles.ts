@@ -245,4 +245,243 @@ export const dialogStyles = css`
     padding: var(--sb-sys-space-sm) var(--sb-sys-space-md) var(--sb-sys-space-md);
     border-top: 1px solid var(--sb-sys-color-outline);
   }
+
+  /* A list of choices in the body: ul.dialog-list > li > button.dialog-choice. The component
+     sets the gap between them and each choice's size, padding and border. */
+  .dialog-list {
+    display: flex;
+    flex-direction: column;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  .dialog-choice {
+    display: flex;
+    align-items: center;
+    width: 100%;
+    border-radius: var(--sb-sys-radius-control);
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+
+  .dialog-choice:hover {
+    background: var(--sb-sys-color-primary-container);
+  }
+`;
+
+/**
+ * The frame of a card on the call grid (a call, a conference, a call offered from another
+ * device): `article` with a 2px outline border, and under its header the `.state` line (status
+ * text, `sb-call-timer`, and the "Recording" indicator in its live region `.rec-region`).
+ * A component sets its own background (and border colour, when it has one of its own).
+ *
+ * `@keyframes ring` is the pulse of a ringing card: it spreads `--_ring`, which the component
+ * sets along with `animation: ring 1.6s ease-out infinite` (and turns off for reduced motion).
+ */
+export const cardStyles = css`
+  article {
+    display: flex;
+    flex-direction: column;
+    gap: var(--sb-sys-space-md);
+    height: 100%;
+    padding: var(--sb-sys-space-md);
+    border: 2px solid var(--sb-sys-color-outline);
+    border-radius: var(--sb-sys-radius-card);
+    background: var(--sb-sys-color-surface);
+    box-shadow: var(--sb-sys-elevation-card);
+  }
+
+  @keyframes ring {
+    0% {
+      box-shadow:
+        var(--sb-sys-elevation-card),
+        0 0 0 0 color-mix(in srgb, var(--_ring) 55%, transparent);
+    }
+    70%,
+    100% {
+      box-shadow:
+        var(--sb-sys-elevation-card),
+        0 0 0 14px color-mix(in srgb, var(--_ring) 0%, transparent);
+    }
+  }
+
+  .state {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
+    margin: 0;
+    font-weight: 600;
+  }
+
+  .state sb-call-timer {
+    font-weight: 500;
+    color: var(--sb-sys-color-on-surface-muted);
+  }
+
+  /* The live region stays in the tree (so a change is announced); empty, it takes no room. */
+  .rec-region {
+    margin-inline-start: auto;
+    align-self: center;
+  }
+
+  .recording {
+    display: inline-flex;
+    align-items: center;
+    gap: var(--sb-sys-space-xs);
+    padding: 0.125rem var(--sb-sys-space-sm);
+    border-radius: var(--sb-sys-radius-pill);
+    background: var(--sb-sys-color-danger-container);
+    color: var(--sb-sys-color-on-surface);
+    font-size: var(--sb-sys-font-size-small);
+    font-weight: 650;
+  }
+
+  .recording .dot {
+    width: 0.5rem;
+    height: 0.5rem;
+    border-radius: var(--sb-sys-radius-pill);
+    background: var(--sb-sys-color-danger);
+    animation: blink 1.6s ease-in-out infinite;
+  }
+
+  @keyframes blink {
+    50% {
+      opacity: 0.3;
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .recording .dot {
+      animation: none;
+    }
+  }
+`;
+
+/**
+ * A card's header: `header > .avatar + .who > h2` (initials or an icon in the round avatar, the
+ * heading beside it, wrapping anywhere a long number needs to). Scoped to the header, so a card
+ * may have `.avatar` and `.who` of its own elsewhere (the conference's participants).
+ */
+export const cardHeaderStyles = css`
+  header {
+    display: flex;
+    align-items: center;
+    gap: var(--sb-sys-space-md);
+    min-width: 0;
+  }
+
+  header .avatar {
+    display: grid;
+    place-items: center;
+    flex: none;
+    width: 3rem;
+    height: 3rem;
+    border-radius: var(--sb-sys-radius-pill);
+    background: var(--sb-sys-color-primary-container);
+    color: var(--sb-sys-color-on-primary-container);
+    font-weight: 700;
+    font-size: var(--sb-sys-font-size-title);
+  }
+
+  header .who {
+    flex: 1;
+    min-width: 0;
+  }
+
+  h2 {
+    margin: 0;
+    font-size: var(--sb-sys-font-size-headline);
+    font-weight: 650;
+    line-height: 1.25;
+    overflow-wrap: anywhere;
+  }
+`;
+
+/**
+ * The round controls of a call or conference card (see `renderCallControl()` in
+ * call-controls.ts): `.controls > button.control > .disc (icon) + label`. A control is pressed
+ * (`aria-pressed`) or expanded (`aria-expanded`) in primary; `.success` and `.danger` colour
+ * the disc (Answer, Hang Up). Focus rings the disc, not the whole button.
+ */
+export const callControlStyles = css`
+  .controls {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: var(--sb-sys-space-sm);
+  }
+
+  .control {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: var(--sb-sys-space-xs);
+    /* Four controls fit one row of a 360 px screen (flex wraps by basis before it shrinks). */
+    flex: 0 0 4rem;
+    min-width: 0;
+    padding: var(--sb-sys-space-xs) 0;
+    text-align: center;
+    border: 0;
+    border-radius: var(--sb-sys-radius-control);
+    background: transparent;
+    color: var(--sb-sys-color-on-surface);
+    font: inherit;
+    font-size: var(--sb-sys-font-size-small);
+    font-weight: 600;
+    line-height: 1.2;
+    cursor: pointer;
+    -webkit-tap-highlight-color: transparent;
+  }
+
+  .control .disc {
+    display: grid;
+    place-items: center;
+    width: 3rem;
+    height: 3rem;
+    border-radius: var(--sb-sys-radius-pill);
+    background: var(--sb-sys-color-surface-variant);
+    border: 1px solid var(--sb-sys-color-outline);
+  }
+
+  .control:hover .disc {
+    filter: brightness(0.94);
+  }
+
+  .control[aria-pressed='true'] .disc,
+  .control[aria-expanded='true'] .disc {
+    background: var(--sb-sys-color-primary);
+    border-color: var(--sb-sys-color-primary);
+    color: var(--sb-sys-color-on-primary);
+  }
+
+  .control.success .disc {
+    background: var(--sb-sys-color-success);
+    border-color: var(--sb-sys-color-success);
+    color: var(--sb-sys-color-surface);
+  }
+
+  .control.danger .disc {
+    background: var(--sb-sys-color-danger);
+    border-color: var(--sb-sys-color-danger);
+    color: var(--sb-sys-color-surface);
+  }
+
+  .control .icon {
+    width: 1.375rem;
+    height: 1.375rem;
+  }
+
+  .control:focus-visible {
+    outline: none;
+  }
+
+  .control:focus-visible .disc {
+    outline: 2px solid var(--sb-sys-color-focus-ring);
+    outline-offset: 2px;
+  }
 `;
