@@ -6,6 +6,7 @@ import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { EventsClient } from '../data/events.js';
+import { countUnseen, readSeen, seenKey } from '../state/missed-calls.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
 import type { PhoneLine } from '../state/phone-line.js';
@@ -18,12 +19,14 @@ import { baseStyles, buttonStyles } from '../components/shared-styles.js';
 import type { LoginSubmitEvent, MfaSubmitEvent } from '../components/sb-login-form.js';
 import type { NavigateEvent, NavItem } from '../components/sb-nav-pane.js';
 import type { SbCallsView } from '../views/calls/sb-calls-view.js';
+import type { NavigateRequestEvent, SbHistoryView } from '../views/history/sb-history-view.js';
 import '../components/sb-login-form.js';
 import '../components/sb-nav-pane.js';
 import '../components/sb-nav-toggle.js';
 import '../views/calls/sb-calls-view.js';
 import '../views/settings/sb-settings-view.js';
 import '../views/recordings/sb-recordings-view.js';
+import '../views/history/sb-history-view.js';
 
 /** Fired when the user accepts a waiting app update; the composition root then swaps it in. */
 export class UpdateAcceptEvent extends Event {
@@ -33,11 +36,12 @@ export class UpdateAcceptEvent extends Event {
   }
 }
 
-type Area = 'calls' | 'recordings' | 'settings';
+type Area = 'calls' | 'history' | 'recordings' | 'settings';
 
 /** Areas that are built; an area not built yet is not shown at all (no dead links). */
 const AREAS: ReadonlyArray<NavItem & { id: Area; path: string }> = [
   { id: 'calls', label: 'Calls', icon: 'phone', path: '/' },
+  { id: 'history', label: 'Call History', icon: 'history', path: '/history' },
   { id: 'recordings', label: 'Recordings', icon: 'voicemail', path: '/recordings' },
   { id: 'settings', label: 'Settings', icon: 'settings', path: '/settings' },
 ];
@@ -143,14 +147,20 @@ export class SbApp extends LitElement {
   @state() private area: Area = areaOf(location.pathname);
   @state() private navOpen = WIDE?.matches ?? true;
   @state() private busy = false;
+  /** Missed calls newer than the seen marker (the Call History badge). */
+  @state() private missed = 0;
 
   @query('sb-calls-view') private callsView?: SbCallsView;
+  @query('sb-history-view') private historyView?: SbHistoryView;
 
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
   private readonly watchDirectory = new StoreController(this, ['directory-changed']);
-  private readonly onPopState = () => (this.area = areaOf(location.pathname));
+  private readonly onPopState = () => this.show(areaOf(location.pathname));
+  private readonly onCdr = () => void this.onNewRecord();
+  /** Whether missed calls are counted for the signed-in user (set after sign-in, reset on logout). */
+  private countingMissed = false;
   /** The pane follows the window: shown beside the content when wide, tucked away when narrow. */
   private readonly onWidthChange = () => (this.navOpen = WIDE?.matches ?? true);
 
@@ -173,6 +183,15 @@ export class SbApp extends LitElement {
     this.watchDirectory.observe(this.directory);
     if (changed.has('directory') && this.directory) {
       this.directory.addEventListener('directory-changed', () => this.calls?.setDirectory(this.directory!.names));
+    }
+    if (changed.has('events')) {
+      changed.get('events')?.removeEventListener('platform-cdr', this.onCdr);
+      this.events?.addEventListener('platform-cdr', this.onCdr);
+    }
+    if (this.session?.state === 'signed-in' && !this.countingMissed) {
+      this.countingMissed = true;
+      if (this.area === 'history') this.setMissed(0);
+      else void this.countMissed();
     }
     if (changed.has('calls') && this.calls) {
       this.calls.addEventListener(RingingEvent.eventName, (e) => this.onRinging(e as RingingEvent));
@@ -206,7 +225,7 @@ export class SbApp extends LitElement {
     return html`
       <div class="shell">
         <sb-nav-pane
-          .items=${AREAS}
+          .items=${AREAS.map((a) => (a.id === 'history' ? { ...a, badge: this.missed } : a))}
           .selected=${this.area}
           .open=${this.navOpen}
           .user=${{ name: session.displayName, extension: user.extension, domain: user.domain }}
@@ -232,6 +251,7 @@ export class SbApp extends LitElement {
     switch (this.area) {
       case 'settings': return html`<sb-settings-view></sb-settings-view>`;
       case 'recordings': return html`<sb-recordings-view></sb-recordings-view>`;
+      case 'history': return html`<sb-history-view @sb-navigate-request=${this.onNavigateRequest}></sb-history-view>`;
       default: return html`<sb-calls-view></sb-calls-view>`;
     }
   }
@@ -264,8 +284,53 @@ export class SbApp extends LitElement {
   private navigate(area: Area): void {
     const path = AREAS.find((a) => a.id === area)?.path ?? '/';
     if (location.pathname !== path) history.pushState(null, '', path);
-    this.area = area;
+    this.show(area);
     if (!WIDE?.matches) this.navOpen = false;
+  }
+
+  private show(area: Area): void {
+    this.area = area;
+    // The history view marks what it lists as seen; the badge goes as soon as it is shown.
+    if (area === 'history') this.setMissed(0);
+  }
+
+  /** A view asked for another area (Call History -> Calls after "Call"). */
+  private readonly onNavigateRequest = (e: NavigateRequestEvent): void => {
+    const area = AREAS.find((a) => a.id === e.detail.area)?.id;
+    if (area) this.navigate(area);
+  };
+
+  /** A new call record: the history view reloads if shown, else the badge is recounted. */
+  private async onNewRecord(): Promise<void> {
+    if (this.session?.state !== 'signed-in') return;
+    if (this.area === 'history') {
+      await this.historyView?.refresh();
+      this.setMissed(0);
+    } else {
+      await this.countMissed();
+    }
+  }
+
+  /** Counts missed calls on the first page of history newer than the seen marker. */
+  private async countMissed(): Promise<void> {
+    const session = this.session;
+    const user = session?.user;
+    if (!session || !user) return;
+    try {
+      const page = await session.api.cdrs({ limit: 50 });
+      if (this.session?.user !== user || this.area === 'history') return;
+      this.setMissed(countUnseen(page.items, readSeen(localStorage, seenKey(user))));
+    } catch {
+      // The badge is a hint; a failed count leaves the last one.
+    }
+  }
+
+  /** The nav badge and the installed app's icon badge (Badging API, where supported). */
+  private setMissed(n: number): void {
+    this.missed = n;
+    const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
+    const done = n > 0 ? nav.setAppBadge?.(n) : nav.clearAppBadge?.();
+    done?.catch(() => undefined);
   }
 
   private async onLogin(e: LoginSubmitEvent): Promise<void> {
@@ -298,6 +363,8 @@ export class SbApp extends LitElement {
     await this.session?.logout();
     history.replaceState(null, '', '/');
     this.area = 'calls';
+    this.countingMissed = false;
+    this.setMissed(0);
   }
 
   private hasLiveCall(): boolean {

@@ -48,7 +48,10 @@ export type IconName =
   | 'check'
   | 'back'
   | 'device'
-  | 'pull';
+  | 'pull'
+  | 'call-in'
+  | 'call-out'
+  | 'call-missed';
 
 const PHONE =
   'M22 16.92v3a2 2 0 0 1-2.18 2 19.79 19.79 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6 19.79 19.79 0 0 1-3.07-8.67A2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.91.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z';
@@ -103,6 +106,10 @@ const shapes: Record<IconName, SVGTemplateResult> = {
   device: svg`<rect x="5" y="2" width="14" height="20" rx="2" /><path d="M12 18h.01" />`,
   // Arrow into a tray: bring the call down to this device.
   pull: svg`<path d="M12 3v12" /><path d="m7 10 5 5 5-5" /><path d="M5 21h14" />`,
+  // Call history: arrows into (incoming) and out of (outgoing) the handset corner; a crossed arrow for missed.
+  'call-in': svg`<path d="M17 7 7 17" /><path d="M15 17H7V9" />`,
+  'call-out': svg`<path d="M7 17 17 7" /><path d="M9 7h8v8" />`,
+  'call-missed': svg`<path d="m3 7 9 9 9-9" /><path d="M3 13V7h6" />`,
 };
 
 /** The names a navigation item's `icon` may take, for validating data from elsewhere. */

@@ -46,6 +46,10 @@ export interface CdrEntry {
   answered_at: string | null;
   ended_at: string | null;
   duration_s: number;
+  /** This user transferred the call to that number. */
+  transferred_to?: string | null;
+  /** A transfer by that number set this call up. */
+  transferred_from?: string | null;
 }
 
 export interface DeviceInfo {

@@ -1,0 +1,164 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { callStoreContext, sessionContext } from '../../app/contexts.js';
+import type { CdrEntry } from '../../data/api.js';
+import type { CallStore } from '../../state/call-store.js';
+import { markSeen, seenKey } from '../../state/missed-calls.js';
+import type { Session } from '../../state/session.js';
+import type { HistorySelectEvent } from '../../components/sb-history-list.js';
+import type { HistoryCallEvent } from '../../components/sb-history-detail.js';
+import '../../components/sb-history-list.js';
+import '../../components/sb-history-detail.js';
+
+/** How many records one page holds. */
+const PAGE = 50;
+
+export interface NavigateRequestDetail {
+  area: string;
+}
+
+/**
+ * A view asks the shell to show another area (e.g. Calls after calling back from history).
+ * The shell handles it; views do not know the routes.
+ */
+export class NavigateRequestEvent extends Event {
+  static readonly eventName = 'sb-navigate-request' as const;
+  constructor(readonly detail: NavigateRequestDetail) {
+    super(NavigateRequestEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * Call History: the user's call records, newest first, paged 50 at a time with the platform's
+ * keyset cursor. Picking a record shows every loaded record with that number; "Call" there dials
+ * through the CallStore and asks the shell (`sb-navigate-request` {area: 'calls'}) to show Calls.
+ *
+ * Loading the first page marks the missed calls in it as seen (see state/missed-calls.ts), which
+ * is what clears the shell's badge. It reloads when the page becomes visible again, and the shell
+ * calls {@link refresh} when a new record arrives while it is shown.
+ *
+ * @fires sb-navigate-request - {@link NavigateRequestEvent} after "Call"
+ */
+@customElement('sb-history-view')
+export class SbHistoryView extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      padding: var(--sb-sys-space-md);
+      max-width: 48rem;
+    }
+  `;
+
+  @consume({ context: sessionContext, subscribe: true }) session?: Session;
+  @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
+
+  @state() private entries: CdrEntry[] = [];
+  @state() private cursor: number | null = null;
+  @state() private loading = true;
+  @state() private error = '';
+  /** The number whose detail is shown; null for the list. */
+  @state() private selected: string | null = null;
+
+  /** Guards against a stale page landing after a newer refresh started. */
+  private generation = 0;
+  private readonly onVisibility = () => {
+    if (document.visibilityState === 'visible') void this.refresh();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.onVisibility);
+    void this.refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.onVisibility);
+  }
+
+  override render() {
+    if (this.selected !== null) {
+      const number = this.selected;
+      const withParty = this.entries.filter((e) => e.remote_number === number);
+      const name = withParty.find((e) => e.remote_name.trim())?.remote_name ?? '';
+      return html`<sb-history-detail
+        .name=${name}
+        .number=${number}
+        .entries=${withParty}
+        @sb-history-call=${this.onCall}
+        @sb-history-close=${() => (this.selected = null)}
+      ></sb-history-detail>`;
+    }
+    return html`<sb-history-list
+      .entries=${this.entries}
+      .loading=${this.loading}
+      .hasMore=${this.cursor !== null}
+      .error=${this.error}
+      @sb-history-select=${(e: HistorySelectEvent) => (this.selected = e.detail.number)}
+      @sb-history-more=${() => void this.loadMore()}
+    ></sb-history-list>`;
+  }
+
+  /** Reloads the first page (dropping older pages) and marks its missed calls as seen. */
+  async refresh(): Promise<void> {
+    const api = this.session?.api;
+    if (!api) return;
+    const generation = ++this.generation;
+    this.loading = true;
+    this.error = '';
+    try {
+      const page = await api.cdrs({ limit: PAGE });
+      if (generation !== this.generation) return;
+      this.entries = page.items;
+      this.cursor = page.next_cursor;
+      const user = this.session?.user;
+      if (user) markSeen(localStorage, seenKey(user), page.items);
+    } catch (err) {
+      if (generation === this.generation) this.error = (err as Error).message;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  private async loadMore(): Promise<void> {
+    const api = this.session?.api;
+    if (!api || this.cursor === null || this.loading) return;
+    const generation = this.generation;
+    this.loading = true;
+    this.error = '';
+    try {
+      const page = await api.cdrs({ limit: PAGE, before: this.cursor });
+      if (generation !== this.generation) return;
+      const known = new Set(this.entries.map((e) => e.id));
+      this.entries = [...this.entries, ...page.items.filter((e) => !known.has(e.id))];
+      this.cursor = page.next_cursor;
+    } catch (err) {
+      if (generation === this.generation) this.error = (err as Error).message;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  private async onCall(e: HistoryCallEvent): Promise<void> {
+    const calls = this.calls;
+    if (!calls || !e.detail.number) return;
+    try {
+      await calls.dial(e.detail.number);
+    } catch (err) {
+      this.error = (err as Error).message;
+      this.selected = null;
+      return;
+    }
+    this.dispatchEvent(new NavigateRequestEvent({ area: 'calls' }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-history-view': SbHistoryView;
+  }
+  interface HTMLElementEventMap {
+    'sb-navigate-request': NavigateRequestEvent;
+  }
+}

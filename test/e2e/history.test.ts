@@ -1,0 +1,59 @@
+/**
+ * Call History end to end: a call 1002 did not answer becomes a missed call, badged on the
+ * "Call History" navigation item; calling back from its detail rings the caller.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { eventually } from '../support/harness.js';
+import { loginAs, startE2E, type E2E } from './browser.js';
+
+const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
+
+async function dial(page: Page, number: string): Promise<void> {
+  await page.getByRole('button', { name: 'New Call' }).first().click();
+  await page.getByLabel('Number').fill(number);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+}
+
+describe('call history end to end', () => {
+  let e2e: E2E;
+  let alice: Page;
+  let bob: Page;
+
+  before(async () => {
+    e2e = await startE2E();
+    alice = (await e2e.newUser()).page;
+    bob = (await e2e.newUser()).page;
+    await loginAs(alice, '1001');
+    await loginAs(bob, '1002');
+  });
+  after(() => e2e.close());
+
+  it('a call hung up before answer is a badged missed call; "Call" from its detail rings the caller', async () => {
+    await dial(alice, '1002');
+    await card(bob, 'Alice Anders').getByText('Incoming call', { exact: true }).waitFor();
+    await card(alice, 'Bob Baker').getByRole('button', { name: 'Hang Up' }).click();
+    await eventually(async () => (await alice.getByRole('article').count()) === 0 && (await bob.getByRole('article').count()) === 0, 10_000);
+
+    // The badge arrives with the platform's cdr event: "Call History (1 new)".
+    const nav = bob.getByRole('navigation', { name: 'Main' });
+    const historyItem = nav.getByRole('button', { name: 'Call History (1 new)' });
+    await historyItem.waitFor({ timeout: 10_000 });
+    assert.equal((await historyItem.textContent())?.replace(/\s+/g, ' ').includes('1'), true);
+
+    await historyItem.click();
+    // Shown: the badge goes.
+    await nav.getByRole('button', { name: 'Call History', exact: true }).waitFor();
+    const missed = bob.getByRole('button', { name: /^Missed call from Alice Anders, / });
+    await missed.waitFor();
+    await missed.click();
+    await bob.getByRole('heading', { name: /Alice Anders/ }).waitFor();
+    await bob.getByRole('button', { name: 'Call', exact: true }).click();
+
+    await card(alice, 'Bob Baker').getByText('Incoming call', { exact: true }).waitFor();
+    // Calling back took Bob to the Calls area with his outgoing call.
+    await card(bob, 'Alice Anders').waitFor();
+    await card(alice, 'Bob Baker').getByRole('button', { name: 'Decline' }).click();
+  });
+});
