@@ -27,6 +27,7 @@ import '../views/calls/sb-calls-view.js';
 import '../views/settings/sb-settings-view.js';
 import '../views/recordings/sb-recordings-view.js';
 import '../views/history/sb-history-view.js';
+import '../views/contacts/sb-contacts-view.js';
 
 /** Fired when the user accepts a waiting app update; the composition root then swaps it in. */
 export class UpdateAcceptEvent extends Event {
@@ -36,10 +37,11 @@ export class UpdateAcceptEvent extends Event {
   }
 }
 
-type Area = 'calls' | 'history' | 'recordings' | 'settings';
+type Area = 'contacts' | 'calls' | 'history' | 'recordings' | 'settings';
 
 /** Areas that are built; an area not built yet is not shown at all (no dead links). */
 const AREAS: ReadonlyArray<NavItem & { id: Area; path: string }> = [
+  { id: 'contacts', label: 'Contacts', icon: 'contacts', path: '/contacts' },
   { id: 'calls', label: 'Calls', icon: 'phone', path: '/' },
   { id: 'history', label: 'Call History', icon: 'history', path: '/history' },
   { id: 'recordings', label: 'Recordings', icon: 'voicemail', path: '/recordings' },
@@ -251,6 +253,7 @@ export class SbApp extends LitElement {
     switch (this.area) {
       case 'settings': return html`<sb-settings-view></sb-settings-view>`;
       case 'recordings': return html`<sb-recordings-view></sb-recordings-view>`;
+      case 'contacts': return html`<sb-contacts-view @sb-navigate-request=${this.onNavigateRequest}></sb-contacts-view>`;
       case 'history': return html`<sb-history-view @sb-navigate-request=${this.onNavigateRequest}></sb-history-view>`;
       default: return html`<sb-calls-view></sb-calls-view>`;
     }

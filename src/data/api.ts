@@ -71,6 +71,29 @@ export interface RecordingInfo {
   content_type: string;
 }
 
+export type ContactNumberLabel = 'mobile' | 'work' | 'home' | 'main' | 'fax' | 'other';
+
+export const CONTACT_NUMBER_LABELS: ReadonlyArray<ContactNumberLabel> = ['mobile', 'work', 'home', 'main', 'fax', 'other'];
+
+/** What the user edits on a personal contact (the body of POST and PUT). */
+export interface ContactFields {
+  first_name: string;
+  last_name: string;
+  company: string;
+  email: string;
+  notes: string;
+  numbers: Array<{ label: ContactNumberLabel; number: string }>;
+}
+
+/** A personal contact as the platform stores it; `version` goes back in If-Match. */
+export interface Contact extends ContactFields {
+  id: string;
+  client_id: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
 export type ApiErrorKind = 'network' | 'http';
 
 export class ApiError extends Error {
@@ -80,6 +103,8 @@ export class ApiError extends Error {
     readonly status = 0,
     readonly code = '',
     readonly field?: string,
+    /** The whole error body, e.g. the current `contact` of a 409 version_conflict. */
+    readonly body?: unknown,
   ) {
     super(message);
   }
@@ -259,6 +284,37 @@ export class ApiClient {
     return this.send('GET', `/api/v2/domains/~/users/~/cdrs${q.size ? `?${q}` : ''}`);
   }
 
+  /** One page of my personal contacts; `next_cursor` is opaque, null on the last page. */
+  contacts(opts: { q?: string; limit?: number; cursor?: string } = {}): Promise<{ items: Contact[]; next_cursor: string | null }> {
+    const q = new URLSearchParams();
+    if (opts.q) q.set('q', opts.q);
+    if (opts.limit) q.set('limit', String(opts.limit));
+    if (opts.cursor) q.set('cursor', opts.cursor);
+    return this.send('GET', `/api/v2/domains/~/users/~/contacts${q.size ? `?${q}` : ''}`);
+  }
+
+  contact(id: string): Promise<Contact> {
+    return this.send('GET', `/api/v2/domains/~/users/~/contacts/${encodeURIComponent(id)}`);
+  }
+
+  /** Creates a contact; the same `client_id` twice creates it once (a retried create is safe). */
+  createContact(fields: ContactFields & { client_id?: string }): Promise<Contact> {
+    return this.send('POST', '/api/v2/domains/~/users/~/contacts', fields);
+  }
+
+  /**
+   * Replaces a contact's fields, made on `version`: a 409 ApiError (code `version_conflict`,
+   * `body.contact` the current one) when it has changed since.
+   */
+  updateContact(id: string, fields: ContactFields, version: number): Promise<Contact> {
+    return this.send('PUT', `/api/v2/domains/~/users/~/contacts/${encodeURIComponent(id)}`, fields, true, false, { 'if-match': `"${version}"` });
+  }
+
+  async deleteContact(id: string, version?: number): Promise<void> {
+    const headers: Record<string, string> = version === undefined ? {} : { 'if-match': `"${version}"` };
+    await this.send('DELETE', `/api/v2/domains/~/users/~/contacts/${encodeURIComponent(id)}`, undefined, true, false, headers);
+  }
+
   /** The events channel URL (ws:// or wss:// on the same origin as the API). */
   eventsUrl(): string {
     const base = new URL(this.baseUrl || location.origin);
@@ -294,8 +350,8 @@ export class ApiClient {
     this.accept(grant);
   }
 
-  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, retried = false): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async send<T>(method: string, path: string, body?: unknown, authenticated = true, retried = false, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (authenticated) headers.authorization = `Bearer ${await this.token()}`;
     let res: Response;
@@ -307,7 +363,7 @@ export class ApiClient {
     if (res.status === 401 && authenticated && !retried) {
       // The access token expired (or was revoked): refresh once and try again.
       this.accessToken = null;
-      return this.send<T>(method, path, body, authenticated, true);
+      return this.send<T>(method, path, body, authenticated, true, extraHeaders);
     }
     if (res.status === 204) return undefined as T;
     let json: unknown = null;
@@ -319,7 +375,7 @@ export class ApiClient {
     if (!res.ok) {
       const err = (json ?? {}) as { code?: string; message?: string; field?: string };
       if (res.status >= 500 || res.status === 502 || res.status === 504) throw new ApiError('http', UNREACHABLE, res.status, err.code ?? '');
-      throw new ApiError('http', err.message ?? `Request failed (HTTP ${res.status})`, res.status, err.code ?? '', err.field);
+      throw new ApiError('http', err.message ?? `Request failed (HTTP ${res.status})`, res.status, err.code ?? '', err.field, json);
     }
     return json as T;
   }

@@ -1,0 +1,259 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { icon } from './icons.js';
+import { baseStyles, buttonStyles, fieldStyles } from './shared-styles.js';
+
+export type ContactFormLabel = 'mobile' | 'work' | 'home' | 'main' | 'fax' | 'other';
+
+const LABELS: ReadonlyArray<ContactFormLabel> = ['mobile', 'work', 'home', 'main', 'fax', 'other'];
+
+/** The fields of a personal contact, named as the platform's API names them. */
+export interface ContactFormValue {
+  first_name: string;
+  last_name: string;
+  company: string;
+  email: string;
+  notes: string;
+  numbers: Array<{ label: ContactFormLabel; number: string }>;
+}
+
+export const emptyContactForm = (): ContactFormValue => ({ first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [] });
+
+/** "Save" was pressed; `detail` is the edited fields (numbers left blank are dropped). */
+export class ContactSaveEvent extends Event {
+  static readonly eventName = 'sb-contact-save' as const;
+  constructor(readonly detail: ContactFormValue) {
+    super(ContactSaveEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** "Cancel" was pressed. */
+export class ContactCancelEvent extends Event {
+  static readonly eventName = 'sb-contact-cancel' as const;
+  constructor() {
+    super(ContactCancelEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+type TextField = 'first_name' | 'last_name' | 'company' | 'email';
+
+const TEXT_FIELDS: ReadonlyArray<{ key: TextField; label: string; type: string; autocomplete: string }> = [
+  { key: 'first_name', label: 'First name', type: 'text', autocomplete: 'given-name' },
+  { key: 'last_name', label: 'Last name', type: 'text', autocomplete: 'family-name' },
+  { key: 'company', label: 'Company', type: 'text', autocomplete: 'organization' },
+  { key: 'email', label: 'Email', type: 'email', autocomplete: 'email' },
+];
+
+/**
+ * Creates or edits a personal contact: first and last name, company, email, notes, and a list
+ * of numbers (a label select and a number input each, "Add number", "Remove"). `value` pre-fills
+ * it (e.g. "Add to Contacts" from Call History). `errors` shows the server's messages on the
+ * fields they name (`first_name`, `email`, `numbers.0.number`, ...); `error` is shown above the
+ * form in an alert (e.g. a version conflict).
+ *
+ * @fires sb-contact-save - {@link ContactSaveEvent} with the fields
+ * @fires sb-contact-cancel - {@link ContactCancelEvent}
+ */
+@customElement('sb-contact-form')
+export class SbContactForm extends LitElement {
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    fieldStyles,
+    css`
+      :host {
+        display: block;
+      }
+
+      form {
+        display: flex;
+        flex-direction: column;
+        gap: var(--sb-sys-space-md);
+      }
+
+      h2 {
+        margin: 0;
+        font-size: var(--sb-sys-font-size-title);
+      }
+
+      textarea {
+        width: 100%;
+        min-height: 5rem;
+        padding: var(--sb-sys-space-xs) var(--sb-sys-space-sm);
+        border: 1px solid var(--sb-sys-color-on-surface-muted);
+        border-radius: var(--sb-sys-radius-control);
+        background: var(--sb-sys-color-surface);
+        color: var(--sb-sys-color-on-surface);
+        font: inherit;
+      }
+
+      fieldset {
+        display: flex;
+        flex-direction: column;
+        gap: var(--sb-sys-space-sm);
+        margin: 0;
+        padding: var(--sb-sys-space-sm);
+        border: 1px solid var(--sb-sys-color-outline);
+        border-radius: var(--sb-sys-radius-control);
+      }
+
+      legend {
+        font-weight: 600;
+      }
+
+      .number {
+        display: grid;
+        grid-template-columns: 8rem minmax(0, 1fr) auto;
+        gap: var(--sb-sys-space-sm);
+        align-items: end;
+      }
+
+      .alert {
+        margin: 0;
+        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+        border-radius: var(--sb-sys-radius-control);
+        background: var(--sb-sys-color-danger-container);
+      }
+
+      .actions {
+        display: flex;
+        gap: var(--sb-sys-space-sm);
+      }
+    `,
+  ];
+
+  /** The contact to start from; the form edits a copy. */
+  @property({ attribute: false })
+  value: ContactFormValue = emptyContactForm();
+
+  /** Messages by field name, from the platform's `{field, message}` errors. */
+  @property({ attribute: false })
+  errors: Record<string, string> = {};
+
+  /** A message about the whole form; '' for none. */
+  @property()
+  error = '';
+
+  /** The form's heading. */
+  @property()
+  heading = 'New Contact';
+
+  @property({ type: Boolean })
+  busy = false;
+
+  @state() private draft: ContactFormValue = emptyContactForm();
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('value')) {
+      const v = { ...emptyContactForm(), ...this.value };
+      this.draft = { ...v, numbers: (v.numbers ?? []).map((n) => ({ ...n })) };
+    }
+  }
+
+  override render() {
+    const d = this.draft;
+    return html`<form novalidate @submit=${this.onSubmit}>
+      <h2>${this.heading}</h2>
+      <div role="alert">${this.error ? html`<p class="alert">${this.error}</p>` : nothing}</div>
+      ${TEXT_FIELDS.map((f) => this.renderText(f.key, f.label, f.type, f.autocomplete))}
+      <div class="field">
+        <label for="notes">Notes</label>
+        <textarea id="notes" .value=${d.notes} aria-invalid=${this.errors.notes ? 'true' : 'false'}
+          aria-describedby=${this.errors.notes ? 'notes-error' : nothing}
+          @input=${(e: Event) => this.set('notes', (e.target as HTMLTextAreaElement).value)}></textarea>
+        ${this.renderError('notes')}
+      </div>
+      <fieldset>
+        <legend>Numbers</legend>
+        ${d.numbers.map((n, i) => this.renderNumber(n, i))}
+        <div><button class="btn secondary" type="button" @click=${this.addNumber}>Add number</button></div>
+        ${this.renderError('numbers')}
+      </fieldset>
+      <div class="actions">
+        <button class="btn primary" type="submit" ?disabled=${this.busy}>Save</button>
+        <button class="btn secondary" type="button" @click=${() => this.dispatchEvent(new ContactCancelEvent())}>Cancel</button>
+      </div>
+    </form>`;
+  }
+
+  private renderText(key: TextField, label: string, type: string, autocomplete: string) {
+    const err = this.errors[key];
+    return html`<div class="field">
+      <label for=${key}>${label}</label>
+      <input id=${key} name=${key} type=${type} autocomplete=${autocomplete} .value=${this.draft[key]}
+        aria-invalid=${err ? 'true' : 'false'} aria-describedby=${err ? `${key}-error` : nothing}
+        @input=${(e: Event) => this.set(key, (e.target as HTMLInputElement).value)} />
+      ${this.renderError(key)}
+    </div>`;
+  }
+
+  private renderNumber(n: { label: ContactFormLabel; number: string }, i: number) {
+    const key = `numbers.${i}.number`;
+    const err = this.errors[key] ?? this.errors[`numbers.${i}.label`];
+    return html`<div class="field">
+      <div class="number">
+        <div class="field">
+          <label for="label-${i}">Label ${i + 1}</label>
+          <select id="label-${i}" @change=${(e: Event) => this.setNumber(i, { label: (e.target as HTMLSelectElement).value as ContactFormLabel })}>
+            ${LABELS.map((l) => html`<option value=${l} ?selected=${l === n.label}>${l}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="number-${i}">Number ${i + 1}</label>
+          <input id="number-${i}" type="tel" inputmode="tel" .value=${n.number}
+            aria-invalid=${err ? 'true' : 'false'} aria-describedby=${err ? `number-${i}-error` : nothing}
+            @input=${(e: Event) => this.setNumber(i, { number: (e.target as HTMLInputElement).value })} />
+        </div>
+        <button class="btn ghost" type="button" aria-label="Remove number ${i + 1}" @click=${() => this.removeNumber(i)}>Remove</button>
+      </div>
+      ${err ? html`<p class="field-error" id="number-${i}-error">${icon('alert')}<span>${err}</span></p>` : nothing}
+    </div>`;
+  }
+
+  private renderError(key: string) {
+    const err = this.errors[key];
+    return err ? html`<p class="field-error" id="${key}-error">${icon('alert')}<span>${err}</span></p>` : nothing;
+  }
+
+  private set(key: keyof Omit<ContactFormValue, 'numbers'>, value: string): void {
+    this.draft = { ...this.draft, [key]: value };
+  }
+
+  private setNumber(i: number, change: Partial<{ label: ContactFormLabel; number: string }>): void {
+    this.draft = { ...this.draft, numbers: this.draft.numbers.map((n, j) => (j === i ? { ...n, ...change } : n)) };
+  }
+
+  private readonly addNumber = async (): Promise<void> => {
+    const i = this.draft.numbers.length;
+    this.draft = { ...this.draft, numbers: [...this.draft.numbers, { label: 'mobile', number: '' }] };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>(`#number-${i}`)?.focus();
+  };
+
+  private removeNumber(i: number): void {
+    this.draft = { ...this.draft, numbers: this.draft.numbers.filter((_, j) => j !== i) };
+  }
+
+  private onSubmit(e: Event): void {
+    e.preventDefault();
+    const d = this.draft;
+    this.dispatchEvent(new ContactSaveEvent({
+      first_name: d.first_name.trim(),
+      last_name: d.last_name.trim(),
+      company: d.company.trim(),
+      email: d.email.trim(),
+      notes: d.notes,
+      numbers: d.numbers.filter((n) => n.number.trim()).map((n) => ({ label: n.label, number: n.number.trim() })),
+    }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-contact-form': SbContactForm;
+  }
+  interface HTMLElementEventMap {
+    'sb-contact-save': ContactSaveEvent;
+    'sb-contact-cancel': ContactCancelEvent;
+  }
+}

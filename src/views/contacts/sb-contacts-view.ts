@@ -1,0 +1,377 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { callStoreContext, directoryContext, sessionContext } from '../../app/contexts.js';
+import { ApiError, type Contact, type ContactFields } from '../../data/api.js';
+import type { CallStore } from '../../state/call-store.js';
+import type { Directory, DirectoryPerson } from '../../state/directory.js';
+import type { Session } from '../../state/session.js';
+import { StoreController } from '../../controllers/store-controller.js';
+import { baseStyles, buttonStyles, fieldStyles } from '../../components/shared-styles.js';
+import type { ContactListEntry, ContactSelectEvent } from '../../components/sb-contact-list.js';
+import type { ContactCallEvent, ContactDetailValue } from '../../components/sb-contact-detail.js';
+import type { ContactFormValue, ContactSaveEvent } from '../../components/sb-contact-form.js';
+import { NavigateRequestEvent } from '../history/sb-history-view.js';
+import '../../components/sb-contact-list.js';
+import '../../components/sb-contact-detail.js';
+import '../../components/sb-contact-form.js';
+
+/** Contacts per page when loading them all. */
+const PAGE = 500;
+
+export type ContactSort = 'first' | 'last' | 'extension';
+export type ContactShow = 'all' | 'organisation' | 'personal' | 'online';
+
+export const CONFLICT_MESSAGE = 'This contact was changed elsewhere';
+
+/** A list entry with what searching and sorting need, computed once per entry. */
+interface Indexed extends ContactListEntry {
+  /** Lower-cased name, extension/company, numbers and their digits, joined. */
+  search: string;
+  first: string;
+  last: string;
+  /** Extension or first number's digits; '' sorts last. */
+  ext: string;
+}
+
+const digits = (s: string) => s.replace(/\D/g, '');
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+function orgEntry(p: DirectoryPerson): Indexed {
+  const [first = '', ...rest] = p.name.trim().split(/\s+/);
+  return {
+    key: `org:${p.extension}`, kind: 'organisation', name: p.name, subtitle: p.extension, online: p.online,
+    search: `${p.name} ${p.extension}`.toLowerCase(), first, last: rest.join(' '), ext: p.extension,
+  };
+}
+
+function personalName(c: Pick<Contact, 'first_name' | 'last_name' | 'company' | 'numbers'>): string {
+  return `${c.first_name} ${c.last_name}`.trim() || c.company || c.numbers[0]?.number || '';
+}
+
+function personalEntry(c: Contact): Indexed {
+  const numbers = c.numbers.map((n) => `${n.number} ${digits(n.number)}`).join(' ');
+  return {
+    key: `personal:${c.id}`, kind: 'personal', name: personalName(c), subtitle: c.company,
+    search: `${c.first_name} ${c.last_name} ${c.company} ${numbers}`.toLowerCase(),
+    first: c.first_name || c.last_name || c.company, last: c.last_name || c.first_name || c.company,
+    ext: digits(c.numbers[0]?.number ?? ''),
+  };
+}
+
+function compare(sort: ContactSort): (a: Indexed, b: Indexed) => number {
+  const byName = (a: Indexed, b: Indexed) => collator.compare(a.name, b.name);
+  if (sort === 'extension') {
+    return (a, b) => (a.ext ? (b.ext ? collator.compare(a.ext, b.ext) : -1) : b.ext ? 1 : 0) || byName(a, b);
+  }
+  if (sort === 'last') return (a, b) => collator.compare(a.last, b.last) || collator.compare(a.first, b.first);
+  return (a, b) => collator.compare(a.first, b.first) || collator.compare(a.last, b.last);
+}
+
+/** Filters the (already sorted) entries; the query matches names, companies and number digits. */
+export function filterContacts<T extends Indexed>(sorted: readonly T[], query: string, show: ContactShow): T[] {
+  const q = query.trim().toLowerCase();
+  const d = digits(q);
+  const words = q.split(/\s+/).filter(Boolean);
+  return sorted.filter((e) => {
+    if (show === 'organisation' && e.kind !== 'organisation') return false;
+    if (show === 'personal' && e.kind !== 'personal') return false;
+    if (show === 'online' && !e.online) return false;
+    if (!q) return true;
+    if (words.every((w) => e.search.includes(w))) return true;
+    return d.length > 0 && d === q.replace(/[\s()+.\-]/g, '') && e.search.includes(d);
+  });
+}
+
+/**
+ * Contacts: the organisation directory (with presence, from directoryContext) and my personal
+ * contacts (every page loaded from the API once, then kept in memory) in one virtualised list.
+ * Search filters in memory as the user types, over a lower-cased string computed once per entry;
+ * the list is sorted once per sort order and directory/contacts change, so a keystroke costs one
+ * pass over the entries. Picking a contact shows its detail; "Call" dials through the CallStore
+ * and asks the shell for Calls. "New Contact" and "Edit" open the form; a save is a POST, or a
+ * PUT with If-Match on the version edited (409: "This contact was changed elsewhere", and the
+ * form reloads with the current contact).
+ *
+ * @fires sb-navigate-request - {@link NavigateRequestEvent} after "Call"
+ */
+@customElement('sb-contacts-view')
+export class SbContactsView extends LitElement {
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    fieldStyles,
+    css`
+      :host {
+        display: block;
+        padding: var(--sb-sys-space-md);
+        max-width: 48rem;
+      }
+
+      .tools {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto auto;
+        gap: var(--sb-sys-space-sm);
+        align-items: end;
+        margin-bottom: var(--sb-sys-space-md);
+      }
+
+      .top {
+        display: flex;
+        justify-content: flex-end;
+        margin-bottom: var(--sb-sys-space-sm);
+      }
+
+      .error {
+        margin: 0 0 var(--sb-sys-space-md);
+        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+        border-radius: var(--sb-sys-radius-control);
+        background: var(--sb-sys-color-danger-container);
+      }
+
+      @media (max-width: 36rem) {
+        .tools {
+          grid-template-columns: 1fr 1fr;
+        }
+        .tools .search {
+          grid-column: 1 / -1;
+        }
+      }
+    `,
+  ];
+
+  @consume({ context: sessionContext, subscribe: true }) session?: Session;
+  @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
+  @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
+
+  @state() private personal: Contact[] = [];
+  @state() private query = '';
+  @state() private sort: ContactSort = 'first';
+  @state() private show: ContactShow = 'all';
+  @state() private selected: string | null = null;
+  /** The form: null when closed; `id` null for a new contact. */
+  @state() private editing: { id: string | null; version: number; value: ContactFormValue } | null = null;
+  @state() private formErrors: Record<string, string> = {};
+  @state() private formError = '';
+  @state() private saving = false;
+  @state() private error = '';
+  @state() private loading = false;
+
+  private readonly watchDirectory = new StoreController(this, ['directory-changed']);
+  private sortedCache: { directory: unknown; personal: Contact[]; sort: ContactSort; entries: Indexed[] } | null = null;
+  private orgCache: { source: DirectoryPerson[]; entries: Indexed[] } | null = null;
+  private personalCache: { source: Contact[]; entries: Indexed[] } | null = null;
+  private generation = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refresh();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.watchDirectory.observe(this.directory);
+    if (changed.has('session') && changed.get('session') === undefined && this.session && this.personal.length === 0) void this.refresh();
+  }
+
+  /** Loads every page of my personal contacts. */
+  async refresh(): Promise<void> {
+    const api = this.session?.api;
+    if (!api) return;
+    const generation = ++this.generation;
+    this.loading = true;
+    this.error = '';
+    try {
+      const all: Contact[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.contacts({ limit: PAGE, cursor });
+        if (generation !== this.generation) return;
+        all.push(...page.items.filter((c) => !(c as { deleted?: boolean }).deleted));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      this.personal = all;
+    } catch (err) {
+      if (generation === this.generation) this.error = (err as Error).message;
+    } finally {
+      if (generation === this.generation) this.loading = false;
+    }
+  }
+
+  /** Sorted entries of both kinds; recomputed only when a source or the sort order changes. */
+  private sorted(): Indexed[] {
+    const people = this.directory?.entries ?? [];
+    if (this.orgCache?.source !== people) this.orgCache = { source: people, entries: people.map(orgEntry) };
+    if (this.personalCache?.source !== this.personal) this.personalCache = { source: this.personal, entries: this.personal.map(personalEntry) };
+    const c = this.sortedCache;
+    if (c && c.directory === people && c.personal === this.personal && c.sort === this.sort) return c.entries;
+    const entries = [...this.orgCache.entries, ...this.personalCache.entries].sort(compare(this.sort));
+    this.sortedCache = { directory: people, personal: this.personal, sort: this.sort, entries };
+    return entries;
+  }
+
+  override render() {
+    if (this.editing) {
+      return html`<sb-contact-form
+        .value=${this.editing.value}
+        .errors=${this.formErrors}
+        .error=${this.formError}
+        .busy=${this.saving}
+        heading=${this.editing.id ? 'Edit Contact' : 'New Contact'}
+        @sb-contact-save=${(e: ContactSaveEvent) => void this.save(e.detail)}
+        @sb-contact-cancel=${this.closeForm}
+      ></sb-contact-form>`;
+    }
+    const detail = this.selected ? this.detailOf(this.selected) : null;
+    if (detail) {
+      return html`<sb-contact-detail
+        .contact=${detail}
+        @sb-contact-call=${(e: ContactCallEvent) => void this.call(e.detail.number)}
+        @sb-contact-edit=${this.edit}
+        @sb-contact-delete=${() => void this.deleteSelected()}
+        @sb-contact-close=${() => (this.selected = null)}
+      ></sb-contact-detail>`;
+    }
+    const entries = filterContacts(this.sorted(), this.query, this.show);
+    return html`
+      <div role="alert">${this.error ? html`<p class="error">${this.error}</p>` : nothing}</div>
+      <div class="top"><button class="btn primary" type="button" @click=${this.create}>New Contact</button></div>
+      <div class="tools">
+        <div class="field search">
+          <label for="search">Search contacts</label>
+          <input id="search" type="search" autocomplete="off" .value=${this.query}
+            @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)} />
+        </div>
+        <div class="field">
+          <label for="sort">Sort by</label>
+          <select id="sort" @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as ContactSort)}>
+            <option value="first" ?selected=${this.sort === 'first'}>First name</option>
+            <option value="last" ?selected=${this.sort === 'last'}>Last name</option>
+            <option value="extension" ?selected=${this.sort === 'extension'}>Extension</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="show">Show</label>
+          <select id="show" @change=${(e: Event) => (this.show = (e.target as HTMLSelectElement).value as ContactShow)}>
+            <option value="all" ?selected=${this.show === 'all'}>All</option>
+            <option value="organisation" ?selected=${this.show === 'organisation'}>Organisation</option>
+            <option value="personal" ?selected=${this.show === 'personal'}>Personal</option>
+            <option value="online" ?selected=${this.show === 'online'}>Online</option>
+          </select>
+        </div>
+      </div>
+      <div role="status" class="sr-only">${this.loading ? 'Loading contacts…' : `${entries.length} contacts`}</div>
+      <sb-contact-list .entries=${entries} @sb-contact-select=${(e: ContactSelectEvent) => (this.selected = e.detail.key)}></sb-contact-list>
+    `;
+  }
+
+  private detailOf(key: string): ContactDetailValue | null {
+    if (key.startsWith('org:')) {
+      const p = this.directory?.entries.find((e) => `org:${e.extension}` === key);
+      return p ? { kind: 'organisation', name: p.name, online: p.online, numbers: [{ label: 'extension', number: p.extension }] } : null;
+    }
+    const c = this.personal.find((e) => `personal:${e.id}` === key);
+    return c ? { kind: 'personal', name: personalName(c), company: c.company, email: c.email, notes: c.notes, numbers: c.numbers } : null;
+  }
+
+  private async call(number: string): Promise<void> {
+    const calls = this.calls;
+    if (!calls || !number) return;
+    try {
+      await calls.dial(number);
+    } catch (err) {
+      this.error = (err as Error).message;
+      this.selected = null;
+      return;
+    }
+    this.dispatchEvent(new NavigateRequestEvent({ area: 'calls' }));
+  }
+
+  private readonly create = (): void => {
+    this.openForm(null, 0, { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [] });
+  };
+
+  /** Opens the form pre-filled, e.g. "Add to Contacts" from Call History. */
+  newContact(value: Partial<ContactFormValue> = {}): void {
+    this.openForm(null, 0, { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [], ...value });
+  }
+
+  private readonly edit = (): void => {
+    const c = this.personal.find((e) => `personal:${e.id}` === this.selected);
+    if (c) this.openForm(c.id, c.version, fieldsOf(c));
+  };
+
+  private openForm(id: string | null, version: number, value: ContactFormValue): void {
+    this.editing = { id, version, value };
+    this.formErrors = {};
+    this.formError = '';
+  }
+
+  private readonly closeForm = (): void => {
+    this.editing = null;
+  };
+
+  private async save(fields: ContactFormValue): Promise<void> {
+    const api = this.session?.api;
+    const editing = this.editing;
+    if (!api || !editing || this.saving) return;
+    this.saving = true;
+    this.formErrors = {};
+    this.formError = '';
+    try {
+      const saved = editing.id
+        ? await api.updateContact(editing.id, fields, editing.version)
+        : await api.createContact({ ...fields, client_id: crypto.randomUUID() });
+      this.upsert(saved);
+      this.editing = null;
+      this.selected = `personal:${saved.id}`;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && editing.id) {
+        const current = (err.body as { contact?: Contact } | undefined)?.contact ?? (await api.contact(editing.id).catch(() => null));
+        if (current) {
+          this.upsert(current);
+          this.editing = { id: current.id, version: current.version, value: fieldsOf(current) };
+        }
+        this.formError = CONFLICT_MESSAGE;
+      } else if (err instanceof ApiError && err.field) {
+        this.formErrors = { [err.field]: err.message };
+      } else {
+        this.formError = (err as Error).message;
+      }
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private async deleteSelected(): Promise<void> {
+    const api = this.session?.api;
+    const c = this.personal.find((e) => `personal:${e.id}` === this.selected);
+    if (!api || !c) return;
+    try {
+      await api.deleteContact(c.id, c.version);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) {
+        this.error = err instanceof ApiError && err.status === 409 ? CONFLICT_MESSAGE : (err as Error).message;
+        this.selected = null;
+        void this.refresh();
+        return;
+      }
+    }
+    this.personal = this.personal.filter((e) => e.id !== c.id);
+    this.selected = null;
+  }
+
+  private upsert(c: Contact): void {
+    const i = this.personal.findIndex((e) => e.id === c.id);
+    this.personal = i < 0 ? [...this.personal, c] : this.personal.map((e, j) => (j === i ? c : e));
+  }
+}
+
+function fieldsOf(c: ContactFields): ContactFormValue {
+  return { first_name: c.first_name, last_name: c.last_name, company: c.company, email: c.email, notes: c.notes, numbers: c.numbers.map((n) => ({ ...n })) };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sb-contacts-view': SbContactsView;
+  }
+}
