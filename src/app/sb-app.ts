@@ -20,6 +20,7 @@ import type { LoginSubmitEvent, MfaSubmitEvent } from '../components/sb-login-fo
 import type { NavigateEvent, NavItem } from '../components/sb-nav-pane.js';
 import type { SbCallsView } from '../views/calls/sb-calls-view.js';
 import type { NavigateRequestEvent, SbHistoryView } from '../views/history/sb-history-view.js';
+import type { SbContactsView } from '../views/contacts/sb-contacts-view.js';
 import '../components/sb-login-form.js';
 import '../components/sb-nav-pane.js';
 import '../components/sb-nav-toggle.js';
@@ -154,6 +155,7 @@ export class SbApp extends LitElement {
 
   @query('sb-calls-view') private callsView?: SbCallsView;
   @query('sb-history-view') private historyView?: SbHistoryView;
+  @query('sb-contacts-view') private contactsView?: SbContactsView;
 
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
@@ -297,10 +299,18 @@ export class SbApp extends LitElement {
     if (area === 'history') this.setMissed(0);
   }
 
-  /** A view asked for another area (Call History -> Calls after "Call"). */
-  private readonly onNavigateRequest = (e: NavigateRequestEvent): void => {
+  /** A view asked for another area (Call History -> Calls after "Call", -> Contacts to add one). */
+  private readonly onNavigateRequest = async (e: NavigateRequestEvent): Promise<void> => {
     const area = AREAS.find((a) => a.id === e.detail.area)?.id;
-    if (area) this.navigate(area);
+    if (!area) return;
+    this.navigate(area);
+    const party = e.detail.contact;
+    if (area === 'contacts' && party) {
+      // "Add to Contacts" from Call History: a new personal contact, pre-filled.
+      await this.updateComplete;
+      const [first = '', ...rest] = party.name.split(/\s+/);
+      this.contactsView?.newContact({ first_name: first, last_name: rest.join(' '), numbers: [{ label: 'other', number: party.number }] });
+    }
   };
 
   /** A new call record: the history view reloads if shown, else the badge is recounted. */

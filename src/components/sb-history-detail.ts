@@ -17,6 +17,19 @@ export class HistoryCallEvent extends Event {
   }
 }
 
+export interface HistoryAddContactDetail {
+  number: string;
+  name: string;
+}
+
+/** The user wants this party in their personal contacts. */
+export class HistoryAddContactEvent extends Event {
+  static readonly eventName = 'sb-history-add-contact' as const;
+  constructor(readonly detail: HistoryAddContactDetail) {
+    super(HistoryAddContactEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** The user closed the detail. */
 export class HistoryCloseEvent extends Event {
   static readonly eventName = 'sb-history-close' as const;
@@ -26,10 +39,11 @@ export class HistoryCloseEvent extends Event {
 }
 
 /**
- * One party's call history: their name and number, "Call" and "Close", and every record with
+ * One party's call history: their name and number, "Call", "Add to Contacts" and "Close", and every record with
  * them (as given, newest first) in a non-interactive {@link SbHistoryList}.
  *
  * @fires sb-history-call - {@link HistoryCallEvent} with `{number}` when "Call" is pressed
+ * @fires sb-history-add-contact - {@link HistoryAddContactEvent} `{number, name}` from "Add to Contacts"
  * @fires sb-history-close - {@link HistoryCloseEvent} when "Close" is pressed
  * @csspart heading - the party's name and number
  */
@@ -97,6 +111,8 @@ export class SbHistoryDetail extends LitElement {
         <div class="actions">
           <button class="btn success" type="button" ?disabled=${!this.number}
             @click=${() => this.dispatchEvent(new HistoryCallEvent({ number: this.number }))}>${icon('phone')}Call</button>
+          <button class="btn secondary" type="button" ?disabled=${!this.number}
+            @click=${() => this.dispatchEvent(new HistoryAddContactEvent({ number: this.number, name: this.name.trim() }))}>Add to Contacts</button>
           <button class="btn secondary" type="button" @click=${() => this.dispatchEvent(new HistoryCloseEvent())}>${icon('close')}Close</button>
         </div>
       </header>
@@ -112,5 +128,6 @@ declare global {
   interface HTMLElementEventMap {
     'sb-history-call': HistoryCallEvent;
     'sb-history-close': HistoryCloseEvent;
+    'sb-history-add-contact': HistoryAddContactEvent;
   }
 }

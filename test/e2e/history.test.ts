@@ -56,4 +56,15 @@ describe('call history end to end', () => {
     await card(bob, 'Alice Anders').waitFor();
     await card(alice, 'Bob Baker').getByRole('button', { name: 'Decline' }).click();
   });
+
+  it('"Add to Contacts" from a history entry opens a new contact pre-filled with the party', async () => {
+    const nav = bob.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('button', { name: /^Call History/ }).click();
+    await bob.getByRole('button', { name: /Alice Anders, / }).first().click();
+    await bob.getByRole('button', { name: 'Add to Contacts' }).click();
+    await bob.getByLabel('Number 1', { exact: true }).waitFor();
+    assert.equal(await bob.getByLabel('Number 1', { exact: true }).inputValue(), '1001');
+    assert.equal(await bob.getByLabel('First name', { exact: true }).inputValue(), 'Alice');
+    assert.equal(await bob.getByLabel('Last name', { exact: true }).inputValue(), 'Anders');
+  });
 });

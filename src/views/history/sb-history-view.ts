@@ -7,7 +7,7 @@ import type { CallStore } from '../../state/call-store.js';
 import { markSeen, seenKey } from '../../state/missed-calls.js';
 import type { Session } from '../../state/session.js';
 import type { HistorySelectEvent } from '../../components/sb-history-list.js';
-import type { HistoryCallEvent } from '../../components/sb-history-detail.js';
+import type { HistoryAddContactEvent, HistoryCallEvent } from '../../components/sb-history-detail.js';
 import '../../components/sb-history-list.js';
 import '../../components/sb-history-detail.js';
 
@@ -16,6 +16,8 @@ const PAGE = 50;
 
 export interface NavigateRequestDetail {
   area: string;
+  /** With area 'contacts': open a new contact pre-filled with this party. */
+  contact?: { number: string; name: string };
 }
 
 /**
@@ -87,6 +89,7 @@ export class SbHistoryView extends LitElement {
         .number=${number}
         .entries=${withParty}
         @sb-history-call=${this.onCall}
+        @sb-history-add-contact=${(e: HistoryAddContactEvent) => this.dispatchEvent(new NavigateRequestEvent({ area: 'contacts', contact: e.detail }))}
         @sb-history-close=${() => (this.selected = null)}
       ></sb-history-detail>`;
     }

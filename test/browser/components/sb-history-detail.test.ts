@@ -18,7 +18,7 @@ async function detail(o: { name?: string; number?: string; entries?: HistoryEntr
 }
 
 describe('sb-history-detail', () => {
-  it('shows the party, Call and Close, and their records (not as buttons)', async () => {
+  it('shows the party, Call, Add to Contacts and Close, and their records (not as buttons)', async () => {
     const el = await detail();
     expect(el.shadowRoot!.querySelector('h2')!.textContent).to.contain('Bob Baker');
     const t = text(el);
@@ -26,7 +26,7 @@ describe('sb-history-detail', () => {
     expect(t).to.contain('Missed call');
     expect(t).to.contain('Outgoing call');
     expect(t).to.contain('1:01');
-    expect(buttonNames(el)).to.deep.equal(['Call', 'Close']);
+    expect(buttonNames(el)).to.deep.equal(['Call', 'Add to Contacts', 'Close']);
     await expect(el).to.be.accessible();
   });
 
@@ -37,6 +37,9 @@ describe('sb-history-detail', () => {
     expect(call.detail).to.deep.equal({ number: '1002' });
     setTimeout(() => button(el, 'Close').click());
     await oneEvent(el, 'sb-history-close');
+    setTimeout(() => button(el, 'Add to Contacts').click());
+    const add = await oneEvent(el, 'sb-history-add-contact');
+    expect(add.detail).to.deep.equal({ number: el.number, name: el.name.trim() });
   });
 
   it('without a name shows the number; user text is text', async () => {
