@@ -8,20 +8,8 @@ import type { Page } from 'playwright-core';
 import { generateTotp } from '../../server/auth/totp.js';
 import { DEMO_MFA_SECRET } from '../../server/seed.js';
 import { api, eventually, login } from '../support/harness.js';
+import { card, dial, gridEmpties } from './phone-ui.js';
 import { loginAs, packetsReceived, startE2E, type E2E } from './browser.js';
-
-const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
-
-/** Normally ended calls leave the grid by themselves after a few seconds. */
-async function gridEmpties(page: Page): Promise<void> {
-  await eventually(async () => (await page.getByRole('article').count()) === 0, 10_000);
-}
-
-async function dial(page: Page, number: string): Promise<void> {
-  await page.getByRole('button', { name: 'New Call' }).first().click();
-  await page.getByLabel('Number').fill(number);
-  await page.getByRole('button', { name: 'Call', exact: true }).click();
-}
 
 describe('calls end to end', () => {
   let e2e: E2E;

@@ -4,9 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { card } from './phone-ui.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
-
-const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
 
 describe('contacts end to end', () => {
   let e2e: E2E;

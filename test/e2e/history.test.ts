@@ -6,15 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { eventually } from '../support/harness.js';
+import { card, dial } from './phone-ui.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
-
-const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
-
-async function dial(page: Page, number: string): Promise<void> {
-  await page.getByRole('button', { name: 'New Call' }).first().click();
-  await page.getByLabel('Number').fill(number);
-  await page.getByRole('button', { name: 'Call', exact: true }).click();
-}
 
 describe('call history end to end', () => {
   let e2e: E2E;

@@ -7,15 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { api, eventually, login } from '../support/harness.js';
+import { card, dial, gridEmpties } from './phone-ui.js';
 import { loginAs, packetsReceived, startE2E, type E2E } from './browser.js';
-
-const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
-
-async function dial(page: Page, number: string): Promise<void> {
-  await page.getByRole('button', { name: 'New Call' }).first().click();
-  await page.getByLabel('Number').fill(number);
-  await page.getByRole('button', { name: 'Call', exact: true }).click();
-}
 
 /** `from` calls `to` (who answers); resolves when both cards say Connected. */
 async function connect(from: Page, to: Page, toNumber: string, fromName: string, toName: string): Promise<void> {
@@ -28,15 +21,6 @@ async function connect(from: Page, to: Page, toNumber: string, fromName: string,
 async function pick(page: Page, search: string, name: string): Promise<void> {
   await page.getByLabel('Search or enter a number').fill(search);
   await page.getByRole('button', { name: new RegExp(name) }).first().click();
-}
-
-async function gridEmpties(page: Page): Promise<void> {
-  try {
-    await eventually(async () => (await page.getByRole('article').count()) === 0, 10_000);
-  } catch {
-    const names = await page.getByRole('article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') + ': ' + (e.textContent ?? '').replace(/\s+/g, ' ')));
-    throw new Error(`calls still on screen: ${names.join(' | ')}`);
-  }
 }
 
 /** Packets keep arriving on every page (audio is flowing now, not just earlier). */

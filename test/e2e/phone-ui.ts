@@ -1,0 +1,23 @@
+/** What a user does on the phone's screen, shared by the end-to-end tests. */
+import type { Page } from 'playwright-core';
+import { eventually } from '../support/harness.js';
+
+/** The card of a call with `name` (its accessible name is "Call with <name>"). */
+export const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
+
+/** New Call, type the number, Call. */
+export async function dial(page: Page, number: string): Promise<void> {
+  await page.getByRole('button', { name: 'New Call' }).first().click();
+  await page.getByLabel('Number').fill(number);
+  await page.getByRole('button', { name: 'Call', exact: true }).click();
+}
+
+/** Normally ended calls leave the grid by themselves after a few seconds; waits for that. */
+export async function gridEmpties(page: Page): Promise<void> {
+  try {
+    await eventually(async () => (await page.getByRole('article').count()) === 0, 10_000);
+  } catch {
+    const names = await page.getByRole('article').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')}: ${(e.textContent ?? '').replace(/\s+/g, ' ')}`));
+    throw new Error(`calls still on screen: ${names.join(' | ')}`);
+  }
+}
