@@ -22,8 +22,12 @@ import { Session } from './state/session.js';
 import { SettingsStore } from './state/settings.js';
 import { Ringer } from './app/ringer.js';
 import { TabLock } from './app/tab-lock.js';
+import { InstallPrompt } from './app/install-prompt.js';
 import './app/sb-app.js';
 import type { SbApp } from './app/sb-app.js';
+
+// Listens from the first moment: `beforeinstallprompt` may fire before the app has mounted.
+const install = new InstallPrompt();
 
 function mount(): SbApp {
   // Document-level tokens paint the page behind the shell and reach every element.
@@ -53,7 +57,8 @@ function mount(): SbApp {
   const events = new EventsClient(() => api.eventsUrl(), () => api.token(), () => session.deviceId);
   const directory = new Directory(api, events);
   const otherDevices = new OtherDevices(api, phone, calls, events, () => session.deviceId);
-  const queue = new RecordingQueue(openSwitchboardDB(), (rec, body) => api.uploadRecording(rec, body));
+  const db = openSwitchboardDB();
+  const queue = new RecordingQueue(db, (rec, body) => api.uploadRecording(rec, body));
   // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
   const recordings = new CallRecordings(queue, (legs) => {
     const conference = legs.length > 1 ? calls.conferenceOf(legs[0]!.id) : undefined;
@@ -65,7 +70,7 @@ function mount(): SbApp {
     if (session.state === 'signed-in') void queue.recover(recordings.activeRecordingIds);
   });
   window.addEventListener('online', () => void queue.flush());
-  Object.assign(app, { session, line, calls, settings, directory, otherDevices, recordings, events, ringer: new Ringer() });
+  Object.assign(app, { session, line, calls, settings, directory, otherDevices, recordings, events, ringer: new Ringer(), install, db, recordingQueue: queue });
   void session.restore();
   return app;
 }

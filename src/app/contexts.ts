@@ -10,6 +10,7 @@ import type { PhoneLine } from '../state/phone-line.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { Session } from '../state/session.js';
 import type { SettingsStore } from '../state/settings.js';
+import type { InstallHelper } from './install-prompt.js';
 
 export const sessionContext = createContext<Session | undefined>(Symbol('session'));
 export const callStoreContext = createContext<CallStore | undefined>(Symbol('call-store'));
@@ -18,3 +19,4 @@ export const settingsContext = createContext<SettingsStore | undefined>(Symbol('
 export const directoryContext = createContext<Directory | undefined>(Symbol('directory'));
 export const otherDevicesContext = createContext<OtherDevices | undefined>(Symbol('other-devices'));
 export const recordingsContext = createContext<CallRecordings | undefined>(Symbol('recordings'));
+export const installContext = createContext<InstallHelper | undefined>(Symbol('install'));

@@ -1,11 +1,15 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import { callStoreContext, directoryContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
+import { callStoreContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
 import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { EventsClient } from '../data/events.js';
+import type { IDBPDatabase } from 'idb';
+import { clearUserData, type SwitchboardDB } from '../data/db.js';
+import type { RecordingQueue } from '../data/recording-queue.js';
+import type { InstallHelper } from './install-prompt.js';
 import { countUnseen, readSeen, seenKey } from '../state/missed-calls.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
@@ -141,7 +145,11 @@ export class SbApp extends LitElement {
   @provide({ context: directoryContext }) @property({ attribute: false }) directory?: Directory;
   @provide({ context: otherDevicesContext }) @property({ attribute: false }) otherDevices?: OtherDevices;
   @provide({ context: recordingsContext }) @property({ attribute: false }) recordings?: CallRecordings;
+  @provide({ context: installContext }) @property({ attribute: false }) install?: InstallHelper;
   @property({ attribute: false }) events?: EventsClient;
+  /** The user's local data: cleared on logout (except recordings still waiting to upload). */
+  @property({ attribute: false }) db?: Promise<IDBPDatabase<SwitchboardDB>>;
+  @property({ attribute: false }) recordingQueue?: RecordingQueue;
   @property({ attribute: false }) ringer?: Ringer;
 
   /** A new version of the app is waiting; show "Update available - Reload". */
@@ -373,11 +381,49 @@ export class SbApp extends LitElement {
     this.events?.stop();
     this.directory?.clear();
     await this.line?.stop();
+    // Recordings are finished and uploaded while the session can still authorize the upload.
+    await this.flushRecordings();
     await this.session?.logout();
+    await this.clearUserData();
     history.replaceState(null, '', '/');
     this.area = 'calls';
     this.countingMissed = false;
     this.setMissed(0);
+  }
+
+  private async flushRecordings(): Promise<void> {
+    const recordings = this.recordings;
+    try {
+      if (recordings) await Promise.all(recordings.recordingIds.map((key) => recordings.stop(key)));
+      await this.recordingQueue?.flush();
+    } catch (err) {
+      console.warn('Switchboard: flushing recordings at logout failed', err);
+    }
+  }
+
+  /**
+   * Forgets what this browser cached for the user: every IndexedDB store, and every Cache
+   * Storage cache except Workbox's precache (the app shell stays so the login form still starts
+   * offline). The database itself is not deleted: the recording queue holds it open, so a
+   * deleteDatabase would be blocked; clearing its stores never blocks.
+   */
+  private async clearUserData(): Promise<void> {
+    try {
+      if (this.db) {
+        const db = await this.db;
+        // Recordings the flush could not upload (offline, platform away) are the only copy of
+        // those calls: they are kept and uploaded after the next login rather than lost.
+        const waiting = (await this.recordingQueue?.pending())?.length ?? (await db.count('recordings'));
+        await clearUserData(db, waiting > 0 ? ['recordings'] : []);
+      }
+      if ('caches' in window) {
+        for (const name of await caches.keys()) {
+          if (!name.startsWith('workbox-precache')) await caches.delete(name);
+        }
+      }
+    } catch (err) {
+      console.warn('Switchboard: clearing local data at logout failed', err);
+    }
   }
 
   private hasLiveCall(): boolean {

@@ -43,8 +43,18 @@ describe('phone session end to end', () => {
     const { page } = await e2e.newUser();
     await loginAs(page, '1002');
     await eventually(() => registrations('1002') === 1);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      await (await caches.open('switchboard-user-data')).put('/x', new Response('cached'));
+    });
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('Username').waitFor();
+    // The user's caches go; Workbox's precache (the app shell) stays.
+    const cacheNames = await eventually(async () => {
+      const names = await page.evaluate(() => caches.keys());
+      return names.includes('switchboard-user-data') ? null : names;
+    });
+    assert.ok(cacheNames?.some((n) => n.startsWith('workbox-precache')), `precache kept: ${cacheNames}`);
     await eventually(() => registrations('1002') === 0);
     assert.equal((await e2e.platform.platform.store.devices.listForUser('demo', '1002')).length, 0);
     assert.equal(await page.evaluate(() => localStorage.getItem('switchboard.session')), null);
@@ -86,5 +96,31 @@ describe('phone session end to end', () => {
     }, 10_000);
     assert.match(shown?.[0] ?? '', /Incoming call: Alice Anders/);
     await alice.getByRole('button', { name: 'Hang Up' }).click();
+  });
+
+  it('is installable per Chromium, with a service worker that controls the page after a reload', async () => {
+    const { page } = await e2e.newUser();
+    await page.goto('/');
+    await page.getByLabel('Username').waitFor();
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.reload();
+    await page.getByLabel('Username').waitFor();
+    const sw = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration();
+      return { registered: !!reg?.active, controlled: !!navigator.serviceWorker.controller, script: navigator.serviceWorker.controller?.scriptURL ?? '' };
+    });
+    assert.ok(sw.registered, 'a service worker is registered and active');
+    assert.ok(sw.controlled, 'the service worker controls the page after a reload');
+    assert.match(sw.script, /\/sw\.js$/);
+
+    const cdp = await page.context().newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest') as { url: string; errors: { message: string }[]; data?: string };
+    assert.match(manifest.url, /manifest\.webmanifest$/);
+    assert.deepEqual(manifest.errors, [], 'the manifest parses without errors');
+    assert.ok(manifest.data && JSON.parse(manifest.data).name, 'the manifest has a name');
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    // Playwright's contexts are incognito-like, which alone keeps Chromium from installing.
+    const others = installabilityErrors.filter((e) => e.errorId !== 'in-incognito');
+    assert.deepEqual(others, [], `no installability errors: ${JSON.stringify(others)}`);
   });
 });

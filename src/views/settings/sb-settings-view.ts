@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { settingsContext } from '../../app/contexts.js';
+import { installContext, settingsContext } from '../../app/contexts.js';
+import type { InstallHelper } from '../../app/install-prompt.js';
 import { StoreController } from '../../controllers/store-controller.js';
 import type { SettingsStore } from '../../state/settings.js';
 import { DeviceChangeEvent } from '../../components/sb-device-select.js';
@@ -62,12 +63,16 @@ export class SbSettingsView extends LitElement {
   @consume({ context: settingsContext, subscribe: true })
   settings?: SettingsStore;
 
+  @consume({ context: installContext, subscribe: true })
+  install?: InstallHelper;
+
   @state() private inputs: DeviceOption[] = [];
   @state() private outputs: DeviceOption[] = [];
   @state() private labelsHidden = false;
   @state() private permission: NotificationPermission | 'unsupported' = 'Notification' in window ? Notification.permission : 'unsupported';
 
   private readonly watch = new StoreController(this, ['settings-changed']);
+  private readonly watchInstall = new StoreController(this, ['install-changed']);
   private readonly onDeviceChange = () => void this.loadDevices();
 
   override connectedCallback(): void {
@@ -83,6 +88,7 @@ export class SbSettingsView extends LitElement {
 
   override willUpdate(): void {
     this.watch.observe(this.settings);
+    this.watchInstall.observe(this.install);
   }
 
   override render() {
@@ -122,7 +128,30 @@ export class SbSettingsView extends LitElement {
           ? html`<div class="row"><button class="btn secondary" @click=${this.enableNotifications}>Enable notifications</button></div>`
           : nothing}
       </section>
+
+      ${this.install ? this.renderInstall(this.install) : nothing}
     `;
+  }
+
+  private renderInstall(install: InstallHelper) {
+    return html`
+      <section aria-labelledby="install-title">
+        <h2 id="install-title">Install</h2>
+        ${install.canInstall
+          ? html`<p class="hint">Install Switchboard as an app: its own window, and a place in the taskbar or dock.</p>
+              <div class="row"><button class="btn secondary" @click=${() => void install.install()}>Install PWA</button></div>`
+          : html`<p class="hint">${this.installText(install)}</p>`}
+      </section>
+    `;
+  }
+
+  /** Why there is no button: the browser's prompt is not available here. */
+  private installText(install: InstallHelper): string {
+    if (install.installed) return 'Switchboard is installed as an app on this device.';
+    const brands = (navigator as Navigator & { userAgentData?: { brands: { brand: string }[] } }).userAgentData?.brands.map((b) => b.brand) ?? [];
+    const chromium = brands.some((b) => /Chrom|Edge/.test(b)) || /\b(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
+    if (chromium) return 'Use your browser\'s menu: Install Switchboard…';
+    return 'This browser cannot install Switchboard as an app; it works in a browser tab.';
   }
 
   private notificationText(): string {
