@@ -211,6 +211,7 @@ export class SbApp extends LitElement {
     }
     if (this.session?.state === 'signed-in' && this.line?.state === 'idle') {
       void this.line.start().then(() => this.events?.start());
+      void this.openLaunchAction();
       void this.directory?.load();
     }
     this.updateRinger();
@@ -285,6 +286,20 @@ export class SbApp extends LitElement {
               @click=${() => this.dispatchEvent(new UpdateAcceptEvent())}>Reload</button></div>`
         : nothing}
     `;
+  }
+
+  /**
+   * The app was launched to place a call: a tel: link (manifest protocol_handlers: `/?tel=%s`)
+   * or the "New Call" shortcut (`/?action=new-call`). Opens the dialpad, pre-filled for tel:,
+   * so the user confirms the number before anything is dialled. Runs once per launch.
+   */
+  private async openLaunchAction(): Promise<void> {
+    const params = new URLSearchParams(location.search);
+    const tel = params.get('tel');
+    if (tel === null && params.get('action') !== 'new-call') return;
+    history.replaceState(null, '', location.pathname);
+    const number = (tel ?? '').replace(/^(web\+)?tel:/i, '').replace(/[^0-9+*#]/g, '');
+    await this.newCall(number);
   }
 
   /** Opens the New Call dialpad, e.g. for a tel: link or the "New Call" shortcut. */

@@ -128,4 +128,11 @@ describe('calls end to end', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
   });
+
+  it('a tel: link opens the dialpad with the number, ready to call', async () => {
+    await bob.goto('/?tel=tel%3A%2B1%20(415)%20555-0142');
+    await bob.getByRole('status').filter({ hasText: 'Registered' }).first().waitFor({ timeout: 15_000 });
+    assert.equal(await bob.getByLabel('Number').inputValue(), '+14155550142');
+    assert.equal(new URL(bob.url()).search, '', 'the launch parameters are consumed');
+  });
 });
