@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { spokenDuration } from './format.js';
 import { icon, type IconName } from './icons.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, listStateStyles } from './shared-styles.js';
 
 /** One call record as the list needs it (the shape of the platform's `cdrs` items). */
 export interface HistoryEntry {
@@ -100,6 +100,7 @@ export class SbHistoryList extends LitElement {
   static override styles = [
     baseStyles,
     buttonStyles,
+    listStateStyles,
     css`
       :host {
         display: block;
@@ -203,37 +204,6 @@ export class SbHistoryList extends LitElement {
         display: flex;
         justify-content: center;
         margin-top: var(--sb-sys-space-md);
-      }
-
-      .empty,
-      .loading {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
-        margin: var(--sb-sys-space-lg) 0;
-        color: var(--sb-sys-color-on-surface-muted);
-        text-align: center;
-      }
-
-      .empty .icon {
-        width: 2rem;
-        height: 2rem;
-      }
-
-      .error {
-        display: flex;
-        gap: var(--sb-sys-space-sm);
-        align-items: flex-start;
-        margin: 0 0 var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        border-radius: var(--sb-sys-radius-control);
-        background: var(--sb-sys-color-danger-container);
-        color: var(--sb-sys-color-on-surface);
-      }
-
-      .error .icon {
-        color: var(--sb-sys-color-danger);
       }
     `,
   ];

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { formatDuration, spokenDuration } from './format.js';
 import { icon } from './icons.js';
-import { baseStyles } from './shared-styles.js';
+import { baseStyles, listStateStyles } from './shared-styles.js';
 
 /** One recorded call, as the platform lists it. */
 export interface RecordingItem {
@@ -40,6 +40,7 @@ export function recordingDate(startedAt: string): string {
 export class SbRecordingsList extends LitElement {
   static override styles = [
     baseStyles,
+    listStateStyles,
     css`
       :host {
         display: block;
@@ -98,35 +99,7 @@ export class SbRecordingsList extends LitElement {
         height: 2.5rem;
       }
 
-      .empty,
-      .loading {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
-        margin: var(--sb-sys-space-lg) 0;
-        color: var(--sb-sys-color-on-surface-muted);
-        text-align: center;
-      }
-
-      .empty .icon {
-        width: 2rem;
-        height: 2rem;
-      }
-
-      .error {
-        display: flex;
-        gap: var(--sb-sys-space-sm);
-        align-items: flex-start;
-        margin: 0 0 var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        border-radius: var(--sb-sys-radius-control);
-        background: var(--sb-sys-color-danger-container);
-        color: var(--sb-sys-color-on-surface);
-      }
-
       .error .icon {
-        color: var(--sb-sys-color-danger);
         margin-top: 0.1rem;
       }
     `,

@@ -485,3 +485,37 @@ export const callControlStyles = css`
     outline-offset: 2px;
   }
 `;
+
+/** The empty, loading and error states of a list (Call History, Recordings). */
+export const listStateStyles = css`
+  .empty,
+  .loading {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: var(--sb-sys-space-sm);
+    margin: var(--sb-sys-space-lg) 0;
+    color: var(--sb-sys-color-on-surface-muted);
+    text-align: center;
+  }
+
+  .empty .icon {
+    width: 2rem;
+    height: 2rem;
+  }
+
+  .error {
+    display: flex;
+    gap: var(--sb-sys-space-sm);
+    align-items: flex-start;
+    margin: 0 0 var(--sb-sys-space-md);
+    padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+    border-radius: var(--sb-sys-radius-control);
+    background: var(--sb-sys-color-danger-container);
+    color: var(--sb-sys-color-on-surface);
+  }
+
+  .error .icon {
+    color: var(--sb-sys-color-danger);
+  }
+`;
