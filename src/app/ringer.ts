@@ -64,10 +64,6 @@ export class Ringer {
     if (this.audio.setSinkId) await this.audio.setSinkId(deviceId).catch(() => undefined);
   }
 
-  get isRinging(): boolean {
-    return this.playing;
-  }
-
   start(): void {
     if (this.playing) return;
     this.playing = true;

@@ -151,10 +151,6 @@ export class ApiClient {
     private readonly fetchFn: typeof fetch = (...args) => fetch(...args),
   ) {}
 
-  get signedIn(): boolean {
-    return this.user !== null;
-  }
-
   async login(username: string, password: string): Promise<LoginOutcome> {
     const body = await this.send<TokenGrant | { mfa_required: true; mfa_token: string }>('POST', '/api/v2/tokens', {
       grant_type: 'password', username: username.trim(), password,
