@@ -1,0 +1,132 @@
+/**
+ * The platform half of `npm run bench`: our platform and Kamailio under the same load from the
+ * same generator processes, in the same run, at each client count, so every figure is also a
+ * ratio to a proven C SIP server. Sizes alternate between the two servers so that noise from
+ * other work on a shared machine falls on both alike.
+ */
+import { ensureKamailio, startKamailio } from './kamailio.js';
+import { checkTarget, driveLoad, startPlatform, type LoadFigures, type LoadOptions, type RunningServer } from './sip-load.js';
+
+export interface PlatformBench {
+  ours: LoadFigures[];
+  kamailio: { available: boolean; reason?: string; version?: string; rows: LoadFigures[] };
+  generatorProcesses: number;
+  notes: string[];
+}
+
+/** This machine has 2 cores: two generator processes can use both while the server runs. */
+const GENERATOR_PROCESSES = 2;
+/** Requests in flight per generator process. */
+const CONCURRENCY = 20;
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function measure(name: string, start: () => Promise<RunningServer>, opts: LoadOptions, check: boolean): Promise<LoadFigures> {
+  log(`${name}: ${opts.clients} clients, ${opts.calls} calls...`);
+  const server = await start();
+  try {
+    // By hand first: a server that cannot complete one call would give meaningless figures.
+    if (check) await checkTarget(server);
+    return await driveLoad(server, opts);
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function runPlatformBench(opts: { quick: boolean }): Promise<PlatformBench> {
+  const sizes = opts.quick ? [100, 1000] : [100, 1000, 5000];
+  const calls = opts.quick ? 200 : 2000;
+  const status = ensureKamailio();
+  const kamailio: PlatformBench['kamailio'] = status.available ? { available: true, version: status.version, rows: [] } : { available: false, reason: status.reason, rows: [] };
+  const ours: LoadFigures[] = [];
+  for (const [i, clients] of sizes.entries()) {
+    const load = { clients, calls, concurrency: CONCURRENCY, workers: GENERATOR_PROCESSES };
+    ours.push(await measure('switchboard', () => startPlatform(clients), load, i === 0));
+    if (!kamailio.available) continue;
+    try {
+      kamailio.rows.push(await measure(kamailio.version!, startKamailio, load, i === 0));
+    } catch (err) {
+      Object.assign(kamailio, { available: false, reason: `failed at ${clients} clients: ${(err as Error).message.split('\n')[0]}`, rows: [] });
+    }
+  }
+  return { ours, kamailio, generatorProcesses: GENERATOR_PROCESSES, notes: notes(ours, kamailio, calls) };
+}
+
+const pct = (n: number) => `${Math.round(n)}%`;
+
+function notes(ours: LoadFigures[], kamailio: PlatformBench['kamailio'], calls: number): string[] {
+  const out = [
+    `Load: ${GENERATOR_PROCESSES} generator processes (one per core) x ${CONCURRENCY} requests in flight each; every client is one WebSocket connection and one digest-authenticated REGISTER; ${calls} calls per client count, each INVITE -> 200 -> ACK -> BYE -> 200 between two registered clients (set-up time is INVITE sent to 200 received).`,
+    'Memory: resident set (VmRSS) of the server processes with no clients and with all clients registered; "per 1,000 clients" is the growth scaled to 1,000. PSS divides shared pages among the processes sharing them.',
+  ];
+  if (kamailio.available) {
+    out.push('Kamailio runs several processes over one shared-memory segment (-m) plus private memory each (-M): its RSS sum counts the shared pages once per process that touched them, so it overstates; its PSS sum is the honest total and the one to compare.');
+  }
+  // Whoever is at 100% of a core is the bottleneck; a generator near its share means the server was not pushed to its limit.
+  for (const [name, rows] of [['Switchboard', ours], ['Kamailio', kamailio.rows]] as const) {
+    for (const r of rows) {
+      const c = r.cpu.calls;
+      out.push(`${name}, ${r.clients} clients, during calls: server ${pct(c.serverPct)} of a core, generator ${pct(c.generatorPct)}, other work on the machine ${pct(c.otherPct)}${c.stealPct >= 5 ? `, stolen by the host ${pct(c.stealPct)}` : ''}.`);
+      if (r.failures > 0) out.push(`${name}, ${r.clients} clients: ${r.failures} requests failed (first: ${r.firstError}); their times are left out.`);
+    }
+  }
+  if ([...ours, ...kamailio.rows].some((r) => r.cpu.calls.otherPct > 25 || r.cpu.register.otherPct > 25)) {
+    out.push('Other work used a noticeable share of the CPU during some phases: those figures are low; compare ratios, and rerun on a quiet machine.');
+  }
+  return out;
+}
+
+interface Row {
+  figure: string;
+  /** 'higher' or 'lower' is better. */
+  better: 'higher' | 'lower' | null;
+  digits: number;
+  value(f: LoadFigures): number;
+}
+
+const rows: Row[] = [
+  { figure: 'registrations/s', better: 'higher', digits: 0, value: (f) => f.registrationsPerS },
+  { figure: 'REGISTER median ms', better: 'lower', digits: 1, value: (f) => f.registerMedianMs },
+  { figure: 'call set-ups/s', better: 'higher', digits: 0, value: (f) => f.callsPerS },
+  { figure: 'call set-up median ms', better: 'lower', digits: 1, value: (f) => f.callSetupMedianMs },
+  { figure: 'call set-up p95 ms', better: 'lower', digits: 1, value: (f) => f.callSetupP95Ms },
+  { figure: 'RSS idle MiB', better: 'lower', digits: 1, value: (f) => f.rssIdleMiB },
+  { figure: 'RSS registered MiB', better: 'lower', digits: 1, value: (f) => f.rssRegisteredMiB },
+  { figure: 'RSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.rssPer1000ClientsMiB },
+  { figure: 'PSS registered MiB', better: 'lower', digits: 1, value: (f) => f.pssRegisteredMiB },
+  { figure: 'PSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.pssPer1000ClientsMiB },
+  { figure: 'server CPU during calls, % of a core', better: null, digits: 0, value: (f) => f.cpu.calls.serverPct },
+];
+
+export function platformTable(b: PlatformBench): string {
+  const k = b.kamailio;
+  const title = `Platform under load (${b.generatorProcesses} generator processes, same run)`;
+  if (!k.available) {
+    return [
+      title,
+      `Kamailio not available: ${k.reason}`,
+      '',
+      '| figure | clients | Switchboard |',
+      '|---|---:|---:|',
+      ...rows.flatMap((r) => b.ours.map((f) => `| ${label(r)} | ${f.clients.toLocaleString('en')} | ${r.value(f).toFixed(r.digits)} |`)),
+      '',
+      ...b.notes.map((n) => `- ${n}`),
+    ].join('\n');
+  }
+  return [
+    `${title}: Switchboard vs ${k.version}`,
+    '',
+    '| figure | clients | Switchboard | Kamailio | Switchboard / Kamailio (>1 better for "higher is better", <1 for "lower is better") |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.flatMap((r) => b.ours.map((f) => {
+      const kf = k.rows.find((x) => x.clients === f.clients);
+      const ours = r.value(f);
+      const theirs = kf ? r.value(kf) : NaN;
+      return `| ${label(r)} | ${f.clients.toLocaleString('en')} | ${ours.toFixed(r.digits)} | ${kf ? theirs.toFixed(r.digits) : '-'} | ${theirs > 0 ? (ours / theirs).toFixed(2) : '-'} |`;
+    })),
+    '',
+    ...b.notes.map((n) => `- ${n}`),
+  ].join('\n');
+}
+
+const label = (r: Row) => (r.better ? `${r.figure} (${r.better} is better)` : r.figure);
