@@ -13,13 +13,16 @@ import { RecordingQueue } from './data/recording-queue.js';
 import { CallRecording } from './phone/call-recording.js';
 import { ConferenceMixer } from './phone/conference-mixer.js';
 import { JsSipPhone } from './phone/jssip-phone.js';
+import { CallHistory } from './state/call-history.js';
 import { CallStore } from './state/call-store.js';
+import { ContactBook } from './state/contact-book.js';
 import { Directory } from './state/directory.js';
 import { OtherDevices } from './state/other-devices.js';
 import { CallRecordings } from './state/recordings.js';
 import { PhoneLine } from './state/phone-line.js';
 import { Session } from './state/session.js';
 import { SettingsStore } from './state/settings.js';
+import { UserData } from './state/user-data.js';
 import { Ringer } from './app/ringer.js';
 import { TabLock } from './app/tab-lock.js';
 import { InstallPrompt } from './app/install-prompt.js';
@@ -55,9 +58,12 @@ function mount(): SbApp {
   });
   const api = session.api;
   const events = new EventsClient(() => api.eventsUrl(), () => api.token(), () => session.deviceId);
-  const directory = new Directory(api, events);
-  const otherDevices = new OtherDevices(api, phone, calls, events, () => session.deviceId);
   const db = openSwitchboardDB();
+  const directory = new Directory(api, events, db);
+  const contactBook = new ContactBook(db, api);
+  const callHistory = new CallHistory(db, api);
+  const userData = new UserData(db, directory, contactBook, callHistory, events);
+  const otherDevices = new OtherDevices(api, phone, calls, events, () => session.deviceId);
   const queue = new RecordingQueue(db, (rec, body) => api.uploadRecording(rec, body));
   // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
   const recordings = new CallRecordings(queue, (legs) => {
@@ -70,7 +76,10 @@ function mount(): SbApp {
     if (session.state === 'signed-in') void queue.recover(recordings.activeRecordingIds);
   });
   window.addEventListener('online', () => void queue.flush());
-  Object.assign(app, { session, line, calls, settings, directory, otherDevices, recordings, events, ringer: new Ringer(), install, db, recordingQueue: queue });
+  Object.assign(app, {
+    session, line, calls, settings, directory, contactBook, callHistory, userData, otherDevices, recordings, events,
+    ringer: new Ringer(), install, recordingQueue: queue,
+  });
   void session.restore();
   return app;
 }

@@ -9,6 +9,7 @@
 import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { openSwitchboardDB } from '../src/data/db.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -26,6 +27,14 @@ registerRoute(
     denylist: [/^\/api\//, /^\/sip(?:\/|$)/],
   }),
 );
+
+// The worker of a new version upgrades the shared IndexedDB schema as it takes over, before any
+// page of that version opens it; pages of the old version close their connection when asked
+// (see openSwitchboardDB). Bounded, so a page that cannot let go never stalls the activation.
+self.addEventListener('activate', (event) => {
+  const upgraded = openSwitchboardDB().then((db) => db.close());
+  event.waitUntil(Promise.race([upgraded, new Promise((resolve) => setTimeout(resolve, 5000))]).catch(() => undefined));
+});
 
 // A new version waits until the page asks (workbox-window's messageSkipWaiting), because the
 // page knows whether a call is up; swapping the shell under a live call could drop it.

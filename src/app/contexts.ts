@@ -3,7 +3,9 @@
  * for exactly the service they use; components never do.
  */
 import { createContext } from '@lit/context';
+import type { CallHistory } from '../state/call-history.js';
 import type { CallStore } from '../state/call-store.js';
+import type { ContactBook } from '../state/contact-book.js';
 import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { PhoneLine } from '../state/phone-line.js';
@@ -20,3 +22,5 @@ export const directoryContext = createContext<Directory | undefined>(Symbol('dir
 export const otherDevicesContext = createContext<OtherDevices | undefined>(Symbol('other-devices'));
 export const recordingsContext = createContext<CallRecordings | undefined>(Symbol('recordings'));
 export const installContext = createContext<InstallHelper | undefined>(Symbol('install'));
+export const contactBookContext = createContext<ContactBook | undefined>(Symbol('contact-book'));
+export const callHistoryContext = createContext<CallHistory | undefined>(Symbol('call-history'));

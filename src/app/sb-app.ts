@@ -1,13 +1,14 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import { callStoreContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
+import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
 import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { EventsClient } from '../data/events.js';
-import type { IDBPDatabase } from 'idb';
-import { clearUserData, type SwitchboardDB } from '../data/db.js';
+import type { CallHistory } from '../state/call-history.js';
+import type { ContactBook } from '../state/contact-book.js';
+import type { UserData } from '../state/user-data.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
 import type { InstallHelper } from './install-prompt.js';
 import { countUnseen, readSeen, seenKey } from '../state/missed-calls.js';
@@ -146,9 +147,11 @@ export class SbApp extends LitElement {
   @provide({ context: otherDevicesContext }) @property({ attribute: false }) otherDevices?: OtherDevices;
   @provide({ context: recordingsContext }) @property({ attribute: false }) recordings?: CallRecordings;
   @provide({ context: installContext }) @property({ attribute: false }) install?: InstallHelper;
+  @provide({ context: contactBookContext }) @property({ attribute: false }) contactBook?: ContactBook;
+  @provide({ context: callHistoryContext }) @property({ attribute: false }) callHistory?: CallHistory;
   @property({ attribute: false }) events?: EventsClient;
-  /** The user's local data: cleared on logout (except recordings still waiting to upload). */
-  @property({ attribute: false }) db?: Promise<IDBPDatabase<SwitchboardDB>>;
+  /** The user's local data: loaded at sign-in, cleared on logout. */
+  @property({ attribute: false }) userData?: UserData;
   @property({ attribute: false }) recordingQueue?: RecordingQueue;
   @property({ attribute: false }) ringer?: Ringer;
 
@@ -170,6 +173,7 @@ export class SbApp extends LitElement {
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
   private readonly watchDirectory = new StoreController(this, ['directory-changed']);
   private readonly onPopState = () => this.show(areaOf(location.pathname));
+  private readonly onConnectivity = () => this.requestUpdate();
   private readonly onCdr = () => void this.onNewRecord();
   /** Whether missed calls are counted for the signed-in user (set after sign-in, reset on logout). */
   private countingMissed = false;
@@ -179,12 +183,16 @@ export class SbApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
+    window.addEventListener('online', this.onConnectivity);
+    window.addEventListener('offline', this.onConnectivity);
     WIDE?.addEventListener('change', this.onWidthChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
+    window.removeEventListener('online', this.onConnectivity);
+    window.removeEventListener('offline', this.onConnectivity);
     WIDE?.removeEventListener('change', this.onWidthChange);
   }
 
@@ -212,7 +220,7 @@ export class SbApp extends LitElement {
     if (this.session?.state === 'signed-in' && this.line?.state === 'idle') {
       void this.line.start().then(() => this.events?.start());
       void this.openLaunchAction();
-      void this.directory?.load();
+      void this.userData?.start(`${this.session.user!.extension}@${this.session.user!.domain}`);
     }
     this.updateRinger();
   }
@@ -271,7 +279,11 @@ export class SbApp extends LitElement {
   }
 
   private renderBanners() {
+    const offline = this.session?.offline || !navigator.onLine;
     return html`
+      ${offline
+        ? html`<div class="banner offline" role="status"><p>You are offline. Showing your saved contacts and call history; changes are sent when you are back online.</p></div>`
+        : nothing}
       ${this.line?.state === 'elsewhere'
         ? html`<div class="banner" role="status"><p>Switchboard is open in another tab, which has the phone.</p>
             <button class="btn primary" @click=${() => this.line?.takeOver()}>Use here</button></div>`
@@ -349,13 +361,16 @@ export class SbApp extends LitElement {
 
   /** Counts missed calls on the first page of history newer than the seen marker. */
   private async countMissed(): Promise<void> {
-    const session = this.session;
-    const user = session?.user;
-    if (!session || !user) return;
+    const user = this.session?.user;
+    const history = this.callHistory;
+    if (!user || !history) return;
     try {
-      const page = await session.api.cdrs({ limit: 50 });
+      await this.userData?.claimed;
+      // Syncing here also keeps the stored history current for an offline start.
+      await history.sync().catch(() => undefined);
+      const items = await history.stored(50);
       if (this.session?.user !== user || this.area === 'history') return;
-      this.setMissed(countUnseen(page.items, readSeen(localStorage, seenKey(user))));
+      this.setMissed(countUnseen(items, readSeen(localStorage, seenKey(user))));
     } catch {
       // The badge is a hint; a failed count leaves the last one.
     }
@@ -394,10 +409,10 @@ export class SbApp extends LitElement {
     this.calls?.hangupAll();
     this.ringer?.stop();
     this.events?.stop();
-    this.directory?.clear();
     await this.line?.stop();
-    // Recordings are finished and uploaded while the session can still authorize the upload.
+    // Recordings and contact changes are sent while the session can still authorize them.
     await this.flushRecordings();
+    await this.userData?.flush().catch(() => undefined);
     await this.session?.logout();
     await this.clearUserData();
     history.replaceState(null, '', '/');
@@ -417,20 +432,16 @@ export class SbApp extends LitElement {
   }
 
   /**
-   * Forgets what this browser cached for the user: every IndexedDB store, and every Cache
-   * Storage cache except Workbox's precache (the app shell stays so the login form still starts
-   * offline). The database itself is not deleted: the recording queue holds it open, so a
-   * deleteDatabase would be blocked; clearing its stores never blocks.
+   * Forgets what this browser cached for the user: the IndexedDB stores (see UserData.clear), and
+   * every Cache Storage cache except Workbox's precache (the app shell stays so the login form
+   * still starts offline).
    */
   private async clearUserData(): Promise<void> {
     try {
-      if (this.db) {
-        const db = await this.db;
-        // Recordings the flush could not upload (offline, platform away) are the only copy of
-        // those calls: they are kept and uploaded after the next login rather than lost.
-        const waiting = (await this.recordingQueue?.pending())?.length ?? (await db.count('recordings'));
-        await clearUserData(db, waiting > 0 ? ['recordings'] : []);
-      }
+      // Recordings the flush could not upload (offline, platform away) are the only copy of
+      // those calls: they are kept and uploaded after the next login rather than lost.
+      const waiting = (await this.recordingQueue?.pending())?.length ?? 0;
+      await this.userData?.clear(waiting > 0);
       if ('caches' in window) {
         for (const name of await caches.keys()) {
           if (!name.startsWith('workbox-precache')) await caches.delete(name);

@@ -94,6 +94,13 @@ export interface Contact extends ContactFields {
   version: number;
 }
 
+/** What `updated_since` lists for a deleted contact. */
+export interface ContactTombstone {
+  id: string;
+  deleted: true;
+  updated_at: string;
+}
+
 export type ApiErrorKind = 'network' | 'http';
 
 export class ApiError extends Error {
@@ -164,6 +171,11 @@ export class ApiClient {
     const grant = await this.send<TokenGrant>('POST', '/api/v2/tokens', { grant_type: 'mfa', mfa_token: mfaToken, passcode }, false);
     this.accept(grant);
     return grant.user;
+  }
+
+  /** Who the saved session belongs to, without asking the platform (for an offline start). */
+  savedUser(): ApiUser | null {
+    return this.storage.load()?.user ?? null;
   }
 
   /** Signs back in from the stored refresh token; null when there is none or it was revoked. */
@@ -280,10 +292,14 @@ export class ApiClient {
     return this.send('GET', `/api/v2/domains/~/users/~/cdrs${q.size ? `?${q}` : ''}`);
   }
 
-  /** One page of my personal contacts; `next_cursor` is opaque, null on the last page. */
-  contacts(opts: { q?: string; limit?: number; cursor?: string } = {}): Promise<{ items: Contact[]; next_cursor: string | null }> {
+  /**
+   * One page of my personal contacts; `next_cursor` is opaque, null on the last page. With
+   * `updated_since`, the changes after that time, oldest first, deletions as tombstones.
+   */
+  contacts(opts: { q?: string; limit?: number; cursor?: string; updated_since?: string } = {}): Promise<{ items: Array<Contact | ContactTombstone>; next_cursor: string | null }> {
     const q = new URLSearchParams();
     if (opts.q) q.set('q', opts.q);
+    if (opts.updated_since) q.set('updated_since', opts.updated_since);
     if (opts.limit) q.set('limit', String(opts.limit));
     if (opts.cursor) q.set('cursor', opts.cursor);
     return this.send('GET', `/api/v2/domains/~/users/~/contacts${q.size ? `?${q}` : ''}`);

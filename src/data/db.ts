@@ -3,6 +3,7 @@
  * the service worker. Each step runs once, in order, when an older database is opened.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
+import type { CdrEntry, Contact, ContactFields } from './api.js';
 
 export interface PendingRecording {
   /** Client-generated uuid, also the upload's idempotency key (X-Recording-Id). */
@@ -20,20 +21,79 @@ export interface PendingRecording {
   lastError: string;
 }
 
-export interface SwitchboardDB extends DBSchema {
-  recordings: { key: string; value: PendingRecording };
+/** A personal contact as last known here; `pending` while a change to it waits in the outbox. */
+export interface LocalContact extends Contact {
+  pending?: boolean;
 }
 
-export const DB_NAME = 'switchboard';
-export const DB_VERSION = 1;
+/**
+ * A personal-contact change made here and not yet accepted by the platform, in the order made.
+ * `base` is the contact as the change started from it (version `baseVersion`): the merge of a
+ * 409 conflict compares against it (see data/contact-merge.ts).
+ */
+export type ContactChange =
+  | { seq?: number; kind: 'create'; id: string; clientId: string; fields: ContactFields }
+  /** `recreateId`: the client_id that re-creates the contact if it was deleted elsewhere. */
+  | { seq?: number; kind: 'update'; id: string; baseVersion: number; base: ContactFields; fields: ContactFields; recreateId: string }
+  | { seq?: number; kind: 'delete'; id: string; baseVersion: number; base: ContactFields };
 
+export interface SwitchboardDB extends DBSchema {
+  recordings: { key: string; value: PendingRecording };
+  /** The organisation directory (names and extensions) for an offline start. */
+  directory: { key: string; value: { extension: string; name: string } };
+  contacts: { key: string; value: LocalContact };
+  /** Call records, keyed by the platform's id, which grows with time: newest = highest key. */
+  history: { key: number; value: CdrEntry };
+  outbox: { key: number; value: ContactChange };
+  /** Small facts kept with the data: whose it is, sync positions (see MetaKey). */
+  meta: { key: string; value: unknown };
+}
+
+export type MetaKey =
+  /** `extension@domain` of the user whose data the stores hold. */
+  | 'owner'
+  /** `updated_at` of the newest contact change seen: the next `updated_since`. */
+  | 'contacts.since'
+  /** The history store reaches back to the user's oldest call record. */
+  | 'history.complete';
+
+export const DB_NAME = 'switchboard';
+export const DB_VERSION = 2;
+
+/**
+ * Opens (and upgrades) the database. The service worker opens it too when a new version
+ * activates, so the upgrade runs once, before pages of the new version use it; a page still on
+ * the old version closes its connection when asked (`blocking`) so the upgrade is never stuck.
+ */
 export function openSwitchboardDB(name = DB_NAME): Promise<IDBPDatabase<SwitchboardDB>> {
-  return openDB<SwitchboardDB>(name, DB_VERSION, {
+  const opened: Promise<IDBPDatabase<SwitchboardDB>> = openDB<SwitchboardDB>(name, DB_VERSION, {
     upgrade(db, oldVersion) {
       // Versioned steps: never edit a released one, add the next.
       if (oldVersion < 1) db.createObjectStore('recordings', { keyPath: 'id' });
+      if (oldVersion < 2) {
+        db.createObjectStore('directory', { keyPath: 'extension' });
+        db.createObjectStore('contacts', { keyPath: 'id' });
+        db.createObjectStore('history', { keyPath: 'id' });
+        db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+        db.createObjectStore('meta');
+      }
+    },
+    blocking() {
+      void opened.then((db) => db.close());
     },
   });
+  return opened;
+}
+
+/**
+ * Makes the stores hold `owner`'s data: when they hold someone else's (a session that ended
+ * without a logout, then another user signed in here), that is cleared first.
+ */
+export async function claimForUser(db: IDBPDatabase<SwitchboardDB>, owner: string): Promise<void> {
+  const current = await db.get('meta', 'owner' satisfies MetaKey);
+  if (current === owner) return;
+  if (current !== undefined) await clearUserData(db, ['recordings']);
+  await db.put('meta', owner, 'owner' satisfies MetaKey);
 }
 
 /**

@@ -26,6 +26,7 @@ export type PlatformEvent =
   | { type: 'presence'; domain: string; extension: string; online: boolean }
   | { type: 'cdr'; cdr: unknown }
   | { type: 'calls'; calls: LiveCall[] }
+  | { type: 'contacts-changed'; ids: string[] }
   | { type: 'switch-offer'; offer_id: string; call: LiveCall; from_device_label: string };
 
 export class PlatformEventMessage extends Event {

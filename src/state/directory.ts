@@ -1,8 +1,11 @@
 /**
  * The organisation directory with live presence: loaded from the API after sign-in and kept
- * current by `presence` events. Call cards take names from it; pickers search it.
+ * current by `presence` events. Call cards take names from it; pickers search it. The names are
+ * kept in IndexedDB too, so an offline start still shows the organisation (everyone offline).
  */
+import type { IDBPDatabase } from 'idb';
 import type { ApiClient } from '../data/api.js';
+import type { SwitchboardDB } from '../data/db.js';
 import { PlatformEventMessage, type EventsClient } from '../data/events.js';
 
 export interface DirectoryPerson {
@@ -21,7 +24,11 @@ export class DirectoryChangedEvent extends Event {
 export class Directory extends EventTarget {
   entries: DirectoryPerson[] = [];
 
-  constructor(private readonly api: ApiClient, events: EventsClient) {
+  constructor(
+    private readonly api: Pick<ApiClient, 'directory'>,
+    events: EventsClient,
+    private readonly db?: Promise<IDBPDatabase<SwitchboardDB>>,
+  ) {
     super();
     events.addEventListener('platform-presence', (e) => {
       const data = (e as PlatformEventMessage).data;
@@ -36,12 +43,27 @@ export class Directory extends EventTarget {
     return new Map(this.entries.map((p) => [p.extension, p.name]));
   }
 
+  /** Shows the stored directory (if nothing is shown yet), then the platform's. */
   async load(): Promise<void> {
+    const db = await this.db;
+    if (db && this.entries.length === 0) {
+      const stored = await db.getAll('directory');
+      if (this.entries.length === 0 && stored.length > 0) {
+        this.entries = stored.map((p) => ({ ...p, online: false }));
+        this.changed();
+      }
+    }
     try {
       this.entries = (await this.api.directory()).map((u) => ({ extension: u.extension, name: u.name, online: u.online }));
       this.changed();
     } catch {
-      /* offline: keep what we had */
+      return; // offline: keep what we had
+    }
+    if (db) {
+      const tx = db.transaction('directory', 'readwrite');
+      await tx.store.clear();
+      for (const p of this.entries) await tx.store.put({ extension: p.extension, name: p.name });
+      await tx.done;
     }
   }
 

@@ -4,6 +4,8 @@
  * registers the same device; logout deletes the device and forgets everything.
  *
  *   restoring --(refresh token ok)--> signed-in
+ *   restoring --(platform unreachable, a saved session)--> signed-in, `offline` (the stored data
+ *                shows; sign-in is retried when the browser is back online and every 15 s)
  *   restoring --(none / revoked)----> signed-out --login--> signed-in | mfa --verify--> signed-in
  *   signed-in --logout--> signed-out
  */
@@ -25,9 +27,16 @@ export interface DeviceStorage {
   removeItem(key: string): void;
 }
 
+/** How often an offline start tries the platform again (besides the browser's `online`). */
+const OFFLINE_RETRY_MS = 15_000;
+
 export class Session extends EventTarget {
   state: SessionState = 'restoring';
   user: ApiUser | null = null;
+  /** Signed in from the saved session while the platform cannot be reached. */
+  offline = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly retry = () => void this.restore();
   /** Why the last attempt failed, for the login form. */
   error = '';
   private mfaToken = '';
@@ -45,13 +54,34 @@ export class Session extends EventTarget {
   }
 
   async restore(): Promise<void> {
+    clearTimeout(this.retryTimer);
     try {
       this.user = await this.api.restore();
+      this.goOnline();
       this.set(this.user ? 'signed-in' : 'signed-out');
     } catch (err) {
+      const saved = this.api.savedUser();
+      if (err instanceof ApiError && err.kind === 'network' && saved) {
+        this.user = saved;
+        this.goOffline();
+        this.set('signed-in');
+        return;
+      }
+      this.goOnline();
       this.error = (err as Error).message;
       this.set('signed-out');
     }
+  }
+
+  private goOffline(): void {
+    if (!this.offline) window.addEventListener('online', this.retry);
+    this.offline = true;
+    this.retryTimer = setTimeout(this.retry, OFFLINE_RETRY_MS);
+  }
+
+  private goOnline(): void {
+    window.removeEventListener('online', this.retry);
+    this.offline = false;
   }
 
   async login(username: string, password: string): Promise<void> {
@@ -139,6 +169,8 @@ export class Session extends EventTarget {
     } catch {
       // Signing out locally must work even when the platform cannot be reached.
     } finally {
+      clearTimeout(this.retryTimer);
+      this.goOnline();
       this.storage.removeItem(key);
       this.user = null;
       this.error = '';

@@ -1,11 +1,12 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { callStoreContext, directoryContext, sessionContext } from '../../app/contexts.js';
-import { ApiError, type Contact, type ContactFields } from '../../data/api.js';
+import { callStoreContext, contactBookContext, directoryContext } from '../../app/contexts.js';
+import type { ContactFields } from '../../data/api.js';
+import type { LocalContact } from '../../data/db.js';
 import type { CallStore } from '../../state/call-store.js';
+import { ContactNotice, type ContactBook } from '../../state/contact-book.js';
 import type { Directory, DirectoryPerson } from '../../state/directory.js';
-import type { Session } from '../../state/session.js';
 import { StoreController } from '../../controllers/store-controller.js';
 import { baseStyles, buttonStyles, fieldStyles } from '../../components/shared-styles.js';
 import type { ContactListEntry, ContactSelectEvent } from '../../components/sb-contact-list.js';
@@ -16,13 +17,10 @@ import '../../components/sb-contact-list.js';
 import '../../components/sb-contact-detail.js';
 import '../../components/sb-contact-form.js';
 
-/** Contacts per page when loading them all. */
-const PAGE = 500;
-
 export type ContactSort = 'first' | 'last' | 'extension';
 export type ContactShow = 'all' | 'organisation' | 'personal' | 'online';
 
-export const CONFLICT_MESSAGE = 'This contact was changed elsewhere';
+export const QUEUED_MESSAGE = 'Saved on this device. It will be sent to the phone system when you are back online.';
 
 /** A list entry with what searching and sorting need, computed once per entry. */
 interface Indexed extends ContactListEntry {
@@ -45,14 +43,15 @@ function orgEntry(p: DirectoryPerson): Indexed {
   };
 }
 
-function personalName(c: Pick<Contact, 'first_name' | 'last_name' | 'company' | 'numbers'>): string {
+function personalName(c: Pick<ContactFields, 'first_name' | 'last_name' | 'company' | 'numbers'>): string {
   return `${c.first_name} ${c.last_name}`.trim() || c.company || c.numbers[0]?.number || '';
 }
 
-function personalEntry(c: Contact): Indexed {
+function personalEntry(c: LocalContact): Indexed {
   const numbers = c.numbers.map((n) => `${n.number} ${digits(n.number)}`).join(' ');
   return {
-    key: `personal:${c.id}`, kind: 'personal', name: personalName(c), subtitle: c.company,
+    key: `personal:${c.id}`, kind: 'personal', name: personalName(c),
+    subtitle: c.pending ? [c.company, 'Not sent yet'].filter(Boolean).join(' · ') : c.company,
     search: `${c.first_name} ${c.last_name} ${c.company} ${numbers}`.toLowerCase(),
     first: c.first_name || c.last_name || c.company, last: c.last_name || c.first_name || c.company,
     ext: digits(c.numbers[0]?.number ?? ''),
@@ -85,13 +84,13 @@ export function filterContacts<T extends Indexed>(sorted: readonly T[], query: s
 
 /**
  * Contacts: the organisation directory (with presence, from directoryContext) and my personal
- * contacts (every page loaded from the API once, then kept in memory) in one virtualised list.
+ * contacts (from the ContactBook: IndexedDB first, offline edits queued) in one virtualised list.
  * Search filters in memory as the user types, over a lower-cased string computed once per entry;
  * the list is sorted once per sort order and directory/contacts change, so a keystroke costs one
  * pass over the entries. Picking a contact shows its detail; "Call" dials through the CallStore
- * and asks the shell for Calls. "New Contact" and "Edit" open the form; a save is a POST, or a
- * PUT with If-Match on the version edited (409: "This contact was changed elsewhere", and the
- * form reloads with the current contact).
+ * and asks the shell for Calls. "New Contact" and "Edit" open the form; a save goes through the
+ * ContactBook (sent at once when online, queued otherwise; a field the platform refuses comes
+ * back to the form, and a merge with a change made elsewhere is reported above the list).
  *
  * @fires sb-navigate-request - {@link NavigateRequestEvent} after "Call"
  */
@@ -122,6 +121,14 @@ export class SbContactsView extends LitElement {
         margin-bottom: var(--sb-sys-space-sm);
       }
 
+      .info {
+        margin: 0 0 var(--sb-sys-space-md);
+        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+        border-radius: var(--sb-sys-radius-control);
+        background: var(--sb-sys-color-primary-container);
+        color: var(--sb-sys-color-on-primary-container);
+      }
+
       .error {
         margin: 0 0 var(--sb-sys-space-md);
         padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
@@ -140,61 +147,36 @@ export class SbContactsView extends LitElement {
     `,
   ];
 
-  @consume({ context: sessionContext, subscribe: true }) session?: Session;
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
+  @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
 
-  @state() private personal: Contact[] = [];
   @state() private query = '';
   @state() private sort: ContactSort = 'first';
   @state() private show: ContactShow = 'all';
   @state() private selected: string | null = null;
   /** The form: null when closed; `id` null for a new contact. */
-  @state() private editing: { id: string | null; version: number; value: ContactFormValue } | null = null;
+  @state() private editing: { id: string | null; value: ContactFormValue } | null = null;
   @state() private formErrors: Record<string, string> = {};
   @state() private formError = '';
   @state() private saving = false;
   @state() private error = '';
-  @state() private loading = false;
+  /** A save was queued offline. */
+  @state() private info = '';
 
   private readonly watchDirectory = new StoreController(this, ['directory-changed']);
-  private sortedCache: { directory: unknown; personal: Contact[]; sort: ContactSort; entries: Indexed[] } | null = null;
+  private readonly watchBook = new StoreController(this, ['contact-book-changed']);
+  private sortedCache: { directory: unknown; personal: LocalContact[]; sort: ContactSort; entries: Indexed[] } | null = null;
   private orgCache: { source: DirectoryPerson[]; entries: Indexed[] } | null = null;
-  private personalCache: { source: Contact[]; entries: Indexed[] } | null = null;
-  private generation = 0;
+  private personalCache: { source: LocalContact[]; entries: Indexed[] } | null = null;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.refresh();
+  private get personal(): LocalContact[] {
+    return this.book?.entries ?? [];
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(_changed: PropertyValues<this>): void {
     this.watchDirectory.observe(this.directory);
-    if (changed.has('session') && changed.get('session') === undefined && this.session && this.personal.length === 0) void this.refresh();
-  }
-
-  /** Loads every page of my personal contacts. */
-  async refresh(): Promise<void> {
-    const api = this.session?.api;
-    if (!api) return;
-    const generation = ++this.generation;
-    this.loading = true;
-    this.error = '';
-    try {
-      const all: Contact[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.contacts({ limit: PAGE, cursor });
-        if (generation !== this.generation) return;
-        all.push(...page.items.filter((c) => !(c as { deleted?: boolean }).deleted));
-        cursor = page.next_cursor ?? undefined;
-      } while (cursor);
-      this.personal = all;
-    } catch (err) {
-      if (generation === this.generation) this.error = (err as Error).message;
-    } finally {
-      if (generation === this.generation) this.loading = false;
-    }
+    this.watchBook.observe(this.book);
   }
 
   /** Sorted entries of both kinds; recomputed only when a source or the sort order changes. */
@@ -223,7 +205,7 @@ export class SbContactsView extends LitElement {
     }
     const detail = this.selected ? this.detailOf(this.selected) : null;
     if (detail) {
-      return html`<sb-contact-detail
+      return html`${this.renderMessages()}<sb-contact-detail
         .contact=${detail}
         @sb-contact-call=${(e: ContactCallEvent) => void this.call(e.detail.number)}
         @sb-contact-edit=${this.edit}
@@ -233,7 +215,7 @@ export class SbContactsView extends LitElement {
     }
     const entries = filterContacts(this.sorted(), this.query, this.show);
     return html`
-      <div role="alert">${this.error ? html`<p class="error">${this.error}</p>` : nothing}</div>
+      ${this.renderMessages()}
       <div class="top"><button class="btn primary" type="button" @click=${this.create}>New Contact</button></div>
       <div class="tools">
         <div class="field search">
@@ -259,8 +241,19 @@ export class SbContactsView extends LitElement {
           </select>
         </div>
       </div>
-      <div role="status" class="sr-only">${this.loading ? 'Loading contacts…' : `${entries.length} contacts`}</div>
+      <div role="status" class="sr-only">${entries.length} contacts</div>
       <sb-contact-list .entries=${entries} @sb-contact-select=${(e: ContactSelectEvent) => (this.selected = e.detail.key)}></sb-contact-list>
+    `;
+  }
+
+  /** Errors, a merge the user should know about, and "saved on this device" after an offline save. */
+  private renderMessages() {
+    const notice = this.book?.notice;
+    return html`
+      <div role="alert">${this.error ? html`<p class="error">${this.error}</p>` : nothing}${notice
+        ? html`<p class="error">${notice.message} <button class="btn secondary" type="button" @click=${() => this.book?.dismissNotice()}>Dismiss</button></p>`
+        : nothing}</div>
+      <div role="status">${this.info ? html`<p class="info">${this.info}</p>` : nothing}</div>
     `;
   }
 
@@ -287,21 +280,21 @@ export class SbContactsView extends LitElement {
   }
 
   private readonly create = (): void => {
-    this.openForm(null, 0, { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [] });
+    this.openForm(null, { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [] });
   };
 
   /** Opens the form pre-filled, e.g. "Add to Contacts" from Call History. */
   newContact(value: Partial<ContactFormValue> = {}): void {
-    this.openForm(null, 0, { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [], ...value });
+    this.openForm(null, { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [], ...value });
   }
 
   private readonly edit = (): void => {
     const c = this.personal.find((e) => `personal:${e.id}` === this.selected);
-    if (c) this.openForm(c.id, c.version, fieldsOf(c));
+    if (c) this.openForm(c.id, fieldsOf(c));
   };
 
-  private openForm(id: string | null, version: number, value: ContactFormValue): void {
-    this.editing = { id, version, value };
+  private openForm(id: string | null, value: ContactFormValue): void {
+    this.editing = { id, value };
     this.formErrors = {};
     this.formError = '';
   }
@@ -311,58 +304,34 @@ export class SbContactsView extends LitElement {
   };
 
   private async save(fields: ContactFormValue): Promise<void> {
-    const api = this.session?.api;
+    const book = this.book;
     const editing = this.editing;
-    if (!api || !editing || this.saving) return;
+    if (!book || !editing || this.saving) return;
     this.saving = true;
     this.formErrors = {};
     this.formError = '';
     try {
-      const saved = editing.id
-        ? await api.updateContact(editing.id, fields, editing.version)
-        : await api.createContact({ ...fields, client_id: crypto.randomUUID() });
-      this.upsert(saved);
+      const saved = await book.save(editing.id, fields);
       this.editing = null;
-      this.selected = `personal:${saved.id}`;
+      this.selected = `personal:${saved.contact.id}`;
+      this.info = saved.queued ? QUEUED_MESSAGE : '';
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && editing.id) {
-        const current = (err.body as { contact?: Contact } | undefined)?.contact ?? (await api.contact(editing.id).catch(() => null));
-        if (current) {
-          this.upsert(current);
-          this.editing = { id: current.id, version: current.version, value: fieldsOf(current) };
-        }
-        this.formError = CONFLICT_MESSAGE;
-      } else if (err instanceof ApiError && err.field) {
-        this.formErrors = { [err.field]: err.message };
-      } else {
-        this.formError = (err as Error).message;
-      }
+      if (err instanceof ContactNotice && err.field) this.formErrors = { [err.field]: err.message };
+      else this.formError = (err as Error).message;
     } finally {
       this.saving = false;
     }
   }
 
   private async deleteSelected(): Promise<void> {
-    const api = this.session?.api;
     const c = this.personal.find((e) => `personal:${e.id}` === this.selected);
-    if (!api || !c) return;
-    try {
-      await api.deleteContact(c.id, c.version);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) {
-        this.error = err instanceof ApiError && err.status === 409 ? CONFLICT_MESSAGE : (err as Error).message;
-        this.selected = null;
-        void this.refresh();
-        return;
-      }
-    }
-    this.personal = this.personal.filter((e) => e.id !== c.id);
+    if (!this.book || !c) return;
     this.selected = null;
-  }
-
-  private upsert(c: Contact): void {
-    const i = this.personal.findIndex((e) => e.id === c.id);
-    this.personal = i < 0 ? [...this.personal, c] : this.personal.map((e, j) => (j === i ? c : e));
+    try {
+      await this.book.remove(c.id);
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { callStoreContext, sessionContext } from '../../app/contexts.js';
-import type { CdrEntry } from '../../data/api.js';
+import { callHistoryContext, callStoreContext, sessionContext } from '../../app/contexts.js';
+import { ApiError, type CdrEntry } from '../../data/api.js';
+import type { CallHistory } from '../../state/call-history.js';
 import type { CallStore } from '../../state/call-store.js';
 import { markSeen, seenKey } from '../../state/missed-calls.js';
 import type { Session } from '../../state/session.js';
@@ -32,8 +33,9 @@ export class NavigateRequestEvent extends Event {
 }
 
 /**
- * Call History: the user's call records, newest first, paged 50 at a time with the platform's
- * keyset cursor. Picking a record shows every loaded record with that number; "Call" there dials
+ * Call History: the user's call records, newest first, paged 50 at a time from IndexedDB (see
+ * state/call-history.ts): the stored first page paints at once, even offline, then the records
+ * made since are fetched and the page redrawn. Picking a record shows every loaded record with that number; "Call" there dials
  * through the CallStore and asks the shell (`sb-navigate-request` {area: 'calls'}) to show Calls.
  *
  * Loading the first page marks the missed calls in it as seen (see state/missed-calls.ts), which
@@ -54,9 +56,10 @@ export class SbHistoryView extends LitElement {
 
   @consume({ context: sessionContext, subscribe: true }) session?: Session;
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
+  @consume({ context: callHistoryContext, subscribe: true }) callHistory?: CallHistory;
 
   @state() private entries: CdrEntry[] = [];
-  @state() private cursor: number | null = null;
+  @state() private more = false;
   @state() private loading = true;
   @state() private error = '';
   /** The number whose detail is shown; null for the list. */
@@ -96,27 +99,36 @@ export class SbHistoryView extends LitElement {
     return html`<sb-history-list
       .entries=${this.entries}
       .loading=${this.loading}
-      .hasMore=${this.cursor !== null}
+      .hasMore=${this.more}
       .error=${this.error}
       @sb-history-select=${(e: HistorySelectEvent) => (this.selected = e.detail.number)}
       @sb-history-more=${() => void this.loadMore()}
     ></sb-history-list>`;
   }
 
-  /** Reloads the first page (dropping older pages) and marks its missed calls as seen. */
+  /**
+   * Shows the stored first page, fetches what is new, and shows the first page again (dropping
+   * older pages); marks its missed calls as seen. Offline, the stored records stay on screen.
+   */
   async refresh(): Promise<void> {
-    const api = this.session?.api;
-    if (!api) return;
+    const history = this.callHistory;
+    if (!history) return;
     const generation = ++this.generation;
     this.loading = true;
     this.error = '';
     try {
-      const page = await api.cdrs({ limit: PAGE });
+      if (this.entries.length === 0) {
+        const stored = await history.stored(PAGE);
+        if (generation !== this.generation) return;
+        if (stored.length > 0) this.show(stored, true);
+      }
+      let offline: unknown = null;
+      await history.sync().catch((err: unknown) => (offline = err));
+      const page = await history.page(PAGE);
       if (generation !== this.generation) return;
-      this.entries = page.items;
-      this.cursor = page.next_cursor;
-      const user = this.session?.user;
-      if (user) markSeen(localStorage, seenKey(user), page.items);
+      this.show(page.items, page.more);
+      if (offline && page.items.length === 0) throw offline;
+      if (offline && !(offline instanceof ApiError && offline.kind === 'network')) throw offline;
     } catch (err) {
       if (generation === this.generation) this.error = (err as Error).message;
     } finally {
@@ -124,18 +136,25 @@ export class SbHistoryView extends LitElement {
     }
   }
 
+  private show(items: CdrEntry[], more: boolean): void {
+    this.entries = items;
+    this.more = more;
+    const user = this.session?.user;
+    if (user) markSeen(localStorage, seenKey(user), items);
+  }
+
   private async loadMore(): Promise<void> {
-    const api = this.session?.api;
-    if (!api || this.cursor === null || this.loading) return;
+    const history = this.callHistory;
+    if (!history || !this.more || this.loading) return;
     const generation = this.generation;
     this.loading = true;
     this.error = '';
     try {
-      const page = await api.cdrs({ limit: PAGE, before: this.cursor });
+      const page = await history.page(PAGE, this.entries.at(-1)?.id);
       if (generation !== this.generation) return;
       const known = new Set(this.entries.map((e) => e.id));
       this.entries = [...this.entries, ...page.items.filter((e) => !known.has(e.id))];
-      this.cursor = page.next_cursor;
+      this.more = page.more;
     } catch (err) {
       if (generation === this.generation) this.error = (err as Error).message;
     } finally {

@@ -1,13 +1,15 @@
 import { expect } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
-import { callStoreContext, directoryContext, sessionContext } from '../../../src/app/contexts.js';
+import { deleteDB } from 'idb';
+import { callStoreContext, contactBookContext, directoryContext } from '../../../src/app/contexts.js';
 import { ApiError, type Contact, type ContactFields } from '../../../src/data/api.js';
+import { openSwitchboardDB } from '../../../src/data/db.js';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
 import { CallStore } from '../../../src/state/call-store.js';
+import { ContactBook } from '../../../src/state/contact-book.js';
 import type { Directory, DirectoryPerson } from '../../../src/state/directory.js';
-import type { Session } from '../../../src/state/session.js';
 import '../../../src/views/contacts/sb-contacts-view.js';
-import type { SbContactsView } from '../../../src/views/contacts/sb-contacts-view.js';
+import { QUEUED_MESSAGE, type SbContactsView } from '../../../src/views/contacts/sb-contacts-view.js';
 import { button, buttonNames, deepAll, field, text, typeInto } from '../components/helpers.js';
 
 // lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
@@ -27,8 +29,6 @@ async function until(check: () => boolean, ms = 3000): Promise<void> {
   }
 }
 
-const USER = { domain: 'contacts-test', extension: '1001', first_name: 'Alice', last_name: 'Anders', role: 'user' as const };
-
 const PEOPLE: DirectoryPerson[] = [
   { extension: '1001', name: 'Alice Anders', online: true },
   { extension: '1002', name: 'Bob Baker', online: true },
@@ -42,33 +42,46 @@ function contact(id: string, over: Partial<Contact> = {}): Contact {
   };
 }
 
-/** The contacts part of ApiClient, paging `all` one contact per page to exercise the cursor. */
+/**
+ * The contacts part of ApiClient, paging `all` one contact per page to exercise the cursor.
+ * `offline` makes every call fail as an unreachable platform does; `conflict` answers the next
+ * update with a 409 carrying that contact.
+ */
 class FakeApi {
   readonly created: Array<ContactFields & { client_id?: string }> = [];
   readonly updated: Array<{ id: string; fields: ContactFields; version: number }> = [];
   readonly pages: Array<string | undefined> = [];
   conflict: Contact | null = null;
+  offline = false;
   constructor(public all: Contact[]) {}
-  async contacts(opts: { limit?: number; cursor?: string } = {}) {
+  private reach(): void {
+    if (this.offline) throw new ApiError('network', 'Cannot reach the phone system.');
+  }
+  async contacts(opts: { limit?: number; cursor?: string; updated_since?: string } = {}) {
+    this.reach();
     this.pages.push(opts.cursor);
     const i = opts.cursor ? Number(opts.cursor) : 0;
-    return { items: this.all.slice(i, i + 1), next_cursor: i + 1 < this.all.length ? String(i + 1) : null };
-  }
-  async contact(id: string) {
-    return this.all.find((c) => c.id === id)!;
+    const all = opts.updated_since ? this.all.filter((c) => c.updated_at > opts.updated_since!) : this.all;
+    return { items: all.slice(i, i + 1), next_cursor: i + 1 < all.length ? String(i + 1) : null };
   }
   async createContact(fields: ContactFields & { client_id?: string }) {
+    this.reach();
     this.created.push(fields);
     const c = contact(`new${this.created.length}`, fields);
     this.all.push(c);
     return c;
   }
   async updateContact(id: string, fields: ContactFields, version: number) {
+    this.reach();
     this.updated.push({ id, fields, version });
-    if (this.conflict) throw new ApiError('http', 'The contact has changed', 409, 'version_conflict', undefined, { code: 'version_conflict', contact: this.conflict });
+    const conflict = this.conflict;
+    this.conflict = null;
+    if (conflict) throw new ApiError('http', 'The contact has changed', 409, 'version_conflict', undefined, { code: 'version_conflict', contact: conflict });
     return contact(id, { ...fields, version: version + 1 });
   }
-  async deleteContact() {}
+  async deleteContact() {
+    this.reach();
+  }
 }
 
 async function mount(personal: Contact[] = [
@@ -76,13 +89,14 @@ async function mount(personal: Contact[] = [
   contact('p2', { first_name: 'Zed', last_name: 'Adams', company: 'Globex', numbers: [{ label: 'mobile', number: '+1 555 0199' }] }),
 ], people: DirectoryPerson[] = PEOPLE) {
   const api = new FakeApi(personal);
-  const session = Object.assign(new EventTarget(), { state: 'signed-in', user: USER, api }) as unknown as Session;
+  const book = new ContactBook(openSwitchboardDB(dbName), api);
+  await book.load();
   const directory = Object.assign(new EventTarget(), { entries: people }) as unknown as Directory;
   const phone = new FakePhone();
   phone.start({ uri: 'sip:1001@demo', authorizationUser: 'u', password: 'p', websocketUrl: 'ws://x/sip', displayName: 'Alice', userAgent: 't' });
   const store = new CallStore(phone, { holdReminderMs: 0, endedLingerMs: 20 });
   const host = document.body.appendChild(document.createElement('div'));
-  new ContextProvider(host, { context: sessionContext, initialValue: session });
+  new ContextProvider(host, { context: contactBookContext, initialValue: book });
   new ContextProvider(host, { context: callStoreContext, initialValue: store });
   new ContextProvider(host, { context: directoryContext, initialValue: directory });
   const view = document.createElement('sb-contacts-view') as SbContactsView;
@@ -90,7 +104,7 @@ async function mount(personal: Contact[] = [
   await tick();
   await view.updateComplete;
   await until(() => rows(view).length > 0);
-  return { api, phone, view, host, directory };
+  return { api, book, phone, view, host, directory };
 }
 
 const rows = (view: Element) => buttonNames(view).filter((n) => /, (online|offline|personal contact)$/.test(n));
@@ -106,8 +120,14 @@ function choose(view: Element, label: string, value: string): void {
   select.dispatchEvent(new Event('change'));
 }
 
+let dbName = '';
+
 describe('sb-contacts-view', () => {
-  afterEach(() => document.querySelectorAll('body > div').forEach((d) => d.remove()));
+  beforeEach(() => (dbName = `switchboard-contacts-view-${crypto.randomUUID()}`));
+  afterEach(async () => {
+    document.querySelectorAll('body > div').forEach((d) => d.remove());
+    await deleteDB(dbName);
+  });
 
   it('lists the directory and every page of personal contacts, sorted by first name', async () => {
     const { api, view } = await mount();
@@ -181,8 +201,7 @@ describe('sb-contacts-view', () => {
     typeInto(field(view, 'Number 1'), '1005');
     await tick();
     button(view, 'Save').click();
-    await tick(10);
-    expect(api.created).to.have.length(1);
+    await until(() => api.created.length === 1);
     const { client_id, ...fields } = api.created[0]!;
     expect(client_id).to.match(/^[0-9a-f-]{36}$/);
     expect(fields).to.deep.equal({ first_name: 'Quinn', last_name: '', company: 'Initech', email: '', notes: '', numbers: [{ label: 'mobile', number: '1005' }] });
@@ -192,9 +211,10 @@ describe('sb-contacts-view', () => {
     await settle(view, () => rows(view).length === 6);
   });
 
-  it('a 409 on save shows "This contact was changed elsewhere" and reloads the contact', async () => {
+  it('an edit that crossed a change made elsewhere is merged field by field and resent', async () => {
     const { view, api } = await mount();
     await settle(view, () => rows(view).length === 5);
+    // Elsewhere, Pat's first name was changed (version 2) while this edit changes the company.
     api.conflict = contact('p1', { first_name: 'Patricia', last_name: 'Lee', company: 'Acme', version: 2, numbers: [{ label: 'work', number: '1004' }] });
     button(view, 'Pat Lee, Acme, personal contact').click();
     await view.updateComplete;
@@ -204,15 +224,63 @@ describe('sb-contacts-view', () => {
     await tick();
     typeInto(field(view, 'Company'), 'Acme Ltd');
     button(view, 'Save').click();
-    await tick(10);
-    await view.updateComplete;
+    await until(() => api.updated.length === 2);
     expect(api.updated[0]).to.deep.include({ id: 'p1', version: 1 });
-    expect(text(view)).to.contain('This contact was changed elsewhere');
-    expect(field(view, 'First name').value).to.equal('Patricia');
-    api.conflict = null;
-    button(view, 'Save').click();
-    await tick(10);
     expect(api.updated[1]).to.deep.include({ id: 'p1', version: 2 });
+    expect(api.updated[1]!.fields).to.deep.include({ first_name: 'Patricia', company: 'Acme Ltd' });
+    await settle(view, () => text(view).includes('Patricia Lee'));
+  });
+
+  it('a field both sides changed keeps the other side\'s value and says so', async () => {
+    const { view, api } = await mount();
+    await settle(view, () => rows(view).length === 5);
+    api.conflict = contact('p1', { first_name: 'Pat', last_name: 'Lee', company: 'Acme Corp', version: 2, numbers: [{ label: 'work', number: '1004' }] });
+    button(view, 'Pat Lee, Acme, personal contact').click();
+    await view.updateComplete;
+    await tick();
+    button(view, 'Edit').click();
+    await view.updateComplete;
+    await tick();
+    typeInto(field(view, 'Company'), 'Acme Ltd');
+    button(view, 'Save').click();
+    await settle(view, () => text(view).includes('This contact was changed elsewhere; their company was kept.'));
+    button(view, 'Close').click();
+    await settle(view, () => rows(view).includes('Pat Lee, Acme Corp, personal contact'));
+  });
+
+  it('offline, a new contact is kept and marked "Not sent yet", and sent when back online', async () => {
+    const { view, api, book } = await mount();
+    await settle(view, () => rows(view).length === 5);
+    api.offline = true;
+    button(view, 'New Contact').click();
+    await view.updateComplete;
+    await tick();
+    typeInto(field(view, 'First name'), 'Olive');
+    button(view, 'Save').click();
+    await settle(view, () => text(view).includes(QUEUED_MESSAGE));
+    expect(api.created).to.have.length(0);
+    button(view, 'Close').click();
+    await settle(view, () => rows(view).includes('Olive, Not sent yet, personal contact'));
+    api.offline = false;
+    await book.sync();
+    expect(api.created.map((c) => c.first_name)).to.deep.equal(['Olive']);
+    await settle(view, () => rows(view).includes('Olive, personal contact'));
+  });
+
+  it('a field the platform refuses comes back to the form, and nothing is kept', async () => {
+    const { view, api } = await mount();
+    await settle(view, () => rows(view).length === 5);
+    api.createContact = async () => {
+      throw new ApiError('http', 'email must be an email address', 400, 'invalid_request', 'email');
+    };
+    button(view, 'New Contact').click();
+    await view.updateComplete;
+    await tick();
+    typeInto(field(view, 'First name'), 'Rita');
+    button(view, 'Save').click();
+    await settle(view, () => text(view).includes('email must be an email address'));
+    button(view, 'Cancel').click();
+    await settle(view, () => rows(view).length === 5);
   });
 
   it('10,000 entries render and a search completes', async () => {

@@ -1,8 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
-import { callStoreContext, sessionContext } from '../../../src/app/contexts.js';
-import type { CdrEntry } from '../../../src/data/api.js';
+import { deleteDB } from 'idb';
+import { callHistoryContext, callStoreContext, sessionContext } from '../../../src/app/contexts.js';
+import { ApiError, type CdrEntry } from '../../../src/data/api.js';
+import { openSwitchboardDB } from '../../../src/data/db.js';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
+import { CallHistory } from '../../../src/state/call-history.js';
 import { CallStore } from '../../../src/state/call-store.js';
 import type { Session } from '../../../src/state/session.js';
 import { seenKey } from '../../../src/state/missed-calls.js';
@@ -30,22 +33,28 @@ function cdr(id: number, over: Partial<CdrEntry> = {}): CdrEntry {
   };
 }
 
-/** An ApiClient-like object serving pages of `all` (newest first) by keyset cursor. */
+/** The cdrs part of ApiClient: pages of `all` (newest first) by keyset cursor; `offline` fails. */
 class FakeApi {
   readonly requests: Array<{ limit?: number; before?: number }> = [];
-  constructor(public all: CdrEntry[], private readonly pageSize = 2) {}
+  offline = false;
+  constructor(public all: CdrEntry[]) {}
   async cdrs(opts: { limit?: number; before?: number } = {}) {
+    if (this.offline) throw new ApiError('network', 'Cannot reach the phone system.');
     this.requests.push(opts);
     const from = opts.before === undefined ? this.all : this.all.filter((e) => e.id < opts.before!);
-    const items = from.slice(0, this.pageSize);
+    const items = from.slice(0, opts.limit ?? 50);
     const more = from.length > items.length;
     return { items, next_cursor: more ? items[items.length - 1]!.id : null };
   }
 }
 
-async function mount(entries: CdrEntry[]) {
+/** Records `to` down to `from`, newest first. */
+const records = (to: number, from = 1) => Array.from({ length: to - from + 1 }, (_, i) => cdr(to - i));
+
+let dbName = '';
+
+async function mount(entries: CdrEntry[], api = new FakeApi(entries)) {
   localStorage.removeItem(seenKey(USER));
-  const api = new FakeApi(entries);
   const session = Object.assign(new EventTarget(), { state: 'signed-in', user: USER, api }) as unknown as Session;
   const phone = new FakePhone();
   phone.start({ uri: 'sip:1001@demo', authorizationUser: 'u', password: 'p', websocketUrl: 'ws://x/sip', displayName: 'Alice', userAgent: 't' });
@@ -55,50 +64,90 @@ async function mount(entries: CdrEntry[]) {
   const host = document.body.appendChild(document.createElement('div'));
   new ContextProvider(host, { context: sessionContext, initialValue: session });
   new ContextProvider(host, { context: callStoreContext, initialValue: store });
+  new ContextProvider(host, { context: callHistoryContext, initialValue: new CallHistory(openSwitchboardDB(dbName), api) });
   const view = document.createElement('sb-history-view') as SbHistoryView;
   host.append(view);
-  await tick();
+  // Settled: the stored page shown, the sync done and the first page shown again.
+  await until(() => !(view as unknown as { loading: boolean }).loading);
   await view.updateComplete;
-  await tick();
   return { api, phone, store, view, host };
 }
 
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await tick(10);
+  }
+}
+
 const rows = (view: Element) => buttonNames(view).filter((n) => /call (from|to) /.test(n));
+/** "Load more", found without computing every row's accessible name (slow for 100+ rows). */
+const loadMore = (view: Element) => deepAll(view, '.more button')[0] as HTMLButtonElement | undefined;
+/** How many records are listed: cheap, unlike computing every row's accessible name. */
+const listed = (view: Element) => deepAll(view, 'sb-history-list')[0]?.shadowRoot?.querySelectorAll('li').length ?? 0;
 
 describe('sb-history-view', () => {
-  it('loads the first page (limit 50) and marks missed calls as seen', async () => {
+  beforeEach(() => (dbName = `switchboard-history-view-${crypto.randomUUID()}`));
+  afterEach(async () => {
+    document.querySelectorAll('body > div').forEach((d) => d.remove());
+    await deleteDB(dbName);
+  });
+
+  it('shows the newest records and marks missed calls as seen', async () => {
     const { api, view } = await mount([
       cdr(5, { type: 'missed', disposition: 'missed', answered_at: null, duration_s: 0 }),
       cdr(4, { type: 'outbound', remote_number: '1003', remote_name: 'Carol Chen' }),
       cdr(3),
     ]);
-    expect(api.requests[0]).to.deep.equal({ limit: 50 });
-    expect(rows(view)).to.have.length(2);
+    expect(api.requests[0]).to.deep.equal({ limit: 100, before: undefined });
+    expect(rows(view)).to.have.length(3);
     expect(rows(view)[0]).to.match(/^Missed call from Bob Baker, /);
     expect(rows(view)[1]).to.match(/^Outgoing call to Carol Chen, /);
     expect(localStorage.getItem(seenKey(USER))).to.equal('5');
     await expect(view).to.be.accessible();
   });
 
-  it('"Load more" asks for the page before the cursor and appends it', async () => {
-    const { api, view } = await mount([cdr(5), cdr(4), cdr(3), cdr(2, { remote_number: '1004', remote_name: 'Dan Diaz' })]);
-    expect(rows(view)).to.have.length(2);
-    button(view, 'Load more').click();
-    await tick();
+  it('"Load more" pages 50 at a time: from IndexedDB, then from the API where it ends', async () => {
+    const all = records(120);
+    all[110] = cdr(10, { remote_number: '1004', remote_name: 'Dan Diaz' });
+    const { api, view } = await mount(all);
+    expect(listed(view)).to.equal(50);
+    expect(api.requests).to.have.length(1);
+    loadMore(view)!.click();
+    await until(() => listed(view) === 100 && !(view as unknown as { loading: boolean }).loading);
     await view.updateComplete;
-    await tick();
-    expect(api.requests[1]).to.deep.equal({ limit: 50, before: 4 });
-    expect(rows(view)).to.have.length(4);
+    // The sync stored the newest 100: the second page came from IndexedDB.
+    expect(api.requests).to.have.length(1);
+    loadMore(view)!.click();
+    await until(() => listed(view) === 120);
+    expect(api.requests[1]).to.deep.include({ before: 21 });
     expect(text(view)).to.contain('Dan Diaz');
-    expect(hasButton(view, 'Load more')).to.equal(false);
+    expect(loadMore(view)).to.equal(undefined);
+  });
+
+  it('offline, the stored records still show, with no error', async () => {
+    const api = new FakeApi(records(60));
+    const first = await mount(api.all, api);
+    expect(listed(first.view)).to.equal(50);
+    first.host.remove();
+    api.offline = true;
+    const { view } = await mount(api.all, api);
+    expect(listed(view)).to.equal(50);
+    expect(text(view)).not.to.contain('Cannot reach');
+    loadMore(view)!.click();
+    await until(() => listed(view) === 60);
+  });
+
+  it('offline with nothing stored, says the phone system cannot be reached', async () => {
+    const api = new FakeApi(records(3));
+    api.offline = true;
+    const { view } = await mount(api.all, api);
+    expect(text(view)).to.contain('Cannot reach the phone system.');
   });
 
   it('selecting a record shows every loaded record with that number; Close goes back', async () => {
     const { view } = await mount([cdr(5), cdr(4, { remote_number: '1003', remote_name: 'Carol Chen' }), cdr(3), cdr(2)]);
-    button(view, 'Load more').click();
-    await tick();
-    await view.updateComplete;
-    await tick();
     button(view, rows(view)[0]!).click();
     await view.updateComplete;
     await tick();

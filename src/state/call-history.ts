@@ -1,0 +1,103 @@
+/**
+ * My call records, offline first. IndexedDB keeps the newest records (and every older page the
+ * user has scrolled to), keyed by the platform's record id, which grows with time: a page is
+ * one keyset cursor walk down from an id, so page 2,000 of 100,000 costs what page 1 does.
+ *
+ * The stores always hold one unbroken run of records from the newest down (`history.complete`
+ * when it reaches the oldest): sync() fetches from the top until it meets a record it already
+ * has; if the gap is too long to fill it drops the older run rather than keep a hole in it, and
+ * pages further down come from the API and are kept as they arrive.
+ */
+import type { IDBPDatabase } from 'idb';
+import type { ApiClient, CdrEntry } from '../data/api.js';
+import type { MetaKey, SwitchboardDB } from '../data/db.js';
+
+export type HistoryApi = Pick<ApiClient, 'cdrs'>;
+
+const COMPLETE: MetaKey = 'history.complete';
+/** API pages fetched per sync before giving up on joining the cached run. */
+const MAX_SYNC_PAGES = 20;
+const API_PAGE = 100;
+
+export interface HistoryPage {
+  items: CdrEntry[];
+  /** Older records exist (here or on the platform). */
+  more: boolean;
+}
+
+export class CallHistory {
+  constructor(
+    private readonly db: Promise<IDBPDatabase<SwitchboardDB>>,
+    private readonly api: HistoryApi,
+  ) {}
+
+  /**
+   * Up to `limit` records older than `before` (newest first; from the top without `before`):
+   * from IndexedDB, topped up from the API when the stored run ends. Offline it returns what is
+   * stored, and `more` says whether anything older is known to exist.
+   */
+  async page(limit: number, before?: number): Promise<HistoryPage> {
+    const stored = await this.stored(limit + 1, before);
+    if (stored.length > limit) return { items: stored.slice(0, limit), more: true };
+    const db = await this.db;
+    if (await db.get('meta', COMPLETE)) return { items: stored, more: false };
+    if (stored.length === limit) return { items: stored, more: true };
+    try {
+      // The stored run ends here (or is empty): the API continues it.
+      const fetched = await this.fetchOlder(stored.at(-1)?.id ?? before, limit - stored.length);
+      return { items: [...stored, ...fetched.items], more: fetched.more };
+    } catch {
+      // Offline: what is stored is all there is for now; the user can try again.
+      return { items: stored, more: stored.length > 0 };
+    }
+  }
+
+  /** Only what IndexedDB has: for the first paint, before any network. */
+  stored(limit: number, before?: number): Promise<CdrEntry[]> {
+    return this.db.then(async (db) => {
+      const out: CdrEntry[] = [];
+      const range = before === undefined ? undefined : IDBKeyRange.upperBound(before, true);
+      let cursor = await db.transaction('history').store.openCursor(range, 'prev');
+      while (cursor && out.length < limit) {
+        out.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return out;
+    });
+  }
+
+  /** Fetches records newer than the newest stored one. Throws when the platform is unreachable. */
+  async sync(): Promise<void> {
+    const db = await this.db;
+    const newestKey = (await db.transaction('history').store.openKeyCursor(null, 'prev'))?.key;
+    const fetched: CdrEntry[] = [];
+    let cursor: number | null = null;
+    let joined = newestKey === undefined;
+    let complete = false;
+    for (let i = 0; i < MAX_SYNC_PAGES; i++) {
+      const page = await this.api.cdrs({ limit: API_PAGE, before: cursor ?? undefined });
+      fetched.push(...page.items);
+      cursor = page.next_cursor;
+      if (cursor === null) complete = true;
+      if (newestKey !== undefined && page.items.some((e) => e.id <= newestKey)) joined = true;
+      if (joined || cursor === null) break;
+    }
+    const tx = db.transaction(['history', 'meta'], 'readwrite');
+    // Too far behind to join up: start the stored run again from the top.
+    if (!joined && !complete) await tx.objectStore('history').clear();
+    for (const e of fetched) await tx.objectStore('history').put(e);
+    if (complete) await tx.objectStore('meta').put(true, COMPLETE);
+    else if (!joined) await tx.objectStore('meta').delete(COMPLETE);
+    await tx.done;
+  }
+
+  private async fetchOlder(before: number | undefined, want: number): Promise<HistoryPage> {
+    const page = await this.api.cdrs({ limit: Math.max(want, API_PAGE), before });
+    const db = await this.db;
+    const tx = db.transaction(['history', 'meta'], 'readwrite');
+    for (const e of page.items) await tx.objectStore('history').put(e);
+    if (page.next_cursor === null) await tx.objectStore('meta').put(true, COMPLETE);
+    await tx.done;
+    return { items: page.items.slice(0, want), more: page.items.length > want || page.next_cursor !== null };
+  }
+}

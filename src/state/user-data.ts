@@ -1,0 +1,75 @@
+/**
+ * The signed-in user's local data as one lifecycle: at sign-in the stores are claimed for the
+ * user (another user's leftovers are cleared), shown from IndexedDB and caught up with the
+ * platform; they are caught up again whenever the platform may have changed them (an event, the
+ * events channel reconnecting after a network loss, the browser coming back online); at logout
+ * they are cleared, except what has not reached the platform yet.
+ */
+import type { IDBPDatabase } from 'idb';
+import type { EventsClient } from '../data/events.js';
+import { claimForUser, clearUserData, type MetaKey, type SwitchboardDB } from '../data/db.js';
+import type { CallHistory } from './call-history.js';
+import type { ContactBook } from './contact-book.js';
+import type { Directory } from './directory.js';
+
+export class UserData {
+  /** Settles once the stores hold the signed-in user's data (and no one else's). */
+  claimed: Promise<void> = Promise.resolve();
+  private started = false;
+  private readonly onContactsChanged = () => void this.contacts.sync();
+  private readonly onReconnect = () => {
+    void this.contacts.sync();
+    void this.directory.load();
+    void this.history.sync().catch(() => undefined);
+  };
+
+  constructor(
+    private readonly db: Promise<IDBPDatabase<SwitchboardDB>>,
+    private readonly directory: Directory,
+    private readonly contacts: ContactBook,
+    private readonly history: CallHistory,
+    private readonly events: EventsClient,
+  ) {}
+
+  async start(owner: string): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.events.addEventListener('platform-contacts-changed', this.onContactsChanged);
+    this.events.addEventListener('platform-ready', this.onReconnect);
+    window.addEventListener('online', this.onReconnect);
+    this.claimed = this.db.then((db) => claimForUser(db, owner));
+    await this.claimed;
+    await Promise.all([this.directory.load(), this.contacts.load(), this.history.sync().catch(() => undefined)]);
+  }
+
+  /** Sends what can still be sent while the session lasts. */
+  async flush(): Promise<void> {
+    await this.contacts.sync();
+  }
+
+  /**
+   * Forgets the user's data (privacy on shared computers), except what exists nowhere else:
+   * recordings not yet uploaded (`keepRecordings`) and contact changes not yet sent, which go
+   * out after this user's next sign-in here (another user's sign-in clears them).
+   */
+  async clear(keepRecordings: boolean): Promise<void> {
+    this.stop();
+    const db = await this.db;
+    const unsent = (await db.count('outbox')) > 0;
+    await clearUserData(db, [...(keepRecordings ? ['recordings'] : []), ...(unsent ? ['outbox', 'meta'] : [])]);
+    if (unsent) {
+      // The contacts themselves are gone, so the next sign-in loads them all again.
+      await db.delete('meta', 'contacts.since' satisfies MetaKey);
+      await db.delete('meta', 'history.complete' satisfies MetaKey);
+    }
+    this.directory.clear();
+    this.contacts.clear();
+  }
+
+  private stop(): void {
+    this.started = false;
+    this.events.removeEventListener('platform-contacts-changed', this.onContactsChanged);
+    this.events.removeEventListener('platform-ready', this.onReconnect);
+    window.removeEventListener('online', this.onReconnect);
+  }
+}
