@@ -15,8 +15,13 @@ export type KamailioStatus = { available: true; version: string } | { available:
 
 /** SIP worker processes for the WebSocket (TCP) socket: a few per core on this 2-core machine. */
 const CHILDREN = 4;
-/** Shared memory (-m, MB; location table, transactions, TCP connections) and per-process private memory (-M, MB). */
-const SHM_MB = 256;
+/**
+ * Shared memory (-m, MB: location table, transactions, TCP and WebSocket connections) and
+ * private memory per process (-M, MB). Each WebSocket connection takes about 80 KB of shared
+ * memory (a 16 KB read buffer among it), so 5,000 clients need ~400 MB; 256 MB ran out at
+ * ~3,200. Pages count in the memory figures only once touched, so the size does not inflate them.
+ */
+const SHM_MB = 1024;
 const PKG_MB = 8;
 
 function kamailioVersion(): string | null {
@@ -231,6 +236,8 @@ export async function startKamailio(): Promise<RunningServer> {
   const [cmd, args] = fdLimitArgs('kamailio', ['-DD', '-E', '-f', cfg, '-P', path.join(dir, 'kamailio.pid'), '-Y', dir, '-w', dir, '-m', String(SHM_MB), '-M', String(PKG_MB)]);
   // detached: its own process group, so one kill reaches every worker.
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_KAMAILIO_LOG=1 shows Kamailio's own log (errors only, debug=1).
+  if (process.env.BENCH_KAMAILIO_LOG) child.stderr!.pipe(process.stderr);
   let log = '';
   child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -5,11 +5,20 @@
  * other work on a shared machine falls on both alike.
  */
 import { ensureKamailio, startKamailio } from './kamailio.js';
-import { checkTarget, driveLoad, startPlatform, type LoadFigures, type LoadOptions, type RunningServer } from './sip-load.js';
+import { checkTarget, driveLoad, quantile, startPlatform, type LoadFigures, type LoadOptions, type RunningServer } from './sip-load.js';
+
+/** The median of each figure over several runs, with the range of the headline ones. */
+export interface MedianFigures extends LoadFigures {
+  runs: number;
+  spread: Record<SpreadKey, [min: number, max: number]>;
+}
+
+type SpreadKey = 'registrationsPerS' | 'registerMedianMs' | 'callsPerS' | 'callSetupMedianMs' | 'callSetupP95Ms' | 'rssPer1000ClientsMiB' | 'pssPer1000ClientsMiB';
+const SPREAD_KEYS: SpreadKey[] = ['registrationsPerS', 'registerMedianMs', 'callsPerS', 'callSetupMedianMs', 'callSetupP95Ms', 'rssPer1000ClientsMiB', 'pssPer1000ClientsMiB'];
 
 export interface PlatformBench {
-  ours: LoadFigures[];
-  kamailio: { available: boolean; reason?: string; version?: string; rows: LoadFigures[] };
+  ours: MedianFigures[];
+  kamailio: { available: boolean; reason?: string; version?: string; rows: MedianFigures[] };
   generatorProcesses: number;
   notes: string[];
 }
@@ -18,6 +27,8 @@ export interface PlatformBench {
 const GENERATOR_PROCESSES = 2;
 /** Requests in flight per generator process. */
 const CONCURRENCY = 20;
+/** Runs per client count in a full run (a shared machine is noisy); one in quick mode. */
+const RUNS = 3;
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -38,24 +49,58 @@ export async function runPlatformBench(opts: { quick: boolean }): Promise<Platfo
   const calls = opts.quick ? 200 : 2000;
   const status = ensureKamailio();
   const kamailio: PlatformBench['kamailio'] = status.available ? { available: true, version: status.version, rows: [] } : { available: false, reason: status.reason, rows: [] };
-  const ours: LoadFigures[] = [];
+  const runs = opts.quick ? 1 : RUNS;
+  const ours: MedianFigures[] = [];
   for (const [i, clients] of sizes.entries()) {
     const load = { clients, calls, concurrency: CONCURRENCY, workers: GENERATOR_PROCESSES };
-    ours.push(await measure('switchboard', () => startPlatform(clients), load, i === 0));
-    if (!kamailio.available) continue;
-    try {
-      kamailio.rows.push(await measure(kamailio.version!, startKamailio, load, i === 0));
-    } catch (err) {
-      Object.assign(kamailio, { available: false, reason: `failed at ${clients} clients: ${(err as Error).message.split('\n')[0]}`, rows: [] });
+    const oursRuns: LoadFigures[] = [];
+    const theirRuns: LoadFigures[] = [];
+    for (let run = 0; run < runs; run++) {
+      const first = i === 0 && run === 0;
+      oursRuns.push(await measure('switchboard', () => startPlatform(clients), load, first));
+      if (!kamailio.available) continue;
+      try {
+        theirRuns.push(await measure(kamailio.version!, startKamailio, load, first));
+      } catch (err) {
+        Object.assign(kamailio, { available: false, reason: `failed at ${clients} clients: ${(err as Error).message.split('\n')[0]}`, rows: [] });
+      }
     }
+    ours.push(medianOf(oursRuns));
+    if (kamailio.available) kamailio.rows.push(medianOf(theirRuns));
   }
-  return { ours, kamailio, generatorProcesses: GENERATOR_PROCESSES, notes: notes(ours, kamailio, calls) };
+  return { ours, kamailio, generatorProcesses: GENERATOR_PROCESSES, notes: notes(ours, kamailio, calls, runs) };
+}
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+
+/** Each figure's median over the runs (failures summed): robust to one run disturbed by other work. */
+function medianOf(runs: LoadFigures[]): MedianFigures {
+  const first = runs[0]!;
+  const numeric = Object.fromEntries(
+    (Object.keys(first) as Array<keyof LoadFigures>).filter((k) => typeof first[k] === 'number').map((k) => [k, median(runs.map((r) => r[k] as number))]),
+  ) as unknown as LoadFigures;
+  const cpu = (phase: 'register' | 'calls') => ({
+    serverPct: median(runs.map((r) => r.cpu[phase].serverPct)),
+    generatorPct: median(runs.map((r) => r.cpu[phase].generatorPct)),
+    otherPct: median(runs.map((r) => r.cpu[phase].otherPct)),
+    stealPct: median(runs.map((r) => r.cpu[phase].stealPct)),
+  });
+  const values = (k: SpreadKey) => runs.map((r) => r[k]);
+  return {
+    ...numeric,
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+    firstError: runs.find((r) => r.firstError)?.firstError,
+    cpu: { register: cpu('register'), calls: cpu('calls') },
+    runs: runs.length,
+    spread: Object.fromEntries(SPREAD_KEYS.map((k) => [k, [Math.min(...values(k)), Math.max(...values(k))]])) as MedianFigures['spread'],
+  };
 }
 
 const pct = (n: number) => `${Math.round(n)}%`;
 
-function notes(ours: LoadFigures[], kamailio: PlatformBench['kamailio'], calls: number): string[] {
+function notes(ours: MedianFigures[], kamailio: PlatformBench['kamailio'], calls: number, runs: number): string[] {
   const out = [
+    `Each client count is measured ${runs === 1 ? 'once' : `${runs} times, each on a freshly started server, alternating Switchboard and Kamailio; each figure is the median`}.`,
     `Load: ${GENERATOR_PROCESSES} generator processes (one per core) x ${CONCURRENCY} requests in flight each; every client is one WebSocket connection and one digest-authenticated REGISTER; ${calls} calls per client count, each INVITE -> 200 -> ACK -> BYE -> 200 between two registered clients (set-up time is INVITE sent to 200 received).`,
     'Memory: resident set (VmRSS) of the server processes with no clients and with all clients registered; "per 1,000 clients" is the growth scaled to 1,000. PSS divides shared pages among the processes sharing them.',
   ];
@@ -66,7 +111,7 @@ function notes(ours: LoadFigures[], kamailio: PlatformBench['kamailio'], calls: 
   for (const [name, rows] of [['Switchboard', ours], ['Kamailio', kamailio.rows]] as const) {
     for (const r of rows) {
       const c = r.cpu.calls;
-      out.push(`${name}, ${r.clients} clients, during calls: server ${pct(c.serverPct)} of a core, generator ${pct(c.generatorPct)}, other work on the machine ${pct(c.otherPct)}${c.stealPct >= 5 ? `, stolen by the host ${pct(c.stealPct)}` : ''}.`);
+      out.push(`${name}, ${r.clients} clients, during calls${runs > 1 ? ' (medians)' : ''}: server ${pct(c.serverPct)} of a core, generator ${pct(c.generatorPct)}, other work on the machine ${pct(c.otherPct)}${c.stealPct >= 5 ? `, stolen by the host ${pct(c.stealPct)}` : ''}.`);
       if (r.failures > 0) out.push(`${name}, ${r.clients} clients: ${r.failures} requests failed (first: ${r.firstError}); their times are left out.`);
     }
   }
@@ -78,29 +123,40 @@ function notes(ours: LoadFigures[], kamailio: PlatformBench['kamailio'], calls: 
 
 interface Row {
   figure: string;
-  /** 'higher' or 'lower' is better. */
   better: 'higher' | 'lower' | null;
   digits: number;
   value(f: LoadFigures): number;
+  /** Figures whose range over the runs is shown next to the median. */
+  spread?: SpreadKey;
 }
 
 const rows: Row[] = [
-  { figure: 'registrations/s', better: 'higher', digits: 0, value: (f) => f.registrationsPerS },
-  { figure: 'REGISTER median ms', better: 'lower', digits: 1, value: (f) => f.registerMedianMs },
-  { figure: 'call set-ups/s', better: 'higher', digits: 0, value: (f) => f.callsPerS },
-  { figure: 'call set-up median ms', better: 'lower', digits: 1, value: (f) => f.callSetupMedianMs },
-  { figure: 'call set-up p95 ms', better: 'lower', digits: 1, value: (f) => f.callSetupP95Ms },
+  { figure: 'registrations/s', better: 'higher', digits: 0, value: (f) => f.registrationsPerS, spread: 'registrationsPerS' },
+  { figure: 'REGISTER median ms', better: 'lower', digits: 1, value: (f) => f.registerMedianMs, spread: 'registerMedianMs' },
+  { figure: 'call set-ups/s', better: 'higher', digits: 0, value: (f) => f.callsPerS, spread: 'callsPerS' },
+  { figure: 'call set-up median ms', better: 'lower', digits: 1, value: (f) => f.callSetupMedianMs, spread: 'callSetupMedianMs' },
+  { figure: 'call set-up p95 ms', better: 'lower', digits: 1, value: (f) => f.callSetupP95Ms, spread: 'callSetupP95Ms' },
   { figure: 'RSS idle MiB', better: 'lower', digits: 1, value: (f) => f.rssIdleMiB },
   { figure: 'RSS registered MiB', better: 'lower', digits: 1, value: (f) => f.rssRegisteredMiB },
-  { figure: 'RSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.rssPer1000ClientsMiB },
+  { figure: 'RSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.rssPer1000ClientsMiB, spread: 'rssPer1000ClientsMiB' },
   { figure: 'PSS registered MiB', better: 'lower', digits: 1, value: (f) => f.pssRegisteredMiB },
-  { figure: 'PSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.pssPer1000ClientsMiB },
+  { figure: 'PSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.pssPer1000ClientsMiB, spread: 'pssPer1000ClientsMiB' },
   { figure: 'server CPU during calls, % of a core', better: null, digits: 0, value: (f) => f.cpu.calls.serverPct },
 ];
 
+/** The median, and the range over the runs when there were several. */
+function cell(r: Row, f: MedianFigures): string {
+  const v = r.value(f).toFixed(r.digits);
+  if (!r.spread || f.runs < 2) return v;
+  const [lo, hi] = f.spread[r.spread];
+  return `${v} (${lo.toFixed(r.digits)}-${hi.toFixed(r.digits)})`;
+}
+
 export function platformTable(b: PlatformBench): string {
   const k = b.kamailio;
-  const title = `Platform under load (${b.generatorProcesses} generator processes, same run)`;
+  const runs = b.ours[0]?.runs ?? 1;
+  const title = `Platform under load (${b.generatorProcesses} generator processes; ${runs > 1 ? `median of ${runs} runs, range in brackets` : 'one run'})`;
+  const clients = (f: LoadFigures) => f.clients.toLocaleString('en');
   if (!k.available) {
     return [
       title,
@@ -108,21 +164,20 @@ export function platformTable(b: PlatformBench): string {
       '',
       '| figure | clients | Switchboard |',
       '|---|---:|---:|',
-      ...rows.flatMap((r) => b.ours.map((f) => `| ${label(r)} | ${f.clients.toLocaleString('en')} | ${r.value(f).toFixed(r.digits)} |`)),
+      ...rows.flatMap((r) => b.ours.map((f) => `| ${label(r)} | ${clients(f)} | ${cell(r, f)} |`)),
       '',
       ...b.notes.map((n) => `- ${n}`),
     ].join('\n');
   }
   return [
-    `${title}: Switchboard vs ${k.version}`,
+    `${title}: Switchboard vs ${k.version}, same load in the same run`,
     '',
     '| figure | clients | Switchboard | Kamailio | Switchboard / Kamailio (>1 better for "higher is better", <1 for "lower is better") |',
     '|---|---:|---:|---:|---:|',
     ...rows.flatMap((r) => b.ours.map((f) => {
       const kf = k.rows.find((x) => x.clients === f.clients);
-      const ours = r.value(f);
       const theirs = kf ? r.value(kf) : NaN;
-      return `| ${label(r)} | ${f.clients.toLocaleString('en')} | ${ours.toFixed(r.digits)} | ${kf ? theirs.toFixed(r.digits) : '-'} | ${theirs > 0 ? (ours / theirs).toFixed(2) : '-'} |`;
+      return `| ${label(r)} | ${clients(f)} | ${cell(r, f)} | ${kf ? cell(r, kf) : '-'} | ${theirs > 0 ? (r.value(f) / theirs).toFixed(2) : '-'} |`;
     })),
     '',
     ...b.notes.map((n) => `- ${n}`),
