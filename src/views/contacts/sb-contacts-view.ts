@@ -177,6 +177,8 @@ export class SbContactsView extends LitElement {
   protected override willUpdate(_changed: PropertyValues<this>): void {
     this.watchDirectory.observe(this.directory);
     this.watchBook.observe(this.book);
+    // "Saved on this device" holds only while something waits to be sent.
+    if (this.info && this.book?.pendingCount === 0) this.info = '';
   }
 
   /** Sorted entries of both kinds; recomputed only when a source or the sort order changes. */
