@@ -1,0 +1,113 @@
+/**
+ * Call History at size: 100,000 call records in the web phone's IndexedDB (as a long-standing
+ * user's installed app holds them), then, as the user sees it:
+ *   - first page: from the click on "Call History" to its first 50 rows on screen;
+ *   - paging: each "Load more" click to the next 50 rows on screen, for 40 pages in a row
+ *     (down to row 2,000), so a stall as the list grows would show in the later pages;
+ *   - deep page: the store's keyset read of the 50 records below record 50 (the far end).
+ * Timestamps are taken inside the page, so no driver latency is counted.
+ */
+import type { Page } from 'playwright-core';
+import { loginAs, startE2E } from '../test/e2e/browser.js';
+
+export interface HistoryListFigures {
+  records: number;
+  firstPageMs: number[];
+  loadMoreMs: number[];
+  /** IndexedDB cursor read of one page at the far end of the store. */
+  deepPageMs: number[];
+  seedMs: number;
+}
+
+/** Finds elements through shadow roots, in the page (a string: see web-calls.ts). */
+const DEEP = `const deep = (root, sel, out = []) => {
+  out.push(...root.querySelectorAll(sel));
+  for (const el of root.querySelectorAll('*')) if (el.shadowRoot) deep(el.shadowRoot, sel, out);
+  return out;
+};
+// Cheap enough to poll every millisecond without slowing what it measures: the list element is
+// found once (while the page is small), then only its <ul>'s child count is read.
+let list = null;
+const rowsNow = () => {
+  if (!list || !list.isConnected) list = deep(document, 'sb-history-list')[0] ?? null;
+  return list?.shadowRoot.querySelector('ul')?.childElementCount ?? 0;
+};
+const moreButton = () => list?.shadowRoot.querySelector('.more button');
+const until = (check) => new Promise((resolve) => { const poll = () => (check() ? resolve(performance.now()) : setTimeout(poll, 1)); poll(); });`;
+
+/** Writes `n` records for the signed-in user straight into the app's IndexedDB. */
+async function seed(page: Page, n: number): Promise<number> {
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const open = indexedDB.open('switchboard');
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['history', 'meta'], 'readwrite');
+      const store = tx.objectStore('history');
+      const start = Date.now() - ${n} * 600000;
+      for (let id = 1; id <= ${n}; id++) {
+        const missed = id % 7 === 0;
+        const at = new Date(start + id * 600000).toISOString();
+        store.put({ id, call_id: 'bench-' + id, type: missed ? 'missed' : id % 2 ? 'inbound' : 'outbound', disposition: missed ? 'missed' : 'answered',
+          remote_number: String(2000 + (id % 500)), remote_name: 'Caller ' + (id % 500), started_at: at, answered_at: missed ? null : at,
+          ended_at: at, duration_s: missed ? 0 : 30 + (id % 300) });
+      }
+      tx.objectStore('meta').put(true, 'history.complete');
+      tx.oncomplete = () => { db.close(); resolve(performance.now() - t0); };
+      tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+  })`);
+}
+
+export async function measureHistoryList(opts: { records: number; runs: number; pages: number }): Promise<HistoryListFigures> {
+  const e2e = await startE2E();
+  try {
+    const { page } = await e2e.newUser();
+    await loginAs(page, '1001');
+    const seedMs = await seed(page, opts.records);
+    const figures: HistoryListFigures = { records: opts.records, firstPageMs: [], loadMoreMs: [], deepPageMs: [], seedMs };
+    for (let run = 0; run < opts.runs; run++) {
+      // Start from another area each time, so the view is created afresh.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Calls', exact: true }).click();
+      figures.firstPageMs.push(await page.evaluate(`(async () => {
+        ${DEEP}
+        const item = deep(document, 'nav button').find((b) => b.textContent.includes('Call History'));
+        const t0 = performance.now();
+        item.click();
+        return (await until(() => rowsNow() >= 50)) - t0;
+      })()`));
+    }
+    // Paging: from the first page down, one "Load more" at a time.
+    figures.loadMoreMs = await page.evaluate(`(async () => {
+      ${DEEP}
+      const times = [];
+      for (let i = 0; i < ${opts.pages}; i++) {
+        await until(() => { rowsNow(); const b = moreButton(); return b && !b.disabled; });
+        const before = rowsNow();
+        const t0 = performance.now();
+        moreButton().click();
+        times.push((await until(() => rowsNow() >= before + 50)) - t0);
+      }
+      return times;
+    })()`);
+    figures.deepPageMs = await page.evaluate(`(async () => {
+      const db = await new Promise((resolve, reject) => { const o = indexedDB.open('switchboard'); o.onsuccess = () => resolve(o.result); o.onerror = () => reject(o.error); });
+      const times = [];
+      for (let run = 0; run < ${opts.runs}; run++) {
+        const t0 = performance.now();
+        await new Promise((resolve) => {
+          const out = [];
+          const req = db.transaction('history').objectStore('history').openCursor(IDBKeyRange.upperBound(51, true), 'prev');
+          req.onsuccess = () => { const c = req.result; if (c && out.length < 50) { out.push(c.value); c.continue(); } else resolve(out); };
+        });
+        times.push(performance.now() - t0);
+      }
+      db.close();
+      return times;
+    })()`);
+    return figures;
+  } finally {
+    await e2e.close();
+  }
+}
