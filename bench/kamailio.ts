@@ -241,14 +241,18 @@ export async function startKamailio(): Promise<RunningServer> {
   let log = '';
   child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // Should this process die before stop(), the whole group still goes with it.
+  const killGroup = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
+  process.once('exit', killGroup);
   // Ready once the socket accepts connections.
   const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`kamailio exited with ${child.exitCode}: ${log}`);
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) {
-      process.kill(-child.pid!, 'SIGKILL');
-      throw new Error(`kamailio did not listen within 10 s: ${log}`);
+  while (!(await canConnect(port))) {
+    const failure = child.exitCode !== null ? `kamailio exited with ${child.exitCode}` : Date.now() > deadline ? 'kamailio did not listen within 10 s' : null;
+    if (failure) {
+      killGroup();
+      process.off('exit', killGroup);
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`${failure}: ${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -258,9 +262,10 @@ export async function startKamailio(): Promise<RunningServer> {
     password: BENCH_PASSWORD,
     pids: () => processTree(child.pid!),
     async stop() {
+      process.off('exit', killGroup);
       if (child.exitCode === null) {
         process.kill(-child.pid!, 'SIGTERM');
-        const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 5000);
+        const timer = setTimeout(killGroup, 5000);
         await exited;
         clearTimeout(timer);
       }

@@ -27,13 +27,16 @@ export interface PlatformBench {
 const GENERATOR_PROCESSES = 2;
 /** Requests in flight per generator process. */
 const CONCURRENCY = 20;
-/** Runs per client count in a full run (a shared machine is noisy); one in quick mode. */
-const RUNS = 3;
+/**
+ * Runs per client count in a full run, as a shared machine is noisy: 3 up to 1,000 clients, one
+ * at 5,000 (a minute per server) to stay within a few minutes; one of each in quick mode.
+ */
+const runsFor = (clients: number, quick: boolean) => (quick || clients >= 5000 ? 1 : 3);
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function measure(name: string, start: () => Promise<RunningServer>, opts: LoadOptions, check: boolean): Promise<LoadFigures> {
-  log(`${name}: ${opts.clients} clients, ${opts.calls} calls...`);
+  const t0 = performance.now();
   const server = await start();
   try {
     // By hand first: a server that cannot complete one call would give meaningless figures.
@@ -41,6 +44,7 @@ async function measure(name: string, start: () => Promise<RunningServer>, opts: 
     return await driveLoad(server, opts);
   } finally {
     await server.stop();
+    log(`${name}: ${opts.clients} clients, ${opts.calls} calls (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   }
 }
 
@@ -49,13 +53,12 @@ export async function runPlatformBench(opts: { quick: boolean }): Promise<Platfo
   const calls = opts.quick ? 200 : 2000;
   const status = ensureKamailio();
   const kamailio: PlatformBench['kamailio'] = status.available ? { available: true, version: status.version, rows: [] } : { available: false, reason: status.reason, rows: [] };
-  const runs = opts.quick ? 1 : RUNS;
   const ours: MedianFigures[] = [];
   for (const [i, clients] of sizes.entries()) {
     const load = { clients, calls, concurrency: CONCURRENCY, workers: GENERATOR_PROCESSES };
     const oursRuns: LoadFigures[] = [];
     const theirRuns: LoadFigures[] = [];
-    for (let run = 0; run < runs; run++) {
+    for (let run = 0; run < runsFor(clients, opts.quick); run++) {
       const first = i === 0 && run === 0;
       oursRuns.push(await measure('switchboard', () => startPlatform(clients), load, first));
       if (!kamailio.available) continue;
@@ -68,7 +71,7 @@ export async function runPlatformBench(opts: { quick: boolean }): Promise<Platfo
     ours.push(medianOf(oursRuns));
     if (kamailio.available) kamailio.rows.push(medianOf(theirRuns));
   }
-  return { ours, kamailio, generatorProcesses: GENERATOR_PROCESSES, notes: notes(ours, kamailio, calls, runs) };
+  return { ours, kamailio, generatorProcesses: GENERATOR_PROCESSES, notes: notes(ours, kamailio, calls) };
 }
 
 const median = (xs: number[]) => quantile(xs, 0.5);
@@ -98,9 +101,9 @@ function medianOf(runs: LoadFigures[]): MedianFigures {
 
 const pct = (n: number) => `${Math.round(n)}%`;
 
-function notes(ours: MedianFigures[], kamailio: PlatformBench['kamailio'], calls: number, runs: number): string[] {
+function notes(ours: MedianFigures[], kamailio: PlatformBench['kamailio'], calls: number): string[] {
   const out = [
-    `Each client count is measured ${runs === 1 ? 'once' : `${runs} times, each on a freshly started server, alternating Switchboard and Kamailio; each figure is the median`}.`,
+    `Runs per client count: ${ours.map((f) => `${f.clients.toLocaleString('en')}: ${f.runs}`).join(', ')}; each run on a freshly started server, alternating Switchboard and Kamailio. With several runs a figure is their median, and the range follows in brackets.`,
     `Load: ${GENERATOR_PROCESSES} generator processes (one per core) x ${CONCURRENCY} requests in flight each; every client is one WebSocket connection and one digest-authenticated REGISTER; ${calls} calls per client count, each INVITE -> 200 -> ACK -> BYE -> 200 between two registered clients (set-up time is INVITE sent to 200 received).`,
     'Memory: resident set (VmRSS) of the server processes with no clients and with all clients registered; "per 1,000 clients" is the growth scaled to 1,000. PSS divides shared pages among the processes sharing them.',
   ];
@@ -111,7 +114,7 @@ function notes(ours: MedianFigures[], kamailio: PlatformBench['kamailio'], calls
   for (const [name, rows] of [['Switchboard', ours], ['Kamailio', kamailio.rows]] as const) {
     for (const r of rows) {
       const c = r.cpu.calls;
-      out.push(`${name}, ${r.clients} clients, during calls${runs > 1 ? ' (medians)' : ''}: server ${pct(c.serverPct)} of a core, generator ${pct(c.generatorPct)}, other work on the machine ${pct(c.otherPct)}${c.stealPct >= 5 ? `, stolen by the host ${pct(c.stealPct)}` : ''}.`);
+      out.push(`${name}, ${r.clients} clients, during calls${r.runs > 1 ? ' (medians)' : ''}: server ${pct(c.serverPct)} of a core, generator ${pct(c.generatorPct)}, other work on the machine ${pct(c.otherPct)}${c.stealPct >= 5 ? `, stolen by the host ${pct(c.stealPct)}` : ''}.`);
       if (r.failures > 0) out.push(`${name}, ${r.clients} clients: ${r.failures} requests failed (first: ${r.firstError}); their times are left out.`);
     }
   }
@@ -154,8 +157,7 @@ function cell(r: Row, f: MedianFigures): string {
 
 export function platformTable(b: PlatformBench): string {
   const k = b.kamailio;
-  const runs = b.ours[0]?.runs ?? 1;
-  const title = `Platform under load (${b.generatorProcesses} generator processes; ${runs > 1 ? `median of ${runs} runs, range in brackets` : 'one run'})`;
+  const title = `Platform under load (${b.generatorProcesses} generator processes)`;
   const clients = (f: LoadFigures) => f.clients.toLocaleString('en');
   if (!k.available) {
     return [
