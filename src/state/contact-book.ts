@@ -65,7 +65,8 @@ export class ContactBook extends EventTarget {
   private inFlight: number | null = null;
   /** Local ids of creates the platform has accepted, to their platform ids. */
   private readonly accepted = new Map<string, string>();
-  /** Outcome of each sent outbox entry, for a save waiting on it. */
+  /** Outbox entries a save() is waiting on, and their outcomes once sent. */
+  private readonly awaited = new Set<number>();
   private readonly results = new Map<number, LocalContact | ContactNotice>();
 
   constructor(
@@ -115,11 +116,13 @@ export class ContactBook extends EventTarget {
     }
     await tx.objectStore('contacts').put(local);
     await tx.done;
+    this.awaited.add(seq);
     await this.reload();
     await this.flush().catch(() => undefined);
     // A flush that was just finishing when this was queued has not seen it: one more pass.
     if (!this.results.has(seq)) await this.flush().catch(() => undefined);
     const result = this.results.get(seq);
+    this.awaited.delete(seq);
     this.results.delete(seq);
     if (result instanceof ContactNotice) {
       // The form that saved it shows it; the list need not repeat it.
@@ -198,7 +201,7 @@ export class ContactBook extends EventTarget {
           // Refused for good (e.g. an invalid field): undo it here rather than retry forever.
           const notice = new ContactNotice(err instanceof Error ? err.message : String(err), err instanceof ApiError ? err.field : undefined);
           await this.undo(change);
-          this.results.set(change.seq!, notice);
+          if (this.awaited.has(change.seq!)) this.results.set(change.seq!, notice);
           this.notice = notice;
         } finally {
           this.inFlight = null;
@@ -273,7 +276,7 @@ export class ContactBook extends EventTarget {
       const stillEdited = local && later.some((c) => c.kind === 'update');
       await contacts.put(stillEdited ? { ...saved, ...fieldsOf(local), pending: true } : saved);
     }
-    this.results.set(change.seq!, saved);
+    if (this.awaited.has(change.seq!)) this.results.set(change.seq!, saved);
     await tx.done;
   }
 
