@@ -1,9 +1,11 @@
 /**
  * Call History at size: 100,000 call records in the web phone's IndexedDB (as a long-standing
  * user's installed app holds them), then, as the user sees it:
- *   - first page: from the click on "Call History" to its first 50 rows on screen;
- *   - paging: each "Load more" click to the next 50 rows on screen, for 40 pages in a row
- *     (down to row 2,000), so a stall as the list grows would show in the later pages;
+ *   - first page: from the click on "Call History" to its first rows painted;
+ *   - paging: each "Load more" click to the list holding the next 50 and a frame painted, for
+ *     40 pages in a row (down to row 2,000), so a stall as the list grows would show in the
+ *     later pages;
+ *   - scrolling: the longest frame while scrolling the 2,000 loaded rows top to bottom;
  *   - deep page: the store's keyset read of the 50 records below record 50 (the far end).
  * Timestamps are taken inside the page, so no driver latency is counted.
  */
@@ -14,6 +16,8 @@ export interface HistoryListFigures {
   records: number;
   firstPageMs: number[];
   loadMoreMs: number[];
+  /** Frame intervals while scrolling the loaded rows from top to bottom. */
+  scrollFrameMs: number[];
   /** IndexedDB cursor read of one page at the far end of the store. */
   deepPageMs: number[];
   seedMs: number;
@@ -26,12 +30,16 @@ const DEEP = `const deep = (root, sel, out = []) => {
   return out;
 };
 // Cheap enough to poll every millisecond without slowing what it measures: the list element is
-// found once (while the page is small), then only its <ul>'s child count is read.
+// found once (while the page is small), then only how many records its virtualiser holds and
+// how many rows it has put on screen are read.
 let list = null;
-const rowsNow = () => {
+const virtualizer = () => {
   if (!list || !list.isConnected) list = deep(document, 'sb-history-list')[0] ?? null;
-  return list?.shadowRoot.querySelector('ul')?.childElementCount ?? 0;
+  return list?.shadowRoot.querySelector('lit-virtualizer') ?? null;
 };
+const rowsNow = () => virtualizer()?.items?.length ?? 0;
+const onScreen = () => virtualizer()?.querySelectorAll('[role=listitem]').length ?? 0;
+const painted = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now()))));
 const moreButton = () => list?.shadowRoot.querySelector('.more button');
 const until = (check) => new Promise((resolve) => { const poll = () => (check() ? resolve(performance.now()) : setTimeout(poll, 1)); poll(); });`;
 
@@ -66,7 +74,7 @@ export async function measureHistoryList(opts: { records: number; runs: number; 
     const { page } = await e2e.newUser();
     await loginAs(page, '1001');
     const seedMs = await seed(page, opts.records);
-    const figures: HistoryListFigures = { records: opts.records, firstPageMs: [], loadMoreMs: [], deepPageMs: [], seedMs };
+    const figures: HistoryListFigures = { records: opts.records, firstPageMs: [], loadMoreMs: [], scrollFrameMs: [], deepPageMs: [], seedMs };
     for (let run = 0; run < opts.runs; run++) {
       // Start from another area each time, so the view is created afresh.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Calls', exact: true }).click();
@@ -75,7 +83,8 @@ export async function measureHistoryList(opts: { records: number; runs: number; 
         const item = deep(document, 'nav button').find((b) => b.textContent.includes('Call History'));
         const t0 = performance.now();
         item.click();
-        return (await until(() => rowsNow() >= 50)) - t0;
+        await until(() => onScreen() > 0);
+        return (await painted()) - t0;
       })()`));
     }
     // Paging: from the first page down, one "Load more" at a time.
@@ -87,9 +96,25 @@ export async function measureHistoryList(opts: { records: number; runs: number; 
         const before = rowsNow();
         const t0 = performance.now();
         moreButton().click();
-        times.push((await until(() => rowsNow() >= before + 50)) - t0);
+        await until(() => rowsNow() >= before + 50);
+        times.push((await painted()) - t0);
       }
       return times;
+    })()`);
+    // Scrolling: a step of 400 px per frame down the loaded rows, timing each frame.
+    figures.scrollFrameMs = await page.evaluate(`(async () => {
+      ${DEEP}
+      const v = virtualizer();
+      v.scrollTop = 0;
+      let last = await painted();
+      const frames = [];
+      while (v.scrollTop + v.clientHeight < v.scrollHeight - 1) {
+        v.scrollTop += 400;
+        const now = await new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+        frames.push(now - last);
+        last = now;
+      }
+      return frames;
     })()`);
     figures.deepPageMs = await page.evaluate(`(async () => {
       const db = await new Promise((resolve, reject) => { const o = indexedDB.open('switchboard'); o.onsuccess = () => resolve(o.result); o.onerror = () => reject(o.error); });

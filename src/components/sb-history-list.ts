@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
+import '@lit-labs/virtualizer';
 import { spokenDuration } from './format.js';
 import { icon, type IconName } from './icons.js';
 import { baseStyles, buttonStyles, listStateStyles } from './shared-styles.js';
@@ -106,15 +106,15 @@ export class SbHistoryList extends LitElement {
         display: block;
       }
 
-      ul {
-        display: flex;
-        flex-direction: column;
-        margin: 0;
-        padding: 0;
-        list-style: none;
+      lit-virtualizer {
+        /* The records are virtualised: only the rows in view are in the DOM, so a user who has
+           paged down through thousands of calls pays for one screenful per update. */
+        width: 100%;
+        max-height: var(--sb-history-list-height, 65vh);
       }
 
-      li {
+      .item {
+        width: 100%;
         display: grid;
         grid-template-columns: minmax(0, 1fr) auto;
         align-items: center;
@@ -235,9 +235,17 @@ export class SbHistoryList extends LitElement {
     return html`<div role="alert">${this.error ? html`<p class="error">${icon('alert')}<span>${this.error}</span></p>` : nothing}</div>
       <div role="status">${this.loading && list.length === 0 ? html`<p class="loading">Loading call history…</p>` : nothing}</div>
       ${list.length > 0
-        ? html`<ul part="list" aria-label=${this.label} aria-busy=${this.loading ? 'true' : 'false'}>
-            ${repeat(list, (e) => e.id, (e) => this.renderEntry(e))}
-          </ul>`
+        ? html`<lit-virtualizer
+            part="list"
+            scroller
+            tabindex=${this.selectable ? nothing : '0'}
+            role="list"
+            aria-label=${this.label}
+            aria-busy=${this.loading ? 'true' : 'false'}
+            .items=${list as HistoryEntry[]}
+            .keyFunction=${(e: HistoryEntry) => e.id}
+            .renderItem=${(e: HistoryEntry) => this.renderEntry(e)}
+          ></lit-virtualizer>`
         : !this.loading && !this.error
           ? html`<p class="empty">${icon('history')}No calls yet</p>`
           : nothing}
@@ -261,7 +269,7 @@ export class SbHistoryList extends LitElement {
         ><span class="sr-only">${kind.text} ${kind.preposition} </span><span class="name">${who}</span
         ><span class="sep">, </span><time datetime=${e.started_at}>${when}</time></span
       >`;
-    return html`<li part="item" class=${e.type}>
+    return html`<div role="listitem" part="item" class="item ${e.type}">
       ${this.selectable
         ? html`<button class="row" type="button" @click=${() => this.dispatchEvent(new HistorySelectEvent({ number: e.remote_number }))}>${main}</button>`
         : html`<div class="row">${main}</div>`}
@@ -273,7 +281,7 @@ export class SbHistoryList extends LitElement {
         ${e.transferred_to ? html`<span>Transferred to ${e.transferred_to}</span>` : nothing}
         ${e.transferred_from ? html`<span>Transferred by ${e.transferred_from}</span>` : nothing}
       </span>
-    </li>`;
+    </div>`;
   }
 }
 

@@ -2,19 +2,32 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/components/sb-history-detail.js';
 import type { SbHistoryDetail } from '../../../src/components/sb-history-detail.js';
 import type { HistoryEntry } from '../../../src/components/sb-history-list.js';
-import { button, buttonNames, text, XSS } from './helpers.js';
+import { button, buttonNames, deepAll, text, XSS } from './helpers.js';
+
+// lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
+// "ResizeObserver loop completed with undelivered notifications" as a window error, which mocha
+// would count as a failure.
+window.addEventListener('error', (e) => {
+  if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
+}, true);
+
 
 const ENTRIES: HistoryEntry[] = [
   { id: 5, type: 'missed', remote_number: '1002', remote_name: 'Bob Baker', started_at: '2025-03-14T14:05:00Z', answered_at: null, duration_s: 0 },
   { id: 4, type: 'outbound', remote_number: '1002', remote_name: 'Bob Baker', started_at: '2025-03-13T09:41:00Z', answered_at: '2025-03-13T09:41:03Z', duration_s: 61 },
 ];
 
+/** The detail, once its records (a virtualised list) are on screen. */
 async function detail(o: { name?: string; number?: string; entries?: HistoryEntry[] } = {}): Promise<SbHistoryDetail> {
-  return fixture<SbHistoryDetail>(html`<sb-history-detail
+  const entries = o.entries ?? ENTRIES;
+  const el = await fixture<SbHistoryDetail>(html`<sb-history-detail
     .name=${o.name ?? 'Bob Baker'}
     .number=${o.number ?? '1002'}
-    .entries=${o.entries ?? ENTRIES}
+    .entries=${entries}
   ></sb-history-detail>`);
+  const end = Date.now() + 2000;
+  while (deepAll(el, '[role=listitem]').length < entries.length && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  return el;
 }
 
 describe('sb-history-detail', () => {
