@@ -2,10 +2,12 @@
  * Web phone call set-up through the platform on loopback, as a user sees it: from the click on
  * "Call" to the callee's card ringing, and to both cards showing Connected (the callee answers
  * as soon as its card rings, through the test driver). Timestamps are taken inside the pages (same browser, same clock)
- * by a tight polling loop, so no test-runner latency is counted.
+ * by a tight polling loop, so no test-runner latency is counted. Between the calls, in the same
+ * browser, the floor: two bare RTCPeerConnections connecting (web-floor.ts).
  */
 import type { Page } from 'playwright-core';
 import { loginAs, startE2E } from '../test/e2e/browser.js';
+import { measurePeerFloor } from './web-floor.js';
 
 export interface CallSetupFigures {
   runs: number;
@@ -14,6 +16,8 @@ export interface CallSetupFigures {
   toConnectedMs: number[];
   /** From the click on Answer to both cards Connected. */
   answerToConnectedMs: number[];
+  /** Two bare RTCPeerConnections in one page, offer to both connected. */
+  floorToConnectedMs: number[];
 }
 
 /** Resolves, in the page, with Date.now() when an element matching `text` appears in any shadow root. */
@@ -41,6 +45,10 @@ export async function measureCallSetup(runs: number): Promise<CallSetupFigures> 
     const toRingingMs: number[] = [];
     const toConnectedMs: number[] = [];
     const answerToConnectedMs: number[] = [];
+    const floorToConnectedMs: number[] = [];
+    const floor = (await e2e.newUser()).page;
+    // A page of the same (secure, loopback) origin that runs no app code: the status JSON.
+    await floor.goto('/api/v2/status');
     for (let i = 0; i < runs; i++) {
       await alice.getByRole('button', { name: 'New Call' }).first().click();
       await alice.getByLabel('Number').fill('1002');
@@ -63,8 +71,9 @@ export async function measureCallSetup(runs: number): Promise<CallSetupFigures> 
       await alice.getByRole('button', { name: 'Hang Up' }).click();
       await bob.getByRole('article').waitFor({ state: 'detached', timeout: 10_000 });
       await alice.getByRole('article').waitFor({ state: 'detached', timeout: 10_000 });
+      floorToConnectedMs.push((await measurePeerFloor(floor)).toConnectedMs);
     }
-    return { runs, toRingingMs, toConnectedMs, answerToConnectedMs };
+    return { runs, toRingingMs, toConnectedMs, answerToConnectedMs, floorToConnectedMs };
   } finally {
     await e2e.close();
   }
