@@ -5,6 +5,7 @@
  * The figures are medians of several repetitions with their spread; nothing is asserted.
  */
 import { measureCallSetup } from './web-calls.js';
+import { measureHistoryList } from './web-history.js';
 import { measureLists, type ListFigures } from './web-lists.js';
 import { measureMemory, type MemoryFigures } from './web-memory.js';
 import { measureSize, type SizeFigures } from './web-size.js';
@@ -20,6 +21,7 @@ export interface WebBench {
   calls: { toRingingMs: Samples; toConnectedMs: Samples; answerToConnectedMs: Samples; floorToConnectedMs: Samples };
   memory: MemoryFigures;
   lists: ListFigures;
+  history: { records: number; pages: number; firstPageMs: Samples; loadMoreMs: Samples; lateLoadMoreMs: Samples; scrollFrameMs: Samples; deepPageMs: Samples };
 }
 
 const step = (what: string) => process.stderr.write(`bench (web): ${what}...\n`);
@@ -41,7 +43,17 @@ export async function runWebBench(opts: { quick: boolean }): Promise<WebBench> {
   const contacts = opts.quick ? 2_000 : 10_000;
   step(`lists, ${contacts} contacts`);
   const lists = await measureLists(contacts);
-  return { quick: opts.quick, runs, size, start, calls, memory, lists };
+  const records = opts.quick ? 20_000 : 100_000;
+  const pages = opts.quick ? 10 : 40;
+  step(`call history, ${records} records`);
+  const h = await measureHistoryList({ records, runs: Math.min(runs, 5), pages });
+  const history = {
+    records, pages, firstPageMs: summarize(h.firstPageMs), loadMoreMs: summarize(h.loadMoreMs),
+    // The last quarter of the pages: a list that slowed as it grew would show here.
+    lateLoadMoreMs: summarize(h.loadMoreMs.slice(-Math.ceil(pages / 4))),
+    scrollFrameMs: summarize(h.scrollFrameMs), deepPageMs: summarize(h.deepPageMs),
+  };
+  return { quick: opts.quick, runs, size, start, calls, memory, lists, history };
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -54,7 +66,8 @@ export function webTable(b: WebBench): string {
     `| ${figure} | ${ms(s)} | ${spread(s)} | ${floor ? ms(floor) : '—'} | ${floor ? ratio(s, floor) : '—'} |`;
   const mib = (figure: string, s: Samples, floor?: Samples) =>
     `| ${figure} | ${s.median.toFixed(2)} MiB | ${spread(s, 'MiB', 2)} | ${floor ? `${floor.median.toFixed(2)} MiB` : '—'} | ${floor ? ratio(s, floor) : '—'} |`;
-  const { size, start, calls, memory, lists } = b;
+  const { size, start, calls, memory, lists, history } = b;
+  const records = history.records.toLocaleString('en');
   const n = b.runs;
   const lines = [
     `Web phone (headless Chromium, fake media; ${b.quick ? 'QUICK run: ' : ''}medians of ${n} runs unless stated; floors measured in the same run)`,
@@ -79,10 +92,16 @@ export function webTable(b: WebBench): string {
     row(`open Contacts, ${lists.contacts.toLocaleString('en')} contacts (${lists.openMs.samples.length} opens)`, lists.openMs),
     row(`search-as-you-type, ${lists.contacts.toLocaleString('en')} contacts: keystroke → frame shown (${lists.keystrokeMs.samples.length} keystrokes)`, lists.keystrokeMs, lists.idleFrameMs),
     `| scroll to the bottom: frame interval (${lists.scrollFrameMs.samples.length} frames; ${lists.scrollLongFrames} longer than 2 idle frames) | ${lists.scrollFrameMs.median.toFixed(1)} ms | ${spread(lists.scrollFrameMs, 'ms', 1)} | ${lists.idleFrameMs.median.toFixed(1)} ms | ${ratio(lists.scrollFrameMs, lists.idleFrameMs)} |`,
+    row(`open Call History, ${records} records in IndexedDB: click → first rows painted`, history.firstPageMs),
+    row(`Load more, ${history.pages} pages of 50 in a row: click → painted`, history.loadMoreMs),
+    row(`  the last ${Math.ceil(history.pages / 4)} of those pages (rows ${(history.pages * 50 - Math.ceil(history.pages / 4) * 50).toLocaleString('en')}+)`, history.lateLoadMoreMs, history.loadMoreMs),
+    `| scroll ${(history.pages * 50 + 50).toLocaleString('en')} loaded records: frame interval (${history.scrollFrameMs.samples.length} frames) | ${history.scrollFrameMs.median.toFixed(1)} ms | ${spread(history.scrollFrameMs, 'ms', 1)} | ${lists.idleFrameMs.median.toFixed(1)} ms | ${ratio(history.scrollFrameMs, lists.idleFrameMs)} |`,
+    `| one page of 50 at the far end of ${records} records (IndexedDB keyset cursor) | ${history.deepPageMs.median.toFixed(1)} ms | ${spread(history.deepPageMs, 'ms', 1)} | — | — |`,
     '',
     'Floors: start-up, a blank page from the same server (warm: from its own service worker\'s cache); calls, two bare',
     'RTCPeerConnections in one page (offer after ICE gathering completes, no trickle; the app sends its INVITE on the',
-    'first usable candidate); heap, the blank page; lists, the same page\'s idle frame interval.',
+    'first usable candidate); heap, the blank page; lists, the same page\'s idle frame interval; the late',
+    'Load more pages, all the Load more pages (a ratio near 1 means no slow-down as the list grows).',
     '',
     'Largest parts of the first-load JavaScript (minified bytes, from source maps):',
     '',

@@ -218,9 +218,13 @@ export class SbApp extends LitElement {
       this.calls.addEventListener(HoldReminderEvent.eventName, (e) => this.onHoldReminder(e as HoldReminderEvent));
     }
     if (this.session?.state === 'signed-in' && this.line?.state === 'idle') {
-      void this.line.start().then(() => this.events?.start());
+      const owner = `${this.session.user!.extension}@${this.session.user!.domain}`;
+      const line = this.line;
+      void line.start().then(() => this.events?.start());
       void this.openLaunchAction();
-      void this.userData?.start(`${this.session.user!.extension}@${this.session.user!.domain}`);
+      // Stored data shows at once; the platform sync waits for REGISTER (up to 1.5 s), so that
+      // the phone is ready first.
+      void this.userData?.start(owner, line.whenRegistered(1500));
     }
     this.updateRinger();
   }

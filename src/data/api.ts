@@ -180,10 +180,11 @@ export class ApiClient {
 
   /** Signs back in from the stored refresh token; null when there is none or it was revoked. */
   async restore(): Promise<ApiUser | null> {
-    const saved = this.storage.load();
-    if (!saved) return null;
+    if (!this.storage.load()) return null;
     try {
-      await this.refreshWith(saved.refreshToken);
+      // Through the shared refresh: other requests (an offline start's syncs, say) may be
+      // refreshing at the same moment, and a rotated refresh token works exactly once.
+      await this.refresh();
       return this.user;
     } catch (err) {
       // Offline is not signed out: keep the session and let the caller retry later.

@@ -78,8 +78,13 @@ export class ContactBook extends EventTarget {
 
   /** Shows what IndexedDB has, then catches up with the platform. */
   async load(): Promise<void> {
-    await this.reload();
+    await this.showStored();
     await this.sync();
+  }
+
+  /** Shows what IndexedDB has, without the network. */
+  showStored(): Promise<void> {
+    return this.reload();
   }
 
   /** Sends the outbox, then fetches the changes made elsewhere. Offline: keeps what it has. */

@@ -43,16 +43,21 @@ export class Directory extends EventTarget {
     return new Map(this.entries.map((p) => [p.extension, p.name]));
   }
 
+  /** Shows the stored directory (everyone offline until presence says otherwise), if nothing is shown yet. */
+  async showStored(): Promise<void> {
+    const db = await this.db;
+    if (!db || this.entries.length > 0) return;
+    const stored = await db.getAll('directory');
+    if (this.entries.length === 0 && stored.length > 0) {
+      this.entries = stored.map((p) => ({ ...p, online: false }));
+      this.changed();
+    }
+  }
+
   /** Shows the stored directory (if nothing is shown yet), then the platform's. */
   async load(): Promise<void> {
+    await this.showStored();
     const db = await this.db;
-    if (db && this.entries.length === 0) {
-      const stored = await db.getAll('directory');
-      if (this.entries.length === 0 && stored.length > 0) {
-        this.entries = stored.map((p) => ({ ...p, online: false }));
-        this.changed();
-      }
-    }
     try {
       this.entries = (await this.api.directory()).map((u) => ({ extension: u.extension, name: u.name, online: u.online }));
       this.changed();

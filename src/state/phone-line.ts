@@ -64,6 +64,26 @@ export class PhoneLine extends EventTarget {
     await this.startPhone(false);
   }
 
+  /**
+   * Resolves once the phone is registered, or after `ms` (offline, failing, or another tab has
+   * the phone): start-up work that can wait lets REGISTER go first on a busy platform.
+   */
+  whenRegistered(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.removeEventListener('line-changed', check);
+        resolve();
+      };
+      const check = () => {
+        if (this.registration === 'registered' || this.state === 'elsewhere') done();
+      };
+      const timer = setTimeout(done, ms);
+      this.addEventListener('line-changed', check);
+      check();
+    });
+  }
+
   /** Takes the phone over from another tab of this browser. */
   async takeOver(): Promise<void> {
     if (this.state !== 'elsewhere' || !this.claim) return;

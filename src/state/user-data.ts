@@ -13,9 +13,8 @@ import type { ContactBook } from './contact-book.js';
 import type { Directory } from './directory.js';
 
 export class UserData {
-  /** Settles once the stores hold the signed-in user's data (and no one else's). */
-  claimed: Promise<void> = Promise.resolve();
   private started = false;
+  private claim = deferred();
   private readonly onContactsChanged = () => void this.contacts.sync();
   private readonly onReconnect = () => {
     void this.contacts.sync();
@@ -31,15 +30,26 @@ export class UserData {
     private readonly events: EventsClient,
   ) {}
 
-  async start(owner: string): Promise<void> {
+  /** Settles once the stores hold the signed-in user's data (and no one else's). */
+  get claimed(): Promise<void> {
+    return this.claim.promise;
+  }
+
+  /** Shows the stored data, then (once `syncAfter` settles) catches up with the platform. */
+  async start(owner: string, syncAfter: Promise<void> = Promise.resolve()): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.events.addEventListener('platform-contacts-changed', this.onContactsChanged);
+    await claimForUser(await this.db, owner);
+    this.claim.resolve();
+    await Promise.all([this.directory.showStored(), this.contacts.showStored()]);
+    await syncAfter;
+    await Promise.all([this.directory.load(), this.contacts.load(), this.history.sync().catch(() => undefined)]);
+    // From now on, a reconnection (the events channel's `ready`) or the browser coming back
+    // online may mean missed changes; the first `ready` is covered by the sync just done.
+    if (!this.started) return;
     this.events.addEventListener('platform-ready', this.onReconnect);
     window.addEventListener('online', this.onReconnect);
-    this.claimed = this.db.then((db) => claimForUser(db, owner));
-    await this.claimed;
-    await Promise.all([this.directory.load(), this.contacts.load(), this.history.sync().catch(() => undefined)]);
   }
 
   /** Sends what can still be sent while the session lasts. */
@@ -68,8 +78,15 @@ export class UserData {
 
   private stop(): void {
     this.started = false;
+    this.claim = deferred();
     this.events.removeEventListener('platform-contacts-changed', this.onContactsChanged);
     this.events.removeEventListener('platform-ready', this.onReconnect);
     window.removeEventListener('online', this.onReconnect);
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
