@@ -81,7 +81,13 @@ export function historyParty(e: Pick<HistoryEntry, 'remote_name' | 'remote_numbe
 }
 
 /**
- * Call records, newest first as given. Each row shows the kind of call (icon plus text, missed
+ * A row's height at most (name, time, number), in rem: the list is its own scroller (the
+ * virtualiser needs a size), as tall as its rows up to --sb-history-list-height.
+ */
+const ROW_REM = 5;
+
+/**
+ * Call records, newest first as given, virtualised (only the rows in view are in the DOM). Each row shows the kind of call (icon plus text, missed
  * calls in the danger colour), the other party, their number, when, how long (answered calls)
  * and transfer notes. With `selectable` (the default) each row is a button named like
  * "Missed call from Bob Baker, Today 14:05" that fires `sb-history-select`; otherwise rows are
@@ -110,7 +116,6 @@ export class SbHistoryList extends LitElement {
         /* The records are virtualised: only the rows in view are in the DOM, so a user who has
            paged down through thousands of calls pays for one screenful per update. */
         width: 100%;
-        max-height: var(--sb-history-list-height, 65vh);
       }
 
       .item {
@@ -238,6 +243,7 @@ export class SbHistoryList extends LitElement {
         ? html`<lit-virtualizer
             part="list"
             scroller
+            style=${`height: min(var(--sb-history-list-height, 65vh), ${list.length * ROW_REM}rem)`}
             tabindex=${this.selectable ? nothing : '0'}
             role="list"
             aria-label=${this.label}

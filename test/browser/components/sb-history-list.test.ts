@@ -113,6 +113,14 @@ describe('sb-history-list', () => {
     expect(failed.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('Network down');
   });
 
+  it('is as tall as its rows when they fit: no record is hidden in a scroll box', async () => {
+    const el = await list();
+    const v = el.shadowRoot!.querySelector('lit-virtualizer')!;
+    const rows = [...el.shadowRoot!.querySelectorAll('[role=listitem]')].reduce((h, r) => h + r.getBoundingClientRect().height, 0);
+    expect(v.clientHeight).to.be.at.least(Math.floor(rows));
+    expect(v.scrollHeight).to.be.at.most(v.clientHeight + 1);
+  });
+
   it('renders user text as text', async () => {
     const el = await list({ entries: [{ ...ENTRIES[0]!, remote_name: XSS, remote_number: XSS, transferred_to: XSS }] });
     expect(el.shadowRoot!.querySelector('.name')!.textContent).to.equal(XSS);
