@@ -81,12 +81,6 @@ export function historyParty(e: Pick<HistoryEntry, 'remote_name' | 'remote_numbe
 }
 
 /**
- * A row's height at most (name, time, number), in rem: the list is its own scroller (the
- * virtualiser needs a size), as tall as its rows up to --sb-history-list-height.
- */
-const ROW_REM = 5;
-
-/**
  * Call records, newest first as given, virtualised (only the rows in view are in the DOM). Each row shows the kind of call (icon plus text, missed
  * calls in the danger colour), the other party, their number, when, how long (answered calls)
  * and transfer notes. With `selectable` (the default) each row is a button named like
@@ -116,6 +110,8 @@ export class SbHistoryList extends LitElement {
         /* The records are virtualised: only the rows in view are in the DOM, so a user who has
            paged down through thousands of calls pays for one screenful per update. */
         width: 100%;
+        /* Its own scroller (the virtualiser needs a size); a short list leaves the rest empty. */
+        height: var(--sb-history-list-height, 65vh);
       }
 
       .item {
@@ -243,7 +239,6 @@ export class SbHistoryList extends LitElement {
         ? html`<lit-virtualizer
             part="list"
             scroller
-            style=${`height: min(var(--sb-history-list-height, 65vh), ${list.length * ROW_REM}rem)`}
             tabindex=${this.selectable ? nothing : '0'}
             role="list"
             aria-label=${this.label}

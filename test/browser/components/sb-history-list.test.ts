@@ -113,12 +113,23 @@ describe('sb-history-list', () => {
     expect(failed.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('Network down');
   });
 
-  it('is as tall as its rows when they fit: no record is hidden in a scroll box', async () => {
+  it('shows every record when they fit: none is hidden in a scroll box', async () => {
     const el = await list();
     const v = el.shadowRoot!.querySelector('lit-virtualizer')!;
     const rows = [...el.shadowRoot!.querySelectorAll('[role=listitem]')].reduce((h, r) => h + r.getBoundingClientRect().height, 0);
     expect(v.clientHeight).to.be.at.least(Math.floor(rows));
     expect(v.scrollHeight).to.be.at.most(v.clientHeight + 1);
+  });
+
+  it('stays a sized scroller as records are added (Load more)', async () => {
+    const el = await list();
+    el.entries = Array.from({ length: 200 }, (_, i) => ({ ...ENTRIES[2]!, id: 1000 - i }));
+    await el.updateComplete;
+    await until(() => el.shadowRoot!.querySelectorAll('[role=listitem]').length > 3);
+    const v = el.shadowRoot!.querySelector('lit-virtualizer')!;
+    expect(getComputedStyle(v).overflowY).to.equal('auto');
+    expect(v.clientHeight).to.be.greaterThan(100);
+    expect(v.scrollHeight).to.be.greaterThan(v.clientHeight);
   });
 
   it('renders user text as text', async () => {
