@@ -11,6 +11,7 @@
  */
 import type { Page } from 'playwright-core';
 import { loginAs, startE2E } from '../test/e2e/browser.js';
+import { DEEP } from './page-helpers.js';
 
 export interface HistoryListFigures {
   records: number;
@@ -23,18 +24,14 @@ export interface HistoryListFigures {
   seedMs: number;
 }
 
-/** Finds elements through shadow roots, in the page (a string: see web-calls.ts). */
-const DEEP = `const deep = (root, sel, out = []) => {
-  out.push(...root.querySelectorAll(sel));
-  for (const el of root.querySelectorAll('*')) if (el.shadowRoot) deep(el.shadowRoot, sel, out);
-  return out;
-};
+/** In the page: the history list's virtualiser, its row counts, and waiting (a string: see page-helpers.ts). */
+const LIST = `${DEEP}
 // Cheap enough to poll every millisecond without slowing what it measures: the list element is
 // found once (while the page is small), then only how many records its virtualiser holds and
 // how many rows it has put on screen are read.
 let list = null;
 const virtualizer = () => {
-  if (!list || !list.isConnected) list = deep(document, 'sb-history-list')[0] ?? null;
+  if (!list || !list.isConnected) list = deep(document, 'sb-history-list');
   return list?.shadowRoot.querySelector('lit-virtualizer') ?? null;
 };
 const rowsNow = () => virtualizer()?.items?.length ?? 0;
@@ -79,8 +76,8 @@ export async function measureHistoryList(opts: { records: number; runs: number; 
       // Start from another area each time, so the view is created afresh.
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Calls', exact: true }).click();
       figures.firstPageMs.push(await page.evaluate(`(async () => {
-        ${DEEP}
-        const item = deep(document, 'nav button').find((b) => b.textContent.includes('Call History'));
+        ${LIST}
+        const item = deepAll(document, 'nav button').find((b) => b.textContent.includes('Call History'));
         const t0 = performance.now();
         item.click();
         await until(() => onScreen() > 0);
@@ -89,7 +86,7 @@ export async function measureHistoryList(opts: { records: number; runs: number; 
     }
     // Paging: from the first page down, one "Load more" at a time.
     figures.loadMoreMs = await page.evaluate(`(async () => {
-      ${DEEP}
+      ${LIST}
       const times = [];
       for (let i = 0; i < ${opts.pages}; i++) {
         await until(() => { rowsNow(); const b = moreButton(); return b && !b.disabled; });
@@ -103,7 +100,7 @@ export async function measureHistoryList(opts: { records: number; runs: number; 
     })()`);
     // Scrolling: a step of 400 px per frame down the loaded rows, timing each frame.
     figures.scrollFrameMs = await page.evaluate(`(async () => {
-      ${DEEP}
+      ${LIST}
       const v = virtualizer();
       v.scrollTop = 0;
       let last = await painted();

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { loginAs, startE2E } from '../test/e2e/browser.js';
 import { summarize, type Samples } from './web-stats.js';
+import { DEEP } from './page-helpers.js';
 
 export interface ListFigures {
   contacts: number;
@@ -31,15 +32,7 @@ const QUERIES = ['lucia', 'schmidt ada', 'wonka', '555 01'];
 
 /** Types each query a character at a time, then deletes it; resolves with the keystroke times. */
 const TYPE = `(async (queries) => {
-  const deep = (root, selector) => {
-    const hit = root.querySelector(selector);
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) {
-      const inner = el.shadowRoot && deep(el.shadowRoot, selector);
-      if (inner) return inner;
-    }
-    return null;
-  };
+  ${DEEP}
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const view = deep(document, 'sb-contacts-view');
   const input = view.shadowRoot.getElementById('search');
@@ -67,15 +60,7 @@ const TYPE = `(async (queries) => {
 
 /** Frame intervals: idle first, then scrolling the list to the bottom over about `steps` frames. */
 const SCROLL = `(async (steps) => {
-  const deep = (root, selector) => {
-    const hit = root.querySelector(selector);
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) {
-      const inner = el.shadowRoot && deep(el.shadowRoot, selector);
-      if (inner) return inner;
-    }
-    return null;
-  };
+  ${DEEP}
   const frame = () => new Promise((r) => requestAnimationFrame(r));
   const scroller = deep(document, 'lit-virtualizer');
   const idle = [];
@@ -105,16 +90,9 @@ const OPENS = 3;
 const opened = (expected: number) => `window.__opened = undefined;
 window.addEventListener('click', () => {
   const t0 = performance.now();
-  const deep = (root) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.tagName === 'SB-CONTACTS-VIEW') return el;
-      const inner = el.shadowRoot && deep(el.shadowRoot);
-      if (inner) return inner;
-    }
-    return null;
-  };
+  ${DEEP}
   const poll = () => {
-    const view = deep(document);
+    const view = deep(document, 'sb-contacts-view');
     const counts = view && view.shadowRoot ? [...view.shadowRoot.querySelectorAll('[role=status]')].map((s) => Number((/^(\\d+) contacts$/.exec(s.textContent.trim()) || [])[1] || 0)) : [];
     if (Math.max(0, ...counts) >= ${expected}) window.__opened = performance.now() - t0;
     else setTimeout(poll, 1);

@@ -20,6 +20,7 @@ import { loginAs, startE2E } from '../test/e2e/browser.js';
 import { login as apiLogin, api } from '../test/support/harness.js';
 import { blankUrl, installBlankWorker, webRootWithBlank } from './web-floor.js';
 import { summarize, type Samples } from './web-stats.js';
+import { DEEP } from './page-helpers.js';
 
 export interface StartFigures {
   runs: number;
@@ -29,15 +30,7 @@ export interface StartFigures {
 
 /** Marks in window.__benchMarks (string: tsx would add helpers the page lacks to a function). */
 const WATCH = `(() => {
-  const deep = (root, selector) => {
-    const hit = root.querySelector(selector);
-    if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) {
-      const inner = el.shadowRoot && deep(el.shadowRoot, selector);
-      if (inner) return inner;
-    }
-    return null;
-  };
+  ${DEEP}
   const hasText = (root, selector, text) => {
     for (const el of root.querySelectorAll(selector)) if (el.textContent.includes(text)) return true;
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot && hasText(el.shadowRoot, selector, text)) return true;
