@@ -6,7 +6,7 @@ import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { EventsClient } from '../data/events.js';
-import type { CallHistory } from '../state/call-history.js';
+import { HistoryChangedEvent, type CallHistory } from '../state/call-history.js';
 import type { ContactBook } from '../state/contact-book.js';
 import type { UserData } from '../state/user-data.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
@@ -175,6 +175,7 @@ export class SbApp extends LitElement {
   private readonly onPopState = () => this.show(areaOf(location.pathname));
   private readonly onConnectivity = () => this.requestUpdate();
   private readonly onCdr = () => void this.onNewRecord();
+  private readonly onHistoryChanged = () => void this.countMissed();
   /** Whether missed calls are counted for the signed-in user (set after sign-in, reset on logout). */
   private countingMissed = false;
   /** The pane follows the window: shown beside the content when wide, tucked away when narrow. */
@@ -203,6 +204,10 @@ export class SbApp extends LitElement {
     this.watchDirectory.observe(this.directory);
     if (changed.has('directory') && this.directory) {
       this.directory.addEventListener('directory-changed', () => this.calls?.setDirectory(this.directory!.names));
+    }
+    if (changed.has('callHistory')) {
+      changed.get('callHistory')?.removeEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+      this.callHistory?.addEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
     }
     if (changed.has('events')) {
       changed.get('events')?.removeEventListener('platform-cdr', this.onCdr);
@@ -286,7 +291,7 @@ export class SbApp extends LitElement {
     const offline = this.session?.offline || !navigator.onLine;
     return html`
       ${offline
-        ? html`<div class="banner offline" role="status"><p>You are offline. Showing your saved contacts and call history; changes are sent when you are back online.</p></div>`
+        ? html`<div class="banner" role="status"><p>You are offline. Showing your saved contacts and call history; changes are sent when you are back online.</p></div>`
         : nothing}
       ${this.line?.state === 'elsewhere'
         ? html`<div class="banner" role="status"><p>Switchboard is open in another tab, which has the phone.</p>
@@ -352,26 +357,27 @@ export class SbApp extends LitElement {
     }
   };
 
-  /** A new call record: the history view reloads if shown, else the badge is recounted. */
+  /**
+   * A new call record: the history view reloads if shown, else the stored history catches up
+   * (which recounts the badge through `history-changed`).
+   */
   private async onNewRecord(): Promise<void> {
     if (this.session?.state !== 'signed-in') return;
     if (this.area === 'history') {
       await this.historyView?.refresh();
       this.setMissed(0);
     } else {
-      await this.countMissed();
+      await this.callHistory?.sync().catch(() => undefined);
     }
   }
 
-  /** Counts missed calls on the first page of history newer than the seen marker. */
+  /** Counts missed calls among the newest stored records newer than the seen marker. */
   private async countMissed(): Promise<void> {
     const user = this.session?.user;
     const history = this.callHistory;
     if (!user || !history) return;
     try {
       await this.userData?.claimed;
-      // Syncing here also keeps the stored history current for an offline start.
-      await history.sync().catch(() => undefined);
       const items = await history.stored(50);
       if (this.session?.user !== user || this.area === 'history') return;
       this.setMissed(countUnseen(items, readSeen(localStorage, seenKey(user))));

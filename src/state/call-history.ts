@@ -25,11 +25,23 @@ export interface HistoryPage {
   more: boolean;
 }
 
-export class CallHistory {
+/** The stored records changed (a sync brought new ones). */
+export class HistoryChangedEvent extends Event {
+  static readonly eventName = 'history-changed' as const;
+  constructor() {
+    super(HistoryChangedEvent.eventName);
+  }
+}
+
+export class CallHistory extends EventTarget {
+  private syncing: Promise<void> | null = null;
+
   constructor(
     private readonly db: Promise<IDBPDatabase<SwitchboardDB>>,
     private readonly api: HistoryApi,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * Up to `limit` records older than `before` (newest first; from the top without `before`):
@@ -66,8 +78,16 @@ export class CallHistory {
     });
   }
 
-  /** Fetches records newer than the newest stored one. Throws when the platform is unreachable. */
-  async sync(): Promise<void> {
+  /**
+   * Fetches records newer than the newest stored one; callers at the same moment share one
+   * fetch. Throws when the platform is unreachable.
+   */
+  sync(): Promise<void> {
+    this.syncing ??= this.fetchNewer().finally(() => (this.syncing = null));
+    return this.syncing;
+  }
+
+  private async fetchNewer(): Promise<void> {
     const db = await this.db;
     const newestKey = (await db.transaction('history').store.openKeyCursor(null, 'prev'))?.key;
     const fetched: CdrEntry[] = [];
@@ -89,6 +109,7 @@ export class CallHistory {
     if (complete) await tx.objectStore('meta').put(true, COMPLETE);
     else if (!joined) await tx.objectStore('meta').delete(COMPLETE);
     await tx.done;
+    if (fetched.some((e) => newestKey === undefined || e.id > newestKey)) this.dispatchEvent(new HistoryChangedEvent());
   }
 
   private async fetchOlder(before: number | undefined, want: number): Promise<HistoryPage> {

@@ -7,13 +7,14 @@
  */
 import type { IDBPDatabase } from 'idb';
 import type { EventsClient } from '../data/events.js';
-import { claimForUser, clearUserData, type MetaKey, type SwitchboardDB } from '../data/db.js';
+import { claimForUser, clearUserData, type SwitchboardDB } from '../data/db.js';
 import type { CallHistory } from './call-history.js';
 import type { ContactBook } from './contact-book.js';
 import type { Directory } from './directory.js';
 
 export class UserData {
   private started = false;
+  private owner = '';
   private claim = deferred();
   private readonly onContactsChanged = () => void this.contacts.sync();
   private readonly onReconnect = () => {
@@ -39,6 +40,7 @@ export class UserData {
   async start(owner: string, syncAfter: Promise<void> = Promise.resolve()): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.owner = owner;
     this.events.addEventListener('platform-contacts-changed', this.onContactsChanged);
     await claimForUser(await this.db, owner);
     this.claim.resolve();
@@ -66,12 +68,9 @@ export class UserData {
     this.stop();
     const db = await this.db;
     const unsent = (await db.count('outbox')) > 0;
-    await clearUserData(db, [...(keepRecordings ? ['recordings'] : []), ...(unsent ? ['outbox', 'meta'] : [])]);
-    if (unsent) {
-      // The contacts themselves are gone, so the next sign-in loads them all again.
-      await db.delete('meta', 'contacts.since' satisfies MetaKey);
-      await db.delete('meta', 'history.complete' satisfies MetaKey);
-    }
+    await clearUserData(db, [...(keepRecordings ? ['recordings'] : []), ...(unsent ? ['outbox'] : [])]);
+    // Whose the kept changes are, so that only this user's next sign-in sends them.
+    if (unsent && this.owner) await claimForUser(db, this.owner);
     this.directory.clear();
     this.contacts.clear();
   }
