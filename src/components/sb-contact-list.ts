@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import '@lit-labs/virtualizer';
 import { icon } from './icons.js';
-import { baseStyles } from './shared-styles.js';
+import { baseStyles, listStateStyles } from './shared-styles.js';
 
 /** One row of the contact list: an organisation user or one of my personal contacts. */
 export interface ContactListEntry {
@@ -54,6 +54,7 @@ export function contactRowName(e: ContactListEntry): string {
 export class SbContactList extends LitElement {
   static override styles = [
     baseStyles,
+    listStateStyles,
     css`
       :host {
         display: block;
@@ -130,19 +131,6 @@ export class SbContactList extends LitElement {
         background: var(--sb-sys-color-success, #2e7d32);
       }
 
-      .empty {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
-        margin: var(--sb-sys-space-lg) 0;
-        color: var(--sb-sys-color-on-surface-muted);
-      }
-
-      .empty .icon {
-        width: 2rem;
-        height: 2rem;
-      }
     `,
   ];
 

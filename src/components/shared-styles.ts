@@ -486,7 +486,16 @@ export const callControlStyles = css`
   }
 `;
 
-/** The empty, loading and error states of a list (Call History, Recordings). */
+/** An area's page column (Contacts, Call History, Recordings). */
+export const viewStyles = css`
+  :host {
+    display: block;
+    padding: var(--sb-sys-space-md);
+    max-width: 48rem;
+  }
+`;
+
+/** The empty, loading, error and notice states of a list (Contacts, Call History, Recordings). */
 export const listStateStyles = css`
   .empty,
   .loading {
@@ -517,5 +526,13 @@ export const listStateStyles = css`
 
   .error .icon {
     color: var(--sb-sys-color-danger);
+  }
+
+  .info {
+    margin: 0 0 var(--sb-sys-space-md);
+    padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+    border-radius: var(--sb-sys-radius-control);
+    background: var(--sb-sys-color-primary-container);
+    color: var(--sb-sys-color-on-primary-container);
   }
 `;

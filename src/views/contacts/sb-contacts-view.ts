@@ -8,7 +8,7 @@ import type { CallStore } from '../../state/call-store.js';
 import { ContactNotice, type ContactBook } from '../../state/contact-book.js';
 import type { Directory, DirectoryPerson } from '../../state/directory.js';
 import { StoreController } from '../../controllers/store-controller.js';
-import { baseStyles, buttonStyles, fieldStyles } from '../../components/shared-styles.js';
+import { baseStyles, buttonStyles, fieldStyles, listStateStyles, viewStyles } from '../../components/shared-styles.js';
 import type { ContactListEntry, ContactSelectEvent } from '../../components/sb-contact-list.js';
 import type { ContactCallEvent, ContactDetailValue } from '../../components/sb-contact-detail.js';
 import type { ContactFormValue, ContactSaveEvent } from '../../components/sb-contact-form.js';
@@ -100,13 +100,9 @@ export class SbContactsView extends LitElement {
     baseStyles,
     buttonStyles,
     fieldStyles,
+    viewStyles,
+    listStateStyles,
     css`
-      :host {
-        display: block;
-        padding: var(--sb-sys-space-md);
-        max-width: 48rem;
-      }
-
       .tools {
         display: grid;
         grid-template-columns: minmax(0, 1fr) auto auto;
@@ -119,21 +115,6 @@ export class SbContactsView extends LitElement {
         display: flex;
         justify-content: flex-end;
         margin-bottom: var(--sb-sys-space-sm);
-      }
-
-      .info {
-        margin: 0 0 var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        border-radius: var(--sb-sys-radius-control);
-        background: var(--sb-sys-color-primary-container);
-        color: var(--sb-sys-color-on-primary-container);
-      }
-
-      .error {
-        margin: 0 0 var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        border-radius: var(--sb-sys-radius-control);
-        background: var(--sb-sys-color-danger-container);
       }
 
       @media (max-width: 36rem) {

@@ -1,4 +1,5 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
+import { viewStyles } from '../../components/shared-styles.js';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { callHistoryContext, callStoreContext, sessionContext } from '../../app/contexts.js';
@@ -46,13 +47,7 @@ export class NavigateRequestEvent extends Event {
  */
 @customElement('sb-history-view')
 export class SbHistoryView extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      padding: var(--sb-sys-space-md);
-      max-width: 48rem;
-    }
-  `;
+  static override styles = viewStyles;
 
   @consume({ context: sessionContext, subscribe: true }) session?: Session;
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;

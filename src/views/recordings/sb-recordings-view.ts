@@ -1,4 +1,5 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
+import { viewStyles } from '../../components/shared-styles.js';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { sessionContext } from '../../app/contexts.js';
@@ -17,13 +18,7 @@ const PAGE = 50;
  */
 @customElement('sb-recordings-view')
 export class SbRecordingsView extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      padding: var(--sb-sys-space-md);
-      max-width: 48rem;
-    }
-  `;
+  static override styles = viewStyles;
 
   @consume({ context: sessionContext, subscribe: true }) session?: Session;
 
