@@ -136,3 +136,23 @@ export function makeCall(over: Partial<CallSnapshot> = {}): CallSnapshot {
   };
 }
 
+
+/** Resolves once `check()` holds, polling every 10 ms; throws after `ms`. */
+export async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
+ * "ResizeObserver loop completed with undelivered notifications" as a window error, which mocha
+ * would count as a failure. Test files with virtualised lists call this once.
+ */
+export function ignoreResizeObserverLoops(): void {
+  window.addEventListener('error', (e) => {
+    if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
+  }, true);
+}

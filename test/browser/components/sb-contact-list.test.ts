@@ -1,13 +1,9 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/components/sb-contact-list.js';
 import { contactRowName, type ContactListEntry, type SbContactList } from '../../../src/components/sb-contact-list.js';
-import { button, buttonNames, roleOf, text, XSS } from './helpers.js';
+import { button, buttonNames, roleOf, text, XSS, ignoreResizeObserverLoops, until } from './helpers.js';
 
-// lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
-// "ResizeObserver loop completed with undelivered notifications" as a window error.
-window.addEventListener('error', (e) => {
-  if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
-}, true);
+ignoreResizeObserverLoops();
 
 const ENTRIES: ContactListEntry[] = [
   { key: 'org:1002', kind: 'organisation', name: 'Bob Baker', subtitle: '1002', online: true },
@@ -15,13 +11,6 @@ const ENTRIES: ContactListEntry[] = [
   { key: 'personal:p1', kind: 'personal', name: 'Pat Lee', subtitle: 'Acme' },
 ];
 
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function list(entries: ContactListEntry[] = ENTRIES): Promise<SbContactList> {
   const el = await fixture<SbContactList>(html`<sb-contact-list .entries=${entries}></sb-contact-list>`);

@@ -2,14 +2,9 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/components/sb-history-detail.js';
 import type { SbHistoryDetail } from '../../../src/components/sb-history-detail.js';
 import type { HistoryEntry } from '../../../src/components/sb-history-list.js';
-import { button, buttonNames, deepAll, text, XSS } from './helpers.js';
+import { button, buttonNames, deepAll, text, XSS, ignoreResizeObserverLoops, until } from './helpers.js';
 
-// lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
-// "ResizeObserver loop completed with undelivered notifications" as a window error, which mocha
-// would count as a failure.
-window.addEventListener('error', (e) => {
-  if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
-}, true);
+ignoreResizeObserverLoops();
 
 
 const ENTRIES: HistoryEntry[] = [
@@ -25,8 +20,7 @@ async function detail(o: { name?: string; number?: string; entries?: HistoryEntr
     .number=${o.number ?? '1002'}
     .entries=${entries}
   ></sb-history-detail>`);
-  const end = Date.now() + 2000;
-  while (deepAll(el, '[role=listitem]').length < entries.length && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  await until(() => deepAll(el, '[role=listitem]').length >= entries.length);
   return el;
 }
 

@@ -1,14 +1,9 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../../src/components/sb-history-list.js';
 import { historyDuration, historyWhen, type HistoryEntry, type SbHistoryList } from '../../../src/components/sb-history-list.js';
-import { accessibleName, button, buttonNames, hasButton, roleOf, text, XSS } from './helpers.js';
+import { accessibleName, button, buttonNames, hasButton, roleOf, text, XSS, ignoreResizeObserverLoops, until } from './helpers.js';
 
-// lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
-// "ResizeObserver loop completed with undelivered notifications" as a window error, which mocha
-// would count as a failure.
-window.addEventListener('error', (e) => {
-  if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
-}, true);
+ignoreResizeObserverLoops();
 
 
 const today = (h: number, m: number) => {
@@ -23,13 +18,6 @@ export const ENTRIES: HistoryEntry[] = [
   { id: 1, type: 'inbound', remote_number: '1004', remote_name: 'Dan Diaz', started_at: today(8, 0), answered_at: today(8, 0), duration_s: 65, transferred_from: '1003' },
 ];
 
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** The list, once its (virtualised) rows are on screen. */
 async function list(o: { entries?: HistoryEntry[]; loading?: boolean; hasMore?: boolean; error?: string } = {}): Promise<SbHistoryList> {

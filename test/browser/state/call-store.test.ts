@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
 import { CallStore, HoldReminderEvent, RingingEvent, type Mixer } from '../../../src/state/call-store.js';
 import type { PhoneCall } from '../../../src/phone/types.js';
+import { until } from '../components/helpers.js';
 
 class FakeMixer implements Mixer {
   legs: PhoneCall[] = [];
@@ -94,8 +95,7 @@ describe('CallStore', () => {
     store.addEventListener(HoldReminderEvent.eventName, () => reminders++);
     await store.hold(call.id);
     // Waits for two reminders rather than a fixed time: timers run late on a loaded machine.
-    const deadline = Date.now() + 3000;
-    while (reminders < 2 && Date.now() < deadline) await tick(10);
+    await until(() => reminders >= 2);
     expect(reminders).to.be.greaterThanOrEqual(2);
     await store.resume(call.id);
     const after = reminders;

@@ -10,24 +10,12 @@ import { ContactBook } from '../../../src/state/contact-book.js';
 import type { Directory, DirectoryPerson } from '../../../src/state/directory.js';
 import '../../../src/views/contacts/sb-contacts-view.js';
 import { QUEUED_MESSAGE, type SbContactsView } from '../../../src/views/contacts/sb-contacts-view.js';
-import { button, buttonNames, deepAll, field, text, typeInto } from '../components/helpers.js';
+import { button, buttonNames, deepAll, field, text, typeInto, ignoreResizeObserverLoops, until } from '../components/helpers.js';
 
-// lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
-// "ResizeObserver loop completed with undelivered notifications" as a window error, which mocha
-// would count as a failure.
-window.addEventListener('error', (e) => {
-  if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
-}, true);
+ignoreResizeObserverLoops();
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await tick(10);
-  }
-}
 
 const PEOPLE: DirectoryPerson[] = [
   { extension: '1001', name: 'Alice Anders', online: true },

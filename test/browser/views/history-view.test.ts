@@ -12,14 +12,9 @@ import { seenKey } from '../../../src/state/missed-calls.js';
 import '../../../src/views/history/sb-history-view.js';
 import type { SbHistoryView } from '../../../src/views/history/sb-history-view.js';
 import type { SbHistoryList } from '../../../src/components/sb-history-list.js';
-import { button, buttonNames, deepAll, hasButton, text } from '../components/helpers.js';
+import { button, buttonNames, deepAll, hasButton, text, ignoreResizeObserverLoops, until } from '../components/helpers.js';
 
-// lit-virtualizer resizes rows from a ResizeObserver; Chromium reports the resulting benign
-// "ResizeObserver loop completed with undelivered notifications" as a window error, which mocha
-// would count as a failure.
-window.addEventListener('error', (e) => {
-  if (/ResizeObserver loop/.test(e.message)) e.stopImmediatePropagation();
-}, true);
+ignoreResizeObserverLoops();
 
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -84,13 +79,6 @@ async function mount(entries: CdrEntry[], api = new FakeApi(entries)) {
   return { api, phone, store, view, host };
 }
 
-async function until(check: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await tick(10);
-  }
-}
 
 const rows = (view: Element) => buttonNames(view).filter((n) => /call (from|to) /.test(n));
 /** "Load more", found without computing every row's accessible name (slow for 100+ rows). */
