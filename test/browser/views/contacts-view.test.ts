@@ -102,6 +102,18 @@ async function settle(view: SbContactsView, check: () => boolean): Promise<void>
   await until(check);
 }
 
+/** Opens Pat Lee, edits its company to `company`, and presses Save. */
+async function saveCompany(view: SbContactsView, company: string): Promise<void> {
+  button(view, 'Pat Lee, Acme, personal contact').click();
+  await view.updateComplete;
+  await tick();
+  button(view, 'Edit').click();
+  await view.updateComplete;
+  await tick();
+  typeInto(field(view, 'Company'), company);
+  button(view, 'Save').click();
+}
+
 function choose(view: Element, label: string, value: string): void {
   const select = field<HTMLSelectElement>(view, label);
   select.value = value;
@@ -204,14 +216,7 @@ describe('sb-contacts-view', () => {
     await settle(view, () => rows(view).length === 5);
     // Elsewhere, Pat's first name was changed (version 2) while this edit changes the company.
     api.conflict = contact('p1', { first_name: 'Patricia', last_name: 'Lee', company: 'Acme', version: 2, numbers: [{ label: 'work', number: '1004' }] });
-    button(view, 'Pat Lee, Acme, personal contact').click();
-    await view.updateComplete;
-    await tick();
-    button(view, 'Edit').click();
-    await view.updateComplete;
-    await tick();
-    typeInto(field(view, 'Company'), 'Acme Ltd');
-    button(view, 'Save').click();
+    await saveCompany(view, 'Acme Ltd');
     await until(() => api.updated.length === 2);
     expect(api.updated[0]).to.deep.include({ id: 'p1', version: 1 });
     expect(api.updated[1]).to.deep.include({ id: 'p1', version: 2 });
@@ -223,14 +228,7 @@ describe('sb-contacts-view', () => {
     const { view, api } = await mount();
     await settle(view, () => rows(view).length === 5);
     api.conflict = contact('p1', { first_name: 'Pat', last_name: 'Lee', company: 'Acme Corp', version: 2, numbers: [{ label: 'work', number: '1004' }] });
-    button(view, 'Pat Lee, Acme, personal contact').click();
-    await view.updateComplete;
-    await tick();
-    button(view, 'Edit').click();
-    await view.updateComplete;
-    await tick();
-    typeInto(field(view, 'Company'), 'Acme Ltd');
-    button(view, 'Save').click();
+    await saveCompany(view, 'Acme Ltd');
     await settle(view, () => text(view).includes('This contact was changed elsewhere; their company was kept.'));
     button(view, 'Close').click();
     await settle(view, () => rows(view).includes('Pat Lee, Acme Corp, personal contact'));
