@@ -25,7 +25,7 @@ export interface HistoryPage {
   more: boolean;
 }
 
-/** The stored records changed (a sync brought new ones). */
+/** A sync stored records (new ones, or newer copies of the newest). */
 export class HistoryChangedEvent extends Event {
   static readonly eventName = 'history-changed' as const;
   constructor() {
@@ -35,6 +35,7 @@ export class HistoryChangedEvent extends Event {
 
 export class CallHistory extends EventTarget {
   private syncing: Promise<void> | null = null;
+  private again: Promise<void> | null = null;
 
   constructor(
     private readonly db: Promise<IDBPDatabase<SwitchboardDB>>,
@@ -79,11 +80,20 @@ export class CallHistory extends EventTarget {
   }
 
   /**
-   * Fetches records newer than the newest stored one; callers at the same moment share one
-   * fetch. Throws when the platform is unreachable.
+   * Fetches records newer than the newest stored one (and the newest page again: a record can
+   * change, e.g. ringing becomes missed). A sync asked for while one is running runs once more
+   * after it, shared by everyone who asked meanwhile, so nothing asked for is missed and nothing
+   * is fetched twice at once. Throws when the platform is unreachable.
    */
   sync(): Promise<void> {
-    this.syncing ??= this.fetchNewer().finally(() => (this.syncing = null));
+    if (this.syncing) {
+      this.again ??= this.syncing.catch(() => undefined).then(() => {
+        this.again = null;
+        return this.sync();
+      });
+      return this.again;
+    }
+    this.syncing = this.fetchNewer().finally(() => (this.syncing = null));
     return this.syncing;
   }
 
@@ -109,7 +119,7 @@ export class CallHistory extends EventTarget {
     if (complete) await tx.objectStore('meta').put(true, COMPLETE);
     else if (!joined) await tx.objectStore('meta').delete(COMPLETE);
     await tx.done;
-    if (fetched.some((e) => newestKey === undefined || e.id > newestKey)) this.dispatchEvent(new HistoryChangedEvent());
+    if (fetched.length > 0) this.dispatchEvent(new HistoryChangedEvent());
   }
 
   private async fetchOlder(before: number | undefined, want: number): Promise<HistoryPage> {
