@@ -326,7 +326,7 @@ async function provision(dataDir: string, users: number): Promise<void> {
     const ext = benchUser(i);
     // Nobody logs in to the portal here, so no scrypt hash is needed.
     await store.users.create({ domain: BENCH_DOMAIN, extension: ext, firstName: 'Bench', lastName: ext, email: '', role: 'user', passwordHash: 'none', mfaSecret: null, createdAt: now });
-    await store.devices.create({ id: `dev-${ext}`, domain: BENCH_DOMAIN, extension: ext, label: 'bench', sipUsername: ext, ha1: computeHa1(ext, BENCH_DOMAIN, BENCH_PASSWORD), createdAt: now, lastSeenAt: null });
+    await store.devices.create({ id: `dev-${ext}`, domain: BENCH_DOMAIN, extension: ext, label: 'bench', sipUsername: ext, ha1: computeHa1(ext, BENCH_DOMAIN, BENCH_PASSWORD), createdAt: now, lastSeenAt: null, loginFamily: null });
   }
   store.close();
 }

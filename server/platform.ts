@@ -62,7 +62,16 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const seeded = config.seedDemo ? await seedDemo(store) : false;
   const bus = new EventBus();
   const throttle = new LoginThrottle(opts.throttle);
-  const auth = new AuthService(store, { accessS: config.accessTokenTtlS, refreshS: config.refreshTokenTtlS }, throttle);
+  const auth = new AuthService(store, { accessS: config.accessTokenTtlS, refreshS: config.refreshTokenTtlS }, {
+    throttle,
+    // Awaited by logout: when it answers, the login's sockets are closed and its devices gone.
+    onLoginEnded: async (login) => {
+      bus.emit('login-ended', login);
+      for (const device of await store.devices.listForLogin(login.family)) {
+        if (await store.devices.delete(device.id)) bus.emit('device-removed', { domain: device.domain, extension: device.extension, deviceId: device.id });
+      }
+    },
+  });
   const sipAuth = new SipAuthenticator(store.devices);
   const registrar = new Registrar(store, sipAuth, bus, log);
   const recorder = new CallRecorder(store, bus, log);
@@ -85,6 +94,11 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   proxy = new SipProxy(store, registrar, sipAuth, recorder, dialogs, transport.flows, log, {
     host: opts.sipHost ?? 'switchboard.invalid',
     ringTimeoutMs: opts.ringTimeoutMs ?? 60_000,
+  });
+  // A device goes with everything it authenticated.
+  bus.on('device-removed', ({ deviceId }) => {
+    registrar.dropDevice(deviceId);
+    transport.closeFlowsOf(deviceId);
   });
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs });
   const http = await buildHttpApp({

@@ -6,7 +6,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role, Store, TokenKind, TokenRecord, User } from '../store/types.js';
 import { decoyHash, verifyPassword } from './passwords.js';
-import { LoginThrottle } from './throttle.js';
+import { GateBusyError, HashGate } from './hash-gate.js';
+import { LoginThrottle, type Reservation } from './throttle.js';
 import { verifyTotp } from './totp.js';
 
 export interface Principal {
@@ -38,7 +39,8 @@ export type LoginResult =
   | { kind: 'granted'; grant: TokenGrant }
   | { kind: 'mfa_required'; mfaToken: string; expiresIn: number };
 
-export type AuthErrorCode = 'invalid_credentials' | 'invalid_passcode' | 'locked' | 'invalid_token';
+/** `locked`: too many failures (429); `busy`: too many logins being checked at once (429). */
+export type AuthErrorCode = 'invalid_credentials' | 'invalid_passcode' | 'locked' | 'busy' | 'invalid_token';
 
 export class AuthError extends Error {
   constructor(readonly code: AuthErrorCode, message: string, readonly retryAfterS = 0) {
@@ -63,62 +65,92 @@ export function parseLogin(username: string): { extension: string; domain: strin
   return m ? { extension: m[1]!, domain: m[2]!.toLowerCase() } : null;
 }
 
+/** Why a login ended: the user logged out, or a reused refresh token revoked it. */
+export type LoginEndReason = 'logout' | 'refresh-reuse';
+export type LoginEndedListener = (login: { domain: string; extension: string; family: string; reason: LoginEndReason }) => void | Promise<void>;
+
+export interface AuthOptions {
+  throttle?: LoginThrottle;
+  hashGate?: HashGate;
+  now?: () => number;
+  /** Told after a login's tokens are revoked, so its sockets and devices can go too. */
+  onLoginEnded?: LoginEndedListener;
+}
+
 export class AuthService {
   readonly throttle: LoginThrottle;
+  private readonly hashGate: HashGate;
+  private readonly now: () => number;
   /** Last TOTP step used per account: a passcode is good for one login only. */
   private readonly usedSteps = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
     private readonly ttl: { accessS: number; refreshS: number },
-    throttle?: LoginThrottle,
-    private readonly now: () => number = Date.now,
+    private readonly options: AuthOptions = {},
   ) {
-    this.throttle = throttle ?? new LoginThrottle();
+    this.throttle = options.throttle ?? new LoginThrottle();
+    this.hashGate = options.hashGate ?? new HashGate();
+    this.now = options.now ?? Date.now;
   }
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const account = username.trim().toLowerCase();
-    this.assertNotThrottled(account, address);
+    const attempt = this.admit(account, address);
     const parsed = parseLogin(username);
-    const user = parsed ? await this.store.users.get(parsed.domain, parsed.extension) : undefined;
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-    if (!user || !ok) {
-      this.throttle.recordFailure(account, address);
-      throw new AuthError('invalid_credentials', 'Wrong username or password');
+    let user: User | undefined;
+    let ok: boolean;
+    try {
+      user = parsed ? await this.store.users.get(parsed.domain, parsed.extension) : undefined;
+      const stored = user?.passwordHash ?? (await decoyHash);
+      ok = await this.hashGate.run(() => verifyPassword(password, stored));
+    } catch (err) {
+      // Nothing was checked: this attempt does not count against anyone.
+      attempt.cancel();
+      if (err instanceof GateBusyError) throw new AuthError('busy', err.message, err.retryAfterS);
+      throw err;
     }
+    if (!user || !ok) throw new AuthError('invalid_credentials', 'Wrong username or password');
     if (user.mfaSecret) {
+      // The password was right, but earlier failures stand until the passcode is right too.
+      attempt.cancel();
       const mfaToken = await this.issue('mfa', user, randomUUID(), MFA_TOKEN_TTL_S);
       return { kind: 'mfa_required', mfaToken, expiresIn: MFA_TOKEN_TTL_S };
     }
-    this.throttle.recordSuccess(account);
+    attempt.succeeded();
     return { kind: 'granted', grant: await this.grant(user, randomUUID()) };
   }
 
   async completeMfa(mfaToken: string, passcode: string, address: string): Promise<TokenGrant> {
     const record = await this.lookup(mfaToken, 'mfa');
     const account = `${record.extension}@${record.domain}`;
-    this.assertNotThrottled(account, address);
     const user = await this.store.users.get(record.domain, record.extension);
     if (!user?.mfaSecret) throw new AuthError('invalid_token', 'The login has expired; start again');
+    // From here to usedSteps.set nothing awaits: two requests with one code cannot both pass.
+    const attempt = this.admit(account, address);
     const step = verifyTotp(user.mfaSecret, passcode.trim(), this.now());
     const last = this.usedSteps.get(account);
-    if (step === null || (last !== undefined && step <= last)) {
-      this.throttle.recordFailure(account, address);
-      throw new AuthError('invalid_passcode', 'Wrong or expired code');
-    }
+    if (step === null || (last !== undefined && step <= last)) throw new AuthError('invalid_passcode', 'Wrong or expired code');
     this.usedSteps.set(account, step);
-    this.throttle.recordSuccess(account);
+    attempt.succeeded();
     await this.store.tokens.delete(record.hash);
     return this.grant(user, record.family);
   }
 
-  /** Rotates a refresh token: the old one stops working, the session (family) continues. */
+  /**
+   * Rotates a refresh token: the old one stops working, the session (family) continues. A
+   * rotated token that comes back means two parties hold it, one of them a thief: the whole
+   * login is revoked (OAuth 2.0 Security BCP, RFC 9700 s4.14.2). Marking it used is one atomic
+   * step, so two concurrent uses cannot both rotate.
+   */
   async refresh(refreshToken: string): Promise<TokenGrant> {
     const record = await this.lookup(refreshToken, 'refresh');
+    if (record.usedAt !== null || !(await this.store.tokens.markUsed(record.hash, this.now()))) {
+      await this.endLogin(record, 'refresh-reuse');
+      throw new AuthError('invalid_token', 'This login was ended because its refresh token was used twice; log in again');
+    }
     const user = await this.store.users.get(record.domain, record.extension);
     if (!user) throw new AuthError('invalid_token', 'Unknown or expired token');
-    await this.store.tokens.delete(record.hash);
     return this.grant(user, record.family);
   }
 
@@ -131,12 +163,19 @@ export class AuthService {
 
   /** Ends a login session: its access and refresh tokens stop working at once. */
   async logout(principal: Principal): Promise<void> {
-    await this.store.tokens.deleteFamily(principal.session);
+    await this.endLogin({ domain: principal.domain, extension: principal.extension, family: principal.session }, 'logout');
   }
 
-  private assertNotThrottled(account: string, address: string): void {
-    const wait = this.throttle.retryAfter(account, address);
-    if (wait > 0) throw new AuthError('locked', `Too many failed attempts; try again in ${Math.ceil(wait / 60)} min`, wait);
+  private async endLogin(login: { domain: string; extension: string; family: string }, reason: LoginEndReason): Promise<void> {
+    await this.store.tokens.deleteFamily(login.family);
+    await this.options.onLoginEnded?.({ domain: login.domain, extension: login.extension, family: login.family, reason });
+  }
+
+  /** Counts this attempt before anything is checked, or refuses it (429). */
+  private admit(account: string, address: string): Reservation {
+    const r = this.throttle.reserve(account, address);
+    if (!r.ok) throw new AuthError('locked', `Too many failed attempts; try again in ${Math.ceil(r.retryAfterS / 60)} min`, r.retryAfterS);
+    return r.reservation;
   }
 
   private async lookup(token: string, kind: TokenKind): Promise<TokenRecord> {
@@ -156,7 +195,7 @@ export class AuthService {
     const now = this.now();
     await this.store.tokens.insert({
       hash: hashToken(token), kind, domain: user.domain, extension: user.extension,
-      family, createdAt: now, expiresAt: now + ttlS * 1000,
+      family, createdAt: now, expiresAt: now + ttlS * 1000, usedAt: null,
     });
     return token;
   }

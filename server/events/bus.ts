@@ -19,6 +19,10 @@ export interface PlatformEvents {
   'device-event': [{ domain: string; extension: string; deviceId: string; event: object }];
   /** An event for every events socket of a user. */
   'user-event': [{ domain: string; extension: string; event: object }];
+  /** A login's tokens were revoked (logout, or a reused refresh token): its sockets and devices go. */
+  'login-ended': [{ domain: string; extension: string; family: string; reason: 'logout' | 'refresh-reuse' }];
+  /** A SIP device was deleted: its registrations and the flows it authenticated must go. */
+  'device-removed': [{ domain: string; extension: string; deviceId: string }];
 }
 
 export class EventBus extends EventEmitter<PlatformEvents> {}

@@ -44,6 +44,14 @@ export class EventsChannel {
     bus.on('contacts', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'contacts-changed', ids: e.ids }));
     bus.on('device-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension) && s.deviceId === e.deviceId, e.event));
     bus.on('user-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension), e.event));
+    // A login that ended hears nothing more: its sockets close (4401, as for a bad token).
+    bus.on('login-ended', (e) => {
+      for (const s of this.subscribers) {
+        if (s.principal.session !== e.family) continue;
+        this.subscribers.delete(s);
+        s.ws.close(4401, e.reason === 'logout' ? 'logged out' : 'login revoked');
+      }
+    });
   }
 
   get size(): number {

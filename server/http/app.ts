@@ -70,7 +70,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
       return;
     }
     if (err instanceof AuthError) {
-      const status = err.code === 'locked' ? 429 : 401;
+      const status = err.code === 'locked' || err.code === 'busy' ? 429 : 401;
       if (err.retryAfterS) void reply.header('Retry-After', String(err.retryAfterS));
       void reply.code(status).send({ code: err.code, message: err.message });
       return;

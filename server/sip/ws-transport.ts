@@ -106,6 +106,11 @@ export class SipWsTransport {
     }
   }
 
+  /** A deleted device's flows close: what they authenticated no longer exists (RFC 5626 flows). */
+  closeFlowsOf(deviceId: string): void {
+    for (const flow of this.flows.values()) if (flow.identity?.deviceId === deviceId) flow.close(1008, 'device removed');
+  }
+
   closeAll(): void {
     for (const flow of this.flows.values()) flow.close(1001, 'server shutting down');
   }

@@ -124,4 +124,17 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX contact_numbers_by_digits ON contact_numbers(domain, extension, digits, contact_seq);
   `,
+  // 5: security and crash recovery. A rotated refresh token is kept (used_at) so that its reuse,
+  // a sign of theft, can be told from an unknown token and revoke the whole login. A device
+  // remembers the login that created it, so logging out removes it. The heartbeat row is the
+  // last moment the platform was known alive: calls still open at the next start end then.
+  `
+  ALTER TABLE tokens ADD COLUMN used_at INTEGER;
+  ALTER TABLE devices ADD COLUMN login_family TEXT;
+  CREATE INDEX devices_by_login ON devices(login_family) WHERE login_family IS NOT NULL;
+  CREATE TABLE heartbeat (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at INTEGER NOT NULL
+  );
+  `,
 ];

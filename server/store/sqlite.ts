@@ -10,7 +10,7 @@ import { migrations } from './migrations.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
-  DeviceRepo, Domain, DomainRepo, Page, Recording, RecordingRepo, Store, TokenRecord, TokenRepo, User, UserRepo,
+  DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store, TokenRecord, TokenRepo, User, UserRepo,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -50,6 +50,7 @@ export function openSqliteStore(dataDir: string): Store {
     cdrs: cdrRepo(db),
     recordings: recordingRepo(db),
     contacts: contactRepo(db),
+    heartbeat: heartbeatRepo(db),
     close: () => db.close(),
   };
 }
@@ -108,12 +109,14 @@ function deviceRepo(db: Database.Database): DeviceRepo {
     ha1: r.ha1 as string,
     createdAt: r.created_at as number,
     lastSeenAt: (r.last_seen_at as number | null) ?? null,
+    loginFamily: (r.login_family as string | null) ?? null,
   });
-  const insert = db.prepare(`INSERT INTO devices (id, domain, extension, label, sip_username, ha1, created_at, last_seen_at)
-    VALUES (@id, @domain, @extension, @label, @sipUsername, @ha1, @createdAt, @lastSeenAt)`);
+  const insert = db.prepare(`INSERT INTO devices (id, domain, extension, label, sip_username, ha1, created_at, last_seen_at, login_family)
+    VALUES (@id, @domain, @extension, @label, @sipUsername, @ha1, @createdAt, @lastSeenAt, @loginFamily)`);
   const get = db.prepare('SELECT * FROM devices WHERE id = ?');
   const bySip = db.prepare('SELECT * FROM devices WHERE sip_username = ?');
   const byUser = db.prepare('SELECT * FROM devices WHERE domain = ? AND extension = ? ORDER BY created_at');
+  const byLogin = db.prepare('SELECT * FROM devices WHERE login_family = ?');
   const del = db.prepare('DELETE FROM devices WHERE id = ?');
   const touch = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
   return {
@@ -121,6 +124,7 @@ function deviceRepo(db: Database.Database): DeviceRepo {
     async get(id) { const r = get.get(id) as Row | undefined; return r && toDevice(r); },
     async getBySipUsername(u) { const r = bySip.get(u) as Row | undefined; return r && toDevice(r); },
     async listForUser(domain, extension) { return (byUser.all(domain, extension) as Row[]).map(toDevice); },
+    async listForLogin(family) { return (byLogin.all(family) as Row[]).map(toDevice); },
     async delete(id) { return del.run(id).changes > 0; },
     async touch(id, at) { touch.run(at, id); },
   };
@@ -135,9 +139,11 @@ function tokenRepo(db: Database.Database): TokenRepo {
     expiresAt: r.expires_at as number,
     family: r.family as string,
     createdAt: r.created_at as number,
+    usedAt: (r.used_at as number | null) ?? null,
   });
-  const insert = db.prepare(`INSERT INTO tokens (hash, kind, domain, extension, expires_at, family, created_at)
-    VALUES (@hash, @kind, @domain, @extension, @expiresAt, @family, @createdAt)`);
+  const insert = db.prepare(`INSERT INTO tokens (hash, kind, domain, extension, expires_at, family, created_at, used_at)
+    VALUES (@hash, @kind, @domain, @extension, @expiresAt, @family, @createdAt, @usedAt)`);
+  const markUsed = db.prepare('UPDATE tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL');
   const get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
   const del = db.prepare('DELETE FROM tokens WHERE hash = ?');
   const delFamily = db.prepare('DELETE FROM tokens WHERE family = ?');
@@ -147,6 +153,7 @@ function tokenRepo(db: Database.Database): TokenRepo {
     async get(hash) { const r = get.get(hash) as Row | undefined; return r && toToken(r); },
     async delete(hash) { del.run(hash); },
     async deleteFamily(family) { delFamily.run(family); },
+    async markUsed(hash, at) { return markUsed.run(at, hash).changes === 1; },
     async purgeExpired(now) { return purge.run(now).changes; },
   };
 }
@@ -177,6 +184,9 @@ function cdrRepo(db: Database.Database): CdrRepo {
   const forCall = db.prepare('SELECT * FROM cdrs WHERE call_id = ? AND domain = ? AND extension = ? ORDER BY id DESC LIMIT 1');
   const page = db.prepare(`SELECT * FROM cdrs WHERE domain = ? AND extension = ? AND id < ?
     ORDER BY id DESC LIMIT ?`);
+  const closeOpen = db.prepare(`UPDATE cdrs SET ended_at = @at,
+    disposition = CASE WHEN answered_at IS NOT NULL THEN 'interrupted' WHEN direction = 'inbound' THEN 'missed' ELSE 'failed' END
+    WHERE ended_at IS NULL`);
   const columns: Record<keyof CdrPatch, string> = {
     answeredAt: 'answered_at', endedAt: 'ended_at', disposition: 'disposition', sipStatus: 'sip_status',
     transferredTo: 'transferred_to',
@@ -208,6 +218,16 @@ function cdrRepo(db: Database.Database): CdrRepo {
       const nextCursor = rows.length > limit ? items[items.length - 1]!.id : null;
       return { items, nextCursor };
     },
+    async closeInterrupted(at) { return closeOpen.run({ at }).changes; },
+  };
+}
+
+function heartbeatRepo(db: Database.Database): HeartbeatRepo {
+  const beat = db.prepare('INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+  const last = db.prepare('SELECT at FROM heartbeat WHERE id = 1');
+  return {
+    async beat(at) { beat.run(at); },
+    async last() { return (last.get() as { at: number } | undefined)?.at ?? null; },
   };
 }
 

@@ -37,6 +37,8 @@ export interface Device {
   ha1: string;
   createdAt: number;
   lastSeenAt: number | null;
+  /** The login (token family) that created it, when the web phone did: logging out removes it. */
+  loginFamily: string | null;
 }
 
 export type TokenKind = 'access' | 'refresh' | 'mfa';
@@ -51,10 +53,13 @@ export interface TokenRecord {
   /** Refresh-token family: rotating a refresh token keeps its family, logout revokes it whole. */
   family: string;
   createdAt: number;
+  /** When a refresh token was rotated; using it again revokes its whole login. */
+  usedAt: number | null;
 }
 
 export type CdrDirection = 'inbound' | 'outbound';
-export type CdrDisposition = 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy';
+/** `interrupted`: an answered call that was still going when the platform stopped unexpectedly. */
+export type CdrDisposition = 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'interrupted';
 
 /** One party's view of one call attempt. A call between two users yields two records. */
 export interface Cdr {
@@ -204,6 +209,7 @@ export interface DeviceRepo {
   get(id: string): Promise<Device | undefined>;
   getBySipUsername(sipUsername: string): Promise<Device | undefined>;
   listForUser(domain: string, extension: string): Promise<Device[]>;
+  listForLogin(loginFamily: string): Promise<Device[]>;
   delete(id: string): Promise<boolean>;
   touch(id: string, at: number): Promise<void>;
 }
@@ -213,6 +219,8 @@ export interface TokenRepo {
   get(hash: string): Promise<TokenRecord | undefined>;
   delete(hash: string): Promise<void>;
   deleteFamily(family: string): Promise<void>;
+  /** Marks a refresh token rotated; false when it already was (a concurrent rotation lost). */
+  markUsed(hash: string, at: number): Promise<boolean>;
   purgeExpired(now: number): Promise<number>;
 }
 
@@ -223,6 +231,19 @@ export interface CdrRepo {
   /** The user's newest record of a SIP call, if any. */
   findForCall(domain: string, extension: string, callId: string): Promise<Cdr | undefined>;
   listForUser(domain: string, extension: string, opts: { before?: number; limit: number }): Promise<Page<Cdr>>;
+  /**
+   * Ends every record still open (no end time) at `at`: calls that were live when the platform
+   * stopped without closing them. Answered ones become `interrupted`, ringing inbound ones
+   * `missed`, ringing outbound ones `failed`. Returns how many were closed.
+   */
+  closeInterrupted(at: number): Promise<number>;
+}
+
+/** The platform's liveness mark, written every few seconds while it runs. */
+export interface HeartbeatRepo {
+  beat(at: number): Promise<void>;
+  /** The last beat, or null on a store that never ran. */
+  last(): Promise<number | null>;
 }
 
 export interface RecordingRepo {
@@ -259,5 +280,6 @@ export interface Store {
   cdrs: CdrRepo;
   recordings: RecordingRepo;
   contacts: ContactRepo;
+  heartbeat: HeartbeatRepo;
   close(): void;
 }

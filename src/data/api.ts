@@ -209,7 +209,8 @@ export class ApiClient {
   }
 
   createDevice(label: string): Promise<DeviceGrant> {
-    return this.send('POST', '/api/v2/domains/~/users/~/devices', { label });
+    // This browser's device lives as long as this login: logging out (or a revoked login) removes it.
+    return this.send('POST', '/api/v2/domains/~/users/~/devices', { label, login_scoped: true });
   }
 
   devices(): Promise<DeviceInfo[]> {

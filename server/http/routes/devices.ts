@@ -7,8 +7,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
-import { resolveOwner } from '../access.js';
-import { notFound } from '../errors.js';
+import { principalOf, resolveOwner } from '../access.js';
+import { badRequest, notFound } from '../errors.js';
 import { computeHa1 } from '../../sip/digest.js';
 
 type OwnerParams = { domain: string; user: string };
@@ -17,7 +17,11 @@ const createBody = {
   type: 'object',
   required: ['label'],
   additionalProperties: false,
-  properties: { label: { type: 'string', minLength: 1, maxLength: 80 } },
+  properties: {
+    label: { type: 'string', minLength: 1, maxLength: 80 },
+    // The web phone's own device: it belongs to this login and goes when the login ends.
+    login_scoped: { type: 'boolean' },
+  },
 } as const;
 
 export function deviceRoutes(s: Services): FastifyPluginAsync {
@@ -48,17 +52,21 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
       });
     });
 
-    app.post<{ Params: OwnerParams; Body: { label: string } }>(
+    app.post<{ Params: OwnerParams; Body: { label: string; login_scoped?: boolean } }>(
       '/domains/:domain/users/:user/devices',
       { schema: { body: createBody } },
       async (req, reply) => {
         const owner = resolveOwner(req, req.params);
+        const principal = principalOf(req);
+        const own = owner.domain === principal.domain && owner.extension === principal.extension;
+        if (req.body.login_scoped && !own) throw badRequest('login_scoped', 'login_scoped is only for a device of your own');
         const id = randomUUID();
         const sipUsername = `${owner.extension}-${randomBytes(4).toString('hex')}`;
         const password = randomBytes(18).toString('base64url');
         await s.store.devices.create({
           id, domain: owner.domain, extension: owner.extension, label: req.body.label.trim(),
           sipUsername, ha1: computeHa1(sipUsername, owner.domain, password), createdAt: Date.now(), lastSeenAt: null,
+          loginFamily: req.body.login_scoped ? principal.session : null,
         });
         void reply.code(201).header('Cache-Control', 'no-store');
         return {
@@ -80,7 +88,7 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
       const device = await s.store.devices.get(req.params.id);
       if (!device || device.domain !== owner.domain || device.extension !== owner.extension) throw notFound('No such device');
       await s.store.devices.delete(device.id);
-      s.registrar.dropDevice(device.id);
+      s.bus.emit('device-removed', { domain: device.domain, extension: device.extension, deviceId: device.id });
       return reply.code(204).send();
     });
   };

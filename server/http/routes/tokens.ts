@@ -20,10 +20,12 @@ const loginBody = {
     passcode: { type: 'string', pattern: '^\\s*\\d{6}\\s*$' },
     refresh_token: { type: 'string', minLength: 1, maxLength: 200 },
   },
+  // Each `if` requires grant_type: without that, a body lacking it matches every branch and the
+  // error named another grant's field ("mfa_token is required") instead of grant_type.
   allOf: [
-    { if: { properties: { grant_type: { const: 'password' } } }, then: { required: ['username', 'password'] } },
-    { if: { properties: { grant_type: { const: 'mfa' } } }, then: { required: ['mfa_token', 'passcode'] } },
-    { if: { properties: { grant_type: { const: 'refresh_token' } } }, then: { required: ['refresh_token'] } },
+    { if: { required: ['grant_type'], properties: { grant_type: { const: 'password' } } }, then: { required: ['username', 'password'] } },
+    { if: { required: ['grant_type'], properties: { grant_type: { const: 'mfa' } } }, then: { required: ['mfa_token', 'passcode'] } },
+    { if: { required: ['grant_type'], properties: { grant_type: { const: 'refresh_token' } } }, then: { required: ['refresh_token'] } },
   ],
 } as const;
 
