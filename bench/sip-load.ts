@@ -345,7 +345,9 @@ export async function startPlatform(users: number): Promise<RunningServer> {
   const [cmd, args] = fdLimitArgs(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'server', 'main.ts')]);
   const child = spawn(cmd, args, {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, SWITCHBOARD_SEED_DEMO: '0', LOG_LEVEL: 'error' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, SWITCHBOARD_SEED_DEMO: '0', LOG_LEVEL: 'error',
+      // The load generators all connect from 127.0.0.1.
+      SIP_MAX_CONNECTIONS_PER_ADDRESS: '1000000', SIP_MAX_CONNECTIONS: '1000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

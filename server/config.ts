@@ -19,6 +19,13 @@ export interface Config {
   /** Seed the demo organisation when the store is empty. */
   seedDemo: boolean;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Bounds on SIP WebSocket connections (see server/sip/ws-transport.ts). */
+  sipFlows: {
+    authTimeoutMs: number;
+    maxFlows: number;
+    maxFlowsPerAddress: number;
+    pingIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -64,5 +71,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     refreshTokenTtlS: intSetting(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     seedDemo: seed === '1',
     logLevel,
+    sipFlows: {
+      authTimeoutMs: intSetting(env, 'SIP_AUTH_TIMEOUT', 30, 1, 3600) * 1000,
+      maxFlows: intSetting(env, 'SIP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      maxFlowsPerAddress: intSetting(env, 'SIP_MAX_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
+      pingIntervalMs: intSetting(env, 'SIP_PING_INTERVAL', 20, 1, 3600) * 1000,
+    },
   };
 }

@@ -20,7 +20,7 @@ import { DialogRegistry } from './sip/dialogs.js';
 import { SipProxy } from './sip/proxy.js';
 import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
-import { SipWsTransport } from './sip/ws-transport.js';
+import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
 import { RecordingFiles } from './store/recording-files.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
@@ -38,6 +38,8 @@ export interface PlatformOptions {
   switchOfferTtlMs?: number;
   /** Largest recording upload in bytes (50 MB). */
   recordingMaxBytes?: number;
+  /** Overrides config.sipFlows (tests use short ping intervals and deadlines). */
+  flowLimits?: Partial<FlowLimits>;
 }
 
 export interface Platform {
@@ -87,10 +89,11 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       proxy!.handle(msg, flow).catch((err: unknown) => log.error('sip handling failed', { error: (err as Error).stack }));
     },
     closed: (flow) => {
+      sipAuth.digest.flowClosed(flow.id);
       registrar.flowClosed(flow);
       proxy!.flowClosed(flow);
     },
-  }, log);
+  }, log, { ...config.sipFlows, ...opts.flowLimits });
   proxy = new SipProxy(store, registrar, sipAuth, recorder, dialogs, transport.flows, log, {
     host: opts.sipHost ?? 'switchboard.invalid',
     ringTimeoutMs: opts.ringTimeoutMs ?? 60_000,

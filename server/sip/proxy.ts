@@ -117,6 +117,8 @@ export class SipProxy {
   private readonly clientBranches = new Map<string, ClientBranch>();
   private readonly watched = new Map<string, WatchedRequest>();
   private referrals: Referral[] = [];
+  /** Call-IDs of dialogs just replaced (RFC 3891), whose BYE may still come through the old route. */
+  private readonly replacedCalls = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: Store,
@@ -168,6 +170,8 @@ export class SipProxy {
     }
     for (const tx of this.serverTxs.values()) tx.timers.forEach(clearTimeout);
     for (const w of this.watched.values()) clearTimeout(w.timer);
+    for (const timer of this.replacedCalls.values()) clearTimeout(timer);
+    this.replacedCalls.clear();
     this.serverTxs.clear();
     this.clientBranches.clear();
     this.watched.clear();
@@ -376,7 +380,7 @@ export class SipProxy {
       deviceId = flow.identity.deviceId;
       deviceLabel = this.registrar.lookup(domain, extension).find((b) => b.flow === flow)?.deviceLabel ?? '';
     } else {
-      const auth = await this.auth.authenticate(req, domain);
+      const auth = await this.auth.authenticate(req, domain, flow);
       if (!auth.ok) {
         flow.send(auth.response);
         return null;
@@ -470,6 +474,20 @@ export class SipProxy {
     const callId = req.headers.get('Call-ID') ?? '';
     const dialog = this.dialogs.find(callId, tagOf(req.headers.get('From')), tagOf(req.headers.get('To')));
     const sender = dialog ? (dialog.caller.flowId === flow.id ? dialog.caller : dialog.callee) : null;
+    // A route is good only while its call lives: after the BYE, a request with a new Call-ID (a
+    // MESSAGE with a forged From, say) must not reach the other party through the old route.
+    // Still allowed: any dialog of a live call (the losing branch of a fork, s16.7 step 5), an
+    // INVITE transaction still under way or lingering (early dialogs, late ACKs), and a dialog
+    // just replaced (RFC 3891: its BYE follows the replacement).
+    if (!dialog && !this.dialogs.hasCall(callId) && !this.replacedCalls.has(callId) && !this.hasInviteTx(callId)) {
+      if (req.method !== 'ACK') flow.send(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
+      return;
+    }
+    // Inside a known dialog, a flow speaks only as its own party: its From tag is that party's.
+    if (sender && tagOf(req.headers.get('From')) !== sender.tag) {
+      if (req.method !== 'ACK') flow.send(createResponse(req, 403, 'Forbidden', [['Warning', '399 switchboard "From is not this flow\'s party of the dialog"']]));
+      return;
+    }
     const cseq = parseCSeq(req.headers.get('CSeq') ?? '')?.seq ?? 0;
     if (sender && req.method !== 'ACK' && req.method !== 'CANCEL') sender.cseq = Math.max(sender.cseq, cseq);
     if (req.method === 'BYE') {
@@ -487,6 +505,9 @@ export class SipProxy {
     const headers = req.headers.clone();
     headers.set('Max-Forwards', String(Number(headers.get('Max-Forwards') ?? '70') - 1));
     headers.prepend('Via', `SIP/2.0/${target.secure ? 'WSS' : 'WS'} ${this.options.host};branch=${branch}`);
+    // Who really sent it (RFC 3325), whatever its From's display name says.
+    headers.delete('P-Asserted-Identity');
+    if (sender) headers.append('P-Asserted-Identity', identityOfParty(sender));
     if (dialog && sender && (req.method === 'REFER' || req.method === 'INVITE' || req.method === 'UPDATE')) {
       const timer = setTimeout(() => this.watched.delete(branch), LINGER_MS);
       timer.unref();
@@ -536,6 +557,18 @@ export class SipProxy {
       ['Reason', 'SIP;cause=480;text="Connection lost"'],
     ]);
     flow.send({ type: 'request', method: 'BYE', uri: survivor.contact, version: 'SIP/2.0', headers, body: Buffer.alloc(0) });
+  }
+
+  private rememberReplaced(callId: string): void {
+    clearTimeout(this.replacedCalls.get(callId));
+    const timer = setTimeout(() => this.replacedCalls.delete(callId), LINGER_MS);
+    timer.unref();
+    this.replacedCalls.set(callId, timer);
+  }
+
+  private hasInviteTx(callId: string): boolean {
+    for (const tx of this.serverTxs.values()) if (tx.isInvite && tx.request.headers.get('Call-ID') === callId) return true;
+    return false;
   }
 
   /** Removes the top Route when it is ours (loose routing, s16.4) and returns its parameters. */
@@ -645,6 +678,7 @@ export class SipProxy {
     };
     if (samePair(old, dialog)) dialog.startedAt = old.startedAt;
     this.dialogs.replace(old, dialog);
+    this.rememberReplaced(old.callId);
     if (tx.isSwitch) this.recorder.moved(old.callId, callId);
   }
 
@@ -737,6 +771,14 @@ function identityOf(u: User): string {
   return formatNameAddr({
     displayName: `${u.firstName} ${u.lastName}`.trim(),
     uri: { scheme: 'sip', user: u.extension, host: u.domain, params: new Map(), headers: new Map() },
+    params: new Map(),
+  });
+}
+
+function identityOfParty(p: DialogParty): string {
+  return formatNameAddr({
+    displayName: p.name,
+    uri: { scheme: 'sip', user: p.extension, host: p.domain, params: new Map(), headers: new Map() },
     params: new Map(),
   });
 }

@@ -83,7 +83,7 @@ export class Registrar {
       flow.send(createResponse(req, 404, 'Not Found'));
       return;
     }
-    const auth = await this.auth.authenticate(req, domain);
+    const auth = await this.auth.authenticate(req, domain, flow);
     if (!auth.ok) {
       flow.send(auth.response);
       return;

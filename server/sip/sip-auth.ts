@@ -7,6 +7,7 @@ import type { Device, DeviceRepo } from '../store/types.js';
 import { DigestAuthenticator } from './digest.js';
 import { createResponse, type SipRequest, type SipResponse } from './message.js';
 import { parseAuthHeader } from './uri.js';
+import type { Flow } from './ws-transport.js';
 
 export type AuthOutcome = { ok: true; device: Device } | { ok: false; response: SipResponse };
 
@@ -17,7 +18,12 @@ export class SipAuthenticator {
     this.digest = new DigestAuthenticator(now);
   }
 
-  async authenticate(req: SipRequest, realm: string): Promise<AuthOutcome> {
+  /**
+   * `flow`: the connection the request came on; its nonces are good on that flow only, and a
+   * flow that authenticated once is no longer closed as a stranger (see ws-transport).
+   */
+  async authenticate(req: SipRequest, realm: string, flow: Flow): Promise<AuthOutcome> {
+    const flowId = flow.id;
     const asRegistrar = req.method === 'REGISTER';
     const credentialHeader = asRegistrar ? 'Authorization' : 'Proxy-Authorization';
     let stale = false;
@@ -28,13 +34,16 @@ export class SipAuthenticator {
       const username = auth.params.get('username');
       const device = username ? await this.devices.getBySipUsername(username) : undefined;
       if (!device || device.domain !== realm) break;
-      const check = this.digest.verify(auth, req.method, device.ha1);
-      if (check === 'ok') return { ok: true, device };
+      const check = this.digest.verify(auth, req.method, device.ha1, flowId);
+      if (check === 'ok') {
+        flow.markAuthenticated();
+        return { ok: true, device };
+      }
       stale = check === 'stale';
       break;
     }
     const status = asRegistrar ? 401 : 407;
     const challengeHeader = asRegistrar ? 'WWW-Authenticate' : 'Proxy-Authenticate';
-    return { ok: false, response: createResponse(req, status, undefined, [[challengeHeader, this.digest.challenge(realm, stale)]]) };
+    return { ok: false, response: createResponse(req, status, undefined, [[challengeHeader, this.digest.challenge(realm, flowId, stale)]]) };
   }
 }
