@@ -25,6 +25,21 @@ import { RecordingFiles } from './store/recording-files.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
 
+/** How often the platform writes that it is alive (the end time of calls cut by a crash). */
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * Calls still open in the store were live when the platform last stopped without closing them
+ * (killed, or the machine lost power): they end at its last heartbeat, as `interrupted` when
+ * answered (or missed / failed when still ringing), instead of staying "answered" forever.
+ * One platform per store for now; several instances will need a heartbeat each.
+ */
+async function closeInterruptedCalls(store: Store, log: Logger): Promise<void> {
+  const lastAlive = (await store.heartbeat.last()) ?? Date.now();
+  const closed = await store.cdrs.closeInterrupted(lastAlive);
+  if (closed > 0) log.warn('closed call records left open by an unclean stop', { records: closed, ended_at: new Date(lastAlive).toISOString() });
+}
+
 export interface PlatformOptions {
   config: Config;
   /** Defaults to the SQLite store in config.dataDir. */
@@ -62,6 +77,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const log = opts.log ?? createLogger(config.logLevel);
   const store = opts.store ?? openSqliteStore(config.dataDir);
   const seeded = config.seedDemo ? await seedDemo(store) : false;
+  await closeInterruptedCalls(store, log);
   const bus = new EventBus();
   const throttle = new LoginThrottle(opts.throttle);
   const auth = new AuthService(store, { accessS: config.accessTokenTtlS, refreshS: config.refreshTokenTtlS }, {
@@ -117,6 +133,13 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
 
+  // The liveness mark that lets the next start date the end of calls this process leaves open.
+  const heartbeat = setInterval(() => {
+    store.heartbeat.beat(Date.now()).catch((err: unknown) => log.warn('heartbeat not written', { error: (err as Error).message }));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  await store.heartbeat.beat(Date.now());
+
   const housekeeping = setInterval(() => {
     throttle.sweep();
     void store.tokens.purgeExpired(Date.now());
@@ -136,6 +159,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     },
     async close() {
       clearInterval(housekeeping);
+      clearInterval(heartbeat);
       registrar.stop();
       proxy!.stop();
       switchOffers.stop();

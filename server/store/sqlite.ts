@@ -184,7 +184,8 @@ function cdrRepo(db: Database.Database): CdrRepo {
   const forCall = db.prepare('SELECT * FROM cdrs WHERE call_id = ? AND domain = ? AND extension = ? ORDER BY id DESC LIMIT 1');
   const page = db.prepare(`SELECT * FROM cdrs WHERE domain = ? AND extension = ? AND id < ?
     ORDER BY id DESC LIMIT ?`);
-  const closeOpen = db.prepare(`UPDATE cdrs SET ended_at = @at,
+  // Never before the call's own start or answer: the last beat may predate a short call.
+  const closeOpen = db.prepare(`UPDATE cdrs SET ended_at = MAX(@at, COALESCE(answered_at, started_at)),
     disposition = CASE WHEN answered_at IS NOT NULL THEN 'interrupted' WHEN direction = 'inbound' THEN 'missed' ELSE 'failed' END
     WHERE ended_at IS NULL`);
   const columns: Record<keyof CdrPatch, string> = {
