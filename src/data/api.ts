@@ -146,6 +146,13 @@ export function localSessionStorage(key = 'switchboard.session'): SessionStorage
 export type LoginOutcome = { kind: 'signed-in'; user: ApiUser } | { kind: 'mfa-required'; mfaToken: string };
 
 const UNREACHABLE = 'Cannot reach the phone system. Check your connection and try again.';
+const REFRESH_LOCK = 'switchboard.token-refresh';
+
+/** Runs `work` holding a Web Lock shared by this origin's tabs (or just runs it without Web Locks). */
+function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? (locks.request(name, work) as Promise<T>) : work();
+}
 
 export class ApiClient {
   private accessToken: string | null = null;
@@ -350,12 +357,15 @@ export class ApiClient {
   }
 
   private async refresh(): Promise<void> {
-    // Concurrent 401s share one refresh: a rotated refresh token works exactly once.
-    this.refreshing ??= (async () => {
+    // Concurrent 401s share one refresh: a rotated refresh token works exactly once, and the
+    // platform takes a second use of one as theft and ends the login. Tabs share the stored
+    // token, so they take turns through a Web Lock, and each reads the token inside it: a tab
+    // that waited uses the one the other tab's refresh just saved.
+    this.refreshing ??= withLock(REFRESH_LOCK, async () => {
       const saved = this.storage.load();
       if (!saved) throw new ApiError('http', 'Your session has ended. Please log in again.', 401, 'invalid_token');
       await this.refreshWith(saved.refreshToken);
-    })().finally(() => (this.refreshing = null));
+    }).finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
