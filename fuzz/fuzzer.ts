@@ -77,7 +77,15 @@ export interface FuzzReport {
   crash: string | null;
   errorLogLines: number;
   errorLog: string[];
-  rss: { startKiB: number | null; endKiB: number | null; peakKiB: number | null; growthKiB: number | null; growthPct: number | null };
+  rss: {
+    startKiB: number | null; endKiB: number | null; peakKiB: number | null; growthKiB: number | null; growthPct: number | null;
+    /** Lowest RSS of the first and of the last fifth of the run: less at the mercy of when the GC ran. */
+    lowFirstKiB: number | null; lowLastKiB: number | null;
+    /** One sample every 30 s: [seconds into the run, KiB]. */
+    samples: Array<[number, number]>;
+  };
+  /** False when fuzzing a platform we did not start: its log is not ours to read. */
+  errorLogWatched: boolean;
   servesCall: boolean;
   servesDetail: string;
   ok: boolean;
@@ -231,9 +239,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const counts = { raw: 0, inDialog: 0, registered: 0, calls: 0, setupFailures: 0, reconnects: 0 };
   const api = { requests: 0, byClass: {} as Record<string, number>, byStatus: {} as Record<string, number>, clientErrors: 0, timeouts: 0, fiveXXCount: 0, fiveXX: new Map<string, ApiFinding>() };
   let peakKiB: number | null = null;
+  const rssSeries: Array<[number, number]> = [];
   const sampleRss = () => {
     const v = pid ? rssKiB(pid) : null;
-    if (v !== null) peakKiB = Math.max(peakKiB ?? 0, v);
+    if (v !== null) {
+      peakKiB = Math.max(peakKiB ?? 0, v);
+      rssSeries.push([(Date.now() - t0) / 1000, v]);
+    }
     return v;
   };
 
@@ -578,6 +590,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   if (child) await child.stop();
 
   const growthKiB = startKiB !== null && endKiB !== null ? endKiB - startKiB : null;
+  const fifth = durationS / 5;
+  const low = (from: number, to: number) => {
+    const xs = rssSeries.filter(([t]) => t >= from && t <= to).map(([, v]) => v);
+    return xs.length ? Math.min(...xs) : null;
+  };
+  const samples: Array<[number, number]> = [];
+  for (const [t, v] of rssSeries) if (!samples.length || t - samples[samples.length - 1]![0] >= 30) samples.push([Math.round(t), v]);
   const report: FuzzReport = {
     seed: opts.seed,
     target: opts.url ?? 'child process',
@@ -607,7 +626,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     rss: {
       startKiB, endKiB, peakKiB, growthKiB,
       growthPct: growthKiB !== null && startKiB ? Math.round((growthKiB / startKiB) * 1000) / 10 : null,
+      lowFirstKiB: low(Math.min(10, fifth / 2), Math.max(fifth, 6)), lowLastKiB: low(durationS - fifth, durationS + 60),
+      samples,
     },
+    errorLogWatched: child !== null,
     servesCall,
     servesDetail,
     ok: false,
@@ -654,9 +676,10 @@ export function formatReport(r: FuzzReport): string {
     ['API 5xx answers', String(r.api.fiveXXCount)],
     ['API timeouts', String(r.api.timeouts)],
     ['crashes', `${r.crashes}${r.crash ? ` (${r.crash.split('\n')[0]})` : ''}`],
-    ['error log lines', String(r.errorLogLines)],
+    ['error log lines', r.errorLogWatched ? String(r.errorLogLines) : `n/a (not our child; ${r.errorLogLines} on the fuzzer side)`],
     ['RSS start / end / peak', `${mib(r.rss.startKiB)} / ${mib(r.rss.endKiB)} / ${mib(r.rss.peakKiB)}`],
     ['RSS growth', r.rss.growthKiB === null ? 'n/a' : `${r.rss.growthKiB >= 0 ? '+' : ''}${mib(r.rss.growthKiB)} (${r.rss.growthPct}%)`],
+    ['RSS low, first / last fifth', `${mib(r.rss.lowFirstKiB)} / ${mib(r.rss.lowLastKiB)}`],
     ['still serves a call', `${r.servesCall ? 'yes' : 'NO'} (${r.servesDetail})`],
     ['result', r.ok ? 'OK' : 'FINDINGS'],
   ];
