@@ -5,7 +5,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/service.js';
-import { forbidden, unauthorized } from './errors.js';
+import type { UserRepo } from '../store/types.js';
+import { forbidden, notFound, unauthorized } from './errors.js';
 
 export interface Owner {
   domain: string;
@@ -30,6 +31,17 @@ export function resolveOwner(req: FastifyRequest, params: { domain: string; user
   const extension = params.user === '~' ? me.extension : params.user;
   if (extension !== me.extension && me.role !== 'admin') throw forbidden();
   return { domain, extension };
+}
+
+/**
+ * resolveOwner, and the user named must exist: an administrator naming an extension that is no
+ * user of the domain gets 404, not an empty list, nor a device or recording for nobody (a device
+ * for an unknown extension used to fail on the store's foreign key with a 500).
+ */
+export async function resolveExistingOwner(req: FastifyRequest, params: { domain: string; user: string }, users: Pick<UserRepo, 'get'>): Promise<Owner> {
+  const owner = resolveOwner(req, params);
+  if (owner.extension !== principalOf(req).extension && !(await users.get(owner.domain, owner.extension))) throw notFound('No such user');
+  return owner;
 }
 
 /**

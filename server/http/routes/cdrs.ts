@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
 import type { Cdr } from '../../store/types.js';
-import { resolveOwner } from '../access.js';
+import { resolveExistingOwner } from '../access.js';
 import { badRequest } from '../errors.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -56,7 +56,7 @@ export function cdrRoutes(s: Services): FastifyPluginAsync {
       '/domains/:domain/users/:user/cdrs',
       { schema: { querystring: query } },
       async (req) => {
-        const owner = resolveOwner(req, req.params);
+        const owner = await resolveExistingOwner(req, req.params, s.store.users);
         const page = await s.store.cdrs.listForUser(owner.domain, owner.extension, {
           limit: wholeNumber('limit', req.query.limit, 1, 500) ?? 50,
           before: wholeNumber('before', req.query.before, 1, Number.MAX_SAFE_INTEGER),

@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
-import { principalOf, resolveOwner } from '../access.js';
+import { principalOf, resolveExistingOwner } from '../access.js';
 import { badRequest, notFound } from '../errors.js';
 import { computeHa1 } from '../../sip/digest.js';
 
@@ -27,7 +27,7 @@ const createBody = {
 export function deviceRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/devices', async (req) => {
-      const owner = resolveOwner(req, req.params);
+      const owner = await resolveExistingOwner(req, req.params, s.store.users);
       const devices = await s.store.devices.listForUser(owner.domain, owner.extension);
       // lookup() returns only live bindings (unexpired, on an open flow): a device is online
       // while it has one.
@@ -56,7 +56,7 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
       '/domains/:domain/users/:user/devices',
       { schema: { body: createBody } },
       async (req, reply) => {
-        const owner = resolveOwner(req, req.params);
+        const owner = await resolveExistingOwner(req, req.params, s.store.users);
         const principal = principalOf(req);
         const own = owner.domain === principal.domain && owner.extension === principal.extension;
         if (req.body.login_scoped && !own) throw badRequest('login_scoped', 'login_scoped is only for a device of your own');
@@ -84,7 +84,7 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
     );
 
     app.delete<{ Params: OwnerParams & { id: string } }>('/domains/:domain/users/:user/devices/:id', async (req, reply) => {
-      const owner = resolveOwner(req, req.params);
+      const owner = await resolveExistingOwner(req, req.params, s.store.users);
       const device = await s.store.devices.get(req.params.id);
       if (!device || device.domain !== owner.domain || device.extension !== owner.extension) throw notFound('No such device');
       await s.store.devices.delete(device.id);

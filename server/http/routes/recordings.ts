@@ -17,7 +17,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import type { Recording } from '../../store/types.js';
 import { BodyTooLargeError } from '../../store/recording-files.js';
-import { principalOf, resolveDomain, resolveOwner } from '../access.js';
+import { principalOf, resolveDomain, resolveExistingOwner, resolveOwner } from '../access.js';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import { wholeNumber } from './cdrs.js';
 
@@ -182,7 +182,7 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
         bodyLimit: limit,
         // Checked before the body is read: a wrong type or size never uploads 50 MB first.
         onRequest: async (req) => {
-          resolveOwner(req, req.params);
+          await resolveExistingOwner(req, req.params, s.store.users);
           uploadMeta(req, limit);
         },
       },
@@ -236,7 +236,7 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
       '/domains/:domain/users/:user/recordings',
       { schema: { querystring: listQuery } },
       async (req) => {
-        const owner = resolveOwner(req, req.params);
+        const owner = await resolveExistingOwner(req, req.params, s.store.users);
         const page = await s.store.recordings.listForUser(owner.domain, owner.extension, {
           limit: wholeNumber('limit', req.query.limit, 1, 500) ?? 100,
           before: wholeNumber('before', req.query.before, 1, Number.MAX_SAFE_INTEGER),

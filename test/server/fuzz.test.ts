@@ -1,0 +1,36 @@
+/**
+ * A short fuzz run (issue 10): fifteen seconds of mutated SIP and REST API requests, with a fixed
+ * seed, against a platform in a child process. It must not crash, answer 5xx, log an error, or
+ * stop serving calls. `npm run fuzz -- --minutes N` is the long version.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatReport, runFuzz } from '../../fuzz/fuzzer.js';
+import { Rng } from '../../fuzz/prng.js';
+import { mutateSip } from '../../fuzz/sip-mutator.js';
+import { loadCorpus } from '../../fuzz/corpus.js';
+
+describe('fuzz', () => {
+  it('mutations are deterministic per seed', () => {
+    const { captured } = loadCorpus();
+    assert.ok(captured.length >= 50, 'the captured session is in fuzz/corpus/captured');
+    const run = (seed: number) => {
+      const rng = new Rng(seed);
+      return captured.slice(0, 20).map((s) => mutateSip(s.text, rng).bytes.toString('latin1'));
+    };
+    assert.deepEqual(run(7), run(7));
+    assert.notDeepEqual(run(7), run(8));
+  });
+
+  it('fifteen seconds of fuzz (seed 4475): no crash, no 5xx, no error log line, and the platform still serves a call', { timeout: 90_000 }, async () => {
+    const report = await runFuzz({ durationMs: 15_000, seed: 4475 });
+    const summary = formatReport(report);
+    assert.equal(report.crashes, 0, summary);
+    assert.equal(report.api.fiveXXCount, 0, summary);
+    assert.equal(report.sip.fiveXXCount, 0, summary);
+    assert.equal(report.errorLogLines, 0, summary);
+    assert.ok(report.servesCall, summary);
+    assert.ok(report.sip.framesSent > 500 && report.api.requests > 500, `it did send a lot: ${summary}`);
+    assert.ok(report.sip.callsSetUp > 0 && report.sip.inDialogFrames > 0, `it reached the dialog code: ${summary}`);
+  });
+});
