@@ -152,9 +152,33 @@ function sipLock(leaseMs = 100_000) {
   };
 }
 
+/**
+ * The platform's Content-Security-Policy (server/http/security-headers.ts), so that components
+ * run under the same rules as in the app, minus what the runner itself cannot live with:
+ * - script-src (and default-src, its fallback): the runner's test pages are made of inline
+ *   module scripts (its config and log tracking), which 'self' would block;
+ * - connect-src: phone tests reach the platform on another port than the runner's;
+ * - frame-ancestors: the runner may show a test page in a frame (debug mode).
+ * What stays (object-src, base-uri, worker-src, img-src, media-src, style-src, ...) still catches
+ * a component that plays media, shows images or styles itself in a way the app would refuse.
+ * The end-to-end tests run the built app under the whole policy (test/e2e/browser.ts).
+ */
+const { contentSecurityPolicy } = await tsImport('./server/http/security-headers.ts', import.meta.url);
+const RUNNER_EXEMPT = ['default-src', 'script-src', 'connect-src', 'frame-ancestors'];
+const testPolicy = contentSecurityPolicy(undefined, false)
+  .split('; ')
+  .filter((directive) => !RUNNER_EXEMPT.includes(directive.split(' ')[0]))
+  .join('; ');
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/browser/**/*.test.ts'],
+  middleware: [
+    async (ctx, next) => {
+      await next();
+      ctx.set('Content-Security-Policy', testPolicy);
+    },
+  ],
   nodeResolve: true,
   plugins: [
     jssipBundlePlugin(),

@@ -19,6 +19,9 @@ export interface Config {
   /** Seed the demo organisation when the store is empty. */
   seedDemo: boolean;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Largest recording upload, and the recordings one user may keep in all (bytes). */
+  recordingMaxBytes: number;
+  recordingQuotaBytes: number;
   /** Bounds on SIP WebSocket connections (see server/sip/ws-transport.ts). */
   sipFlows: {
     authTimeoutMs: number;
@@ -71,6 +74,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     refreshTokenTtlS: intSetting(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     seedDemo: seed === '1',
     logLevel,
+    recordingMaxBytes: intSetting(env, 'RECORDING_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 ** 40),
+    recordingQuotaBytes: intSetting(env, 'RECORDING_QUOTA_BYTES', 1024 * 1024 * 1024, 1024, 2 ** 50),
     sipFlows: {
       authTimeoutMs: intSetting(env, 'SIP_AUTH_TIMEOUT', 30, 1, 3600) * 1000,
       maxFlows: intSetting(env, 'SIP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),

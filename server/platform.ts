@@ -13,6 +13,7 @@ import { EventBus } from './events/bus.js';
 import { EventsChannel } from './events/channel.js';
 import { SwitchOffers, SWITCH_OFFER_TTL_MS } from './events/switch-offers.js';
 import { buildHttpApp } from './http/app.js';
+import { RecordingQuota } from './http/recording-quota.js';
 import { createLogger, type Logger } from './log.js';
 import { seedDemo } from './seed.js';
 import { CallRecorder } from './sip/call-recorder.js';
@@ -122,6 +123,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs });
   const http = await buildHttpApp({
     config, store, auth, registrar, dialogs, switchOffers, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
+    recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes),
     bus, log, startedAt: Date.now(),
   });
 

@@ -13,9 +13,11 @@ import type { SwitchOffers } from '../events/switch-offers.js';
 import type { DialogRegistry } from '../sip/dialogs.js';
 import type { Registrar } from '../sip/registrar.js';
 import type { RecordingFiles } from '../store/recording-files.js';
+import type { RecordingQuota } from './recording-quota.js';
 import type { Store } from '../store/types.js';
 import type { Config } from '../config.js';
 import { ApiError, unauthorized } from './errors.js';
+import { addSecurityHeaders } from './security-headers.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -33,8 +35,9 @@ export interface Services {
   dialogs: DialogRegistry;
   switchOffers: SwitchOffers;
   recordingFiles: RecordingFiles;
-  /** Largest recording upload (bytes); 50 MB unless a test says otherwise. */
+  /** Largest recording upload (bytes); config.recordingMaxBytes unless a test says otherwise. */
   recordingMaxBytes?: number;
+  recordingQuota: RecordingQuota;
   bus: EventBus;
   log: Logger;
   startedAt: number;
@@ -54,6 +57,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     ajv: { customOptions: { removeAdditional: false, allErrors: false, coerceTypes: false } },
   }) as unknown as FastifyInstance;
 
+  addSecurityHeaders(app, Boolean(config.tls));
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
@@ -104,6 +108,16 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
       void reply.code(415).send({ code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' });
       return;
     }
+    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+      // A route let through a change the store refuses (a missing user, a duplicate): the
+      // request is at fault, never the platform. Said without the SQL, which names our tables.
+      services.log.warn('store constraint refused a change', { url: req.url, code, error: err.message });
+      const message = code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'The change refers to something that does not exist'
+        : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'The change would duplicate something that already exists'
+        : 'The change conflicts with stored data';
+      void reply.code(409).send({ code: 'conflict', message });
+      return;
+    }
     const status = (err as FastifyError).statusCode ?? 500;
     if (status >= 500) services.log.error('api error', { url: req.url, error: err.stack ?? String(err) });
     void reply.code(status).send({ code: status >= 500 ? 'internal_error' : 'error', message: status >= 500 ? 'Internal error' : err.message });
@@ -137,6 +151,8 @@ async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<vo
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
+    // Our own Cache-Control below; the plugin's default (public, max-age=0) would overwrite it.
+    cacheControl: false,
     // The service worker and the HTML must revalidate so a new version is found; hashed assets may be cached for good.
     setHeaders(res, file) {
       const name = path.basename(file);

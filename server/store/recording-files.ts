@@ -18,6 +18,15 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** Checks run on an upload as it streams in; a throw aborts it and removes the partial file. */
+export interface UploadGuard {
+  /** Sees the first `headBytes` bytes (or all of a shorter body) once. */
+  head?(head: Buffer): void;
+  headBytes?: number;
+  /** Sees each chunk's size before it is written. */
+  chunk?(bytes: number): void;
+}
+
 export class RecordingFiles {
   constructor(readonly root: string) {}
 
@@ -29,19 +38,29 @@ export class RecordingFiles {
    * Streams `body` into a temporary file next to its final place, counting bytes; more than
    * `limit` aborts (the partial file is removed) with BodyTooLargeError.
    */
-  async receive(domain: string, body: Readable, limit: number): Promise<{ tempPath: string; bytes: number }> {
+  async receive(domain: string, body: Readable, limit: number, guard: UploadGuard = {}): Promise<{ tempPath: string; bytes: number }> {
     const dir = this.dirOf(domain);
     await fs.promises.mkdir(dir, { recursive: true });
     const tempPath = path.join(dir, `${randomBytes(12).toString('hex')}${TEMP_SUFFIX}`);
     const file = await fs.promises.open(tempPath, 'wx', 0o600);
     let bytes = 0;
+    let head: Buffer | null = Buffer.alloc(0);
     try {
       for await (const chunk of body) {
         const buf = chunk as Buffer;
         bytes += buf.length;
         if (bytes > limit) throw new BodyTooLargeError(limit);
+        guard.chunk?.(buf.length);
+        if (head && guard.head) {
+          head = Buffer.concat([head, buf]);
+          if (head.length >= guard.headBytes!) {
+            guard.head(head);
+            head = null;
+          }
+        }
         await file.write(buf);
       }
+      if (head && head.length > 0) guard.head?.(head);
       await file.sync();
     } catch (err) {
       await file.close().catch(() => {});

@@ -258,6 +258,7 @@ function recordingRepo(db: Database.Database): RecordingRepo {
   const byUser = db.prepare(`${select} WHERE r.domain = ? AND r.extension = ? AND r.seq < ? ORDER BY r.seq DESC LIMIT ?`);
   const byDomain = db.prepare(`${select} WHERE r.domain = ? AND r.seq < ? ORDER BY r.seq DESC LIMIT ?`);
   const del = db.prepare('DELETE FROM recordings WHERE id = ?');
+  const bytesOf = db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM recordings WHERE domain = ? AND extension = ?');
   const page = (rows: Row[], limit: number): Page<Recording> => {
     const all = rows.map(toRecording);
     const items = all.slice(0, limit);
@@ -278,6 +279,7 @@ function recordingRepo(db: Database.Database): RecordingRepo {
     async listForDomain(domain, { before, limit }) {
       return page(byDomain.all(domain, before ?? Number.MAX_SAFE_INTEGER, limit + 1) as Row[], limit);
     },
+    async bytesForUser(domain, extension) { return (bytesOf.get(domain, extension) as { n: number }).n; },
     async delete(id) { return del.run(id).changes > 0; },
   };
 }

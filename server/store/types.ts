@@ -253,6 +253,8 @@ export interface RecordingRepo {
   /** Newest first; keyset-paged by an opaque numeric cursor. */
   listForUser(domain: string, extension: string, opts: { before?: number; limit: number }): Promise<Page<Recording>>;
   listForDomain(domain: string, opts: { before?: number; limit: number }): Promise<Page<Recording>>;
+  /** Bytes of audio a user's recordings take (for the quota). */
+  bytesForUser(domain: string, extension: string): Promise<number>;
   delete(id: string): Promise<boolean>;
 }
 

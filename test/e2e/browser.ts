@@ -45,6 +45,8 @@ export async function startE2E(opts: Parameters<typeof startPlatform>[0] = {}): 
     ],
   });
   const contexts: BrowserContext[] = [];
+  // The app runs under the platform's Content-Security-Policy; anything it blocks fails the file.
+  const cspViolations: string[] = [];
   return {
     platform,
     browser,
@@ -64,12 +66,16 @@ export async function startE2E(opts: Parameters<typeof startPlatform>[0] = {}): 
       });
       const page = await context.newPage();
       page.on('pageerror', (err) => process.stderr.write(`[page error] ${err.message}\n`));
+      page.on('console', (msg) => {
+        if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+      });
       return { context, page };
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => undefined);
       await browser.close();
       await platform.close();
+      if (cspViolations.length) throw new Error(`the Content-Security-Policy blocked something:\n${cspViolations.join('\n')}`);
     },
   };
 }

@@ -24,6 +24,17 @@ interface Upload {
   body?: Buffer;
 }
 
+/** The start of a WebM file (an EBML header whose DocType is "webm"): the platform checks it. */
+const WEBM_HEAD = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81, 0x01, 0x42, 0xf2, 0x81, 0x04,
+  0x42, 0xf3, 0x81, 0x08, 0x42, 0x82, 0x84, 0x77, 0x65, 0x62, 0x6d]);
+
+/** `n` bytes of "audio": a container header (WebM, or Ogg's "OggS") and random bytes after it. */
+export function audioBytes(n: number, contentType = 'audio/webm'): Buffer {
+  const bytes = randomBytes(n);
+  (contentType.startsWith('audio/ogg') ? Buffer.from('OggS') : WEBM_HEAD).copy(bytes, 0);
+  return bytes;
+}
+
 /** POSTs a recording with the web phone's headers; `undefined` in a field leaves that header out. */
 async function upload(t: TestPlatform, token: string, u: Upload, pathname = USER_RECORDINGS) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -33,7 +44,7 @@ async function upload(t: TestPlatform, token: string, u: Upload, pathname = USER
   set('x-call-id', 'callId' in u ? u.callId : 'call-1@test');
   set('x-started-at', 'startedAt' in u ? u.startedAt : '2025-01-02T03:04:05.000Z');
   set('x-duration-s', 'durationS' in u ? u.durationS : '12');
-  const res = await fetch(t.url + pathname, { method: 'POST', headers, body: new Uint8Array(u.body ?? randomBytes(4096)) });
+  const res = await fetch(t.url + pathname, { method: 'POST', headers, body: new Uint8Array(u.body ?? audioBytes(4096, u.contentType)) });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
@@ -96,7 +107,7 @@ describe('recordings', () => {
     await t.platform.recorder.flush();
     const [cdr] = (await api(t.url, 'GET', '/api/v2/domains/~/users/~/cdrs', { token: alice })).body.items;
 
-    const body = randomBytes(10_000);
+    const body = audioBytes(10_000);
     const id = randomUUID();
     const res = await upload(t, alice, { id, callId: out.dialog!.callId, body });
     assert.equal(res.status, 201);
@@ -152,7 +163,7 @@ describe('recordings', () => {
   });
 
   it('serves the audio whole and by Range (206 with Content-Range), as an <audio> element seeks', async () => {
-    const body = randomBytes(5000);
+    const body = audioBytes(5000, 'audio/ogg');
     const id = randomUUID();
     await upload(t, alice, { id, body, contentType: 'audio/ogg' });
     const audio = `${USER_RECORDINGS}/${id}/audio`;
@@ -180,7 +191,7 @@ describe('recordings', () => {
 
   it('lets the owner and a domain administrator read a recording; anyone else gets 404', async () => {
     const id = randomUUID();
-    const body = randomBytes(2048);
+    const body = audioBytes(2048);
     await upload(t, alice, { id, body });
     // The administrator, through the owner's path and through the domain's.
     const asAdmin = await getBytes(t, erin, `/api/v2/domains/~/users/1001/recordings/${id}/audio`);
@@ -223,7 +234,7 @@ describe('recordings', () => {
 
   it('refuses a body over the limit with 413, streamed or announced, and keeps nothing of it', async () => {
     const id = randomUUID();
-    const tooBig = await upload(t, alice, { id, body: randomBytes(256 * 1024 + 1) });
+    const tooBig = await upload(t, alice, { id, body: audioBytes(256 * 1024 + 1) });
     assert.equal(tooBig.status, 413);
     assert.equal(tooBig.body.code, 'body_too_large');
     assert.equal((await api(t.url, 'GET', `${USER_RECORDINGS}/${id}`, { token: alice })).status, 404);
@@ -233,7 +244,7 @@ describe('recordings', () => {
       headers: { authorization: `Bearer ${alice}`, 'content-type': 'audio/webm', 'x-recording-id': randomUUID(), 'x-call-id': 'c@test' },
       body: new ReadableStream({
         start(controller) {
-          for (let i = 0; i < 5; i++) controller.enqueue(randomBytes(64 * 1024));
+          for (let i = 0; i < 5; i++) controller.enqueue(i === 0 ? audioBytes(64 * 1024) : randomBytes(64 * 1024));
           controller.close();
         },
       }),
@@ -243,7 +254,7 @@ describe('recordings', () => {
     const leftovers = fs.readdirSync(path.join(t.dataDir, 'recordings', 'demo')).filter((n) => !/\.(webm|ogg)$/.test(n));
     assert.deepEqual(leftovers, []);
     // Exactly at the limit is fine.
-    assert.equal((await upload(t, alice, { body: randomBytes(256 * 1024) })).status, 201);
+    assert.equal((await upload(t, alice, { body: audioBytes(256 * 1024) })).status, 201);
   });
 
   it('refuses other media types with 415 and bad metadata with 400, before reading the body', async () => {
@@ -280,7 +291,7 @@ describe('recordings with the default limit', () => {
   it('takes 50 MB and refuses an announced 50 MB + 1 at once with 413', async () => {
     const token = await login(t.url, '1001@demo');
     assert.equal(await postHead(t, token, 50 * 1024 * 1024 + 1), 413);
-    const big = await upload(t, token, { body: randomBytes(50 * 1024 * 1024) });
+    const big = await upload(t, token, { body: audioBytes(50 * 1024 * 1024) });
     assert.equal(big.status, 201);
     assert.equal(big.body.bytes, 50 * 1024 * 1024);
   });
@@ -291,7 +302,7 @@ describe('recordings across a restart', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-rec-'));
     const env = { SWITCHBOARD_DATA: dataDir };
     const id = randomUUID();
-    const body = randomBytes(3000);
+    const body = audioBytes(3000);
     let t = await startPlatform({ env });
     let token = await login(t.url, '1001@demo');
     assert.equal((await upload(t, token, { id, body })).status, 201);
@@ -328,7 +339,7 @@ describe('recordings and shutdown', () => {
       body,
       duplex: 'half',
     } as RequestInit);
-    push(randomBytes(1000));
+    push(audioBytes(1000));
     await delay(100);
     const started = Date.now();
     const stopping = t.close();

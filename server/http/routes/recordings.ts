@@ -17,6 +17,13 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import type { Recording } from '../../store/types.js';
 import { BodyTooLargeError } from '../../store/recording-files.js';
+import { looksLike, QuotaExceededError, SNIFF_BYTES } from '../recording-quota.js';
+
+class NotAudioError extends Error {
+  constructor(contentType: string) {
+    super(`The upload is not ${contentType} audio`);
+  }
+}
 import { principalOf, resolveDomain, resolveExistingOwner, resolveOwner } from '../access.js';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import { wholeNumber } from './cdrs.js';
@@ -128,7 +135,7 @@ const listQuery = {
 } as const;
 
 export function recordingRoutes(s: Services): FastifyPluginAsync {
-  const limit = s.recordingMaxBytes ?? RECORDING_MAX_BYTES;
+  const limit = s.recordingMaxBytes ?? s.config.recordingMaxBytes ?? RECORDING_MAX_BYTES;
   return async (app) => {
     // The body is streamed to disk by the handler, never buffered or parsed here.
     app.addContentTypeParser(/^audio\/(webm|ogg)\s*(;.*)?$/i, (_req, _payload, done) => done(null));
@@ -161,7 +168,11 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
       if (range === 'unsatisfiable') {
         return reply.code(416).header('Content-Range', `bytes */${size}`).send({ code: 'range_not_satisfiable', message: 'Range is outside the recording' });
       }
-      void reply.header('Content-Type', rec.contentType).header('Cache-Control', 'private, max-age=3600');
+      // nosniff: the browser plays it as the audio type we checked, never as anything else;
+      // the file name is ours, never the user's text.
+      void reply.header('Content-Type', rec.contentType).header('Cache-Control', 'private, max-age=3600')
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Content-Disposition', `inline; filename="recording-${rec.id}.${rec.contentType === 'audio/ogg' ? 'ogg' : 'webm'}"`);
       if (range) {
         void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`).header('Content-Length', String(range.end - range.start + 1));
         return reply.send(fs.createReadStream(file, { start: range.start, end: range.end }));
@@ -171,7 +182,7 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
     }
 
     async function remove(reply: FastifyReply, rec: Recording) {
-      await s.store.recordings.delete(rec.id);
+      if (await s.store.recordings.delete(rec.id)) await s.recordingQuota.freed(rec.domain, rec.extension, rec.bytes);
       await s.recordingFiles.remove(rec.domain, rec.id, rec.contentType);
       return reply.code(204).send();
     }
@@ -198,12 +209,24 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
           return reply.code(200).send(recordingView(existing));
         }
         let received: { tempPath: string; bytes: number };
+        const reservation = await s.recordingQuota.open(owner.domain, owner.extension);
         try {
-          received = await s.recordingFiles.receive(owner.domain, req.raw, limit);
+          received = await s.recordingFiles.receive(owner.domain, req.raw, limit, {
+            headBytes: SNIFF_BYTES,
+            head: (head) => {
+              if (!looksLike(meta.contentType, head)) throw new NotAudioError(meta.contentType);
+            },
+            chunk: (n) => reservation.charge(n),
+          });
         } catch (err) {
-          if (err instanceof BodyTooLargeError) {
-            throw new ApiError(413, 'body_too_large', err.message, undefined, { Connection: 'close' });
+          reservation.release();
+          // The rest of the body is not wanted: close the connection rather than read it all.
+          const close = { Connection: 'close' };
+          if (err instanceof BodyTooLargeError) throw new ApiError(413, 'body_too_large', err.message, undefined, close);
+          if (err instanceof QuotaExceededError) {
+            throw new ApiError(507, 'quota_exceeded', err.message, undefined, close, { quota_bytes: err.quota });
           }
+          if (err instanceof NotAudioError) throw new ApiError(415, 'not_audio', err.message, undefined, close);
           throw err;
         }
         if (received.bytes === 0) {
@@ -222,6 +245,7 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
         const inserted = await s.store.recordings.insert(rec);
         const stored = await s.store.recordings.get(rec.id);
         if (!inserted) {
+          reservation.release();
           // The same upload raced itself (a retry while the first was still arriving).
           if (stored && stored.domain === owner.domain && stored.extension === owner.extension) return reply.code(200).send(recordingView(stored));
           throw new ApiError(409, 'conflict', 'X-Recording-Id is already used by another recording');
