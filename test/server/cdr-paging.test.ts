@@ -43,7 +43,7 @@ describe('call history paging', { timeout: 60_000 }, () => {
       const seen: number[] = [];
       let cursor: number | null = null;
       for (let pages = 0; pages < 10; pages++) {
-        const res = await api(t.url, 'GET', `/api/v2/domains/~/users/~/cdrs?limit=2${cursor !== null ? `&before=${cursor}` : ''}`, { token });
+        const res: { status: number; body: { items: Array<{ id: number }>; next_cursor: number | null } } = await api(t.url, 'GET', `/api/v2/domains/~/users/~/cdrs?limit=2${cursor !== null ? `&before=${cursor}` : ''}`, { token });
         assert.equal(res.status, 200);
         const items = res.body.items as Array<{ id: number }>;
         assert.ok(items.length <= 2, 'a page holds at most limit records');
