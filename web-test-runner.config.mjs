@@ -74,6 +74,8 @@ function platformPlugin() {
   const lock = sipLock();
   return {
     name: 'switchboard-platform',
+    /** The started platform (for the /platform proxy). */
+    ready: () => ready,
     serverStart() {
       ready = (async () => {
         const harness = await tsImport('./test/support/harness.ts', import.meta.url);
@@ -122,6 +124,30 @@ function platformPlugin() {
 }
 
 /**
+ * `/platform/...` on the test server is forwarded to the platform (`/platform/api/v2/...` ->
+ * `<platform>/api/v2/...`), so browser tests can use the app's real ApiClient (base URL
+ * '/platform') against the real platform from the same origin: the platform sends no CORS headers.
+ */
+function platformProxy(platform) {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/platform/')) return next();
+    const { server } = await platform.ready();
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const headers = {};
+    for (const h of ['content-type', 'authorization', 'if-match', 'accept']) if (ctx.get(h)) headers[h] = ctx.get(h);
+    const res = await fetch(server.url + ctx.url.slice('/platform'.length), {
+      method: ctx.method,
+      headers,
+      body: chunks.length && ctx.method !== 'GET' && ctx.method !== 'HEAD' ? Buffer.concat(chunks) : undefined,
+    });
+    ctx.status = res.status;
+    for (const h of ['content-type', 'etag', 'retry-after']) if (res.headers.get(h)) ctx.set(h, res.headers.get(h));
+    ctx.body = Buffer.from(await res.arrayBuffer());
+  };
+}
+
+/**
  * A mutex between test files that register phones for the demo users. A holder that never
  * releases (a crashed page) loses the lock after `leaseMs`, so the next file still runs.
  */
@@ -152,13 +178,16 @@ function sipLock(leaseMs = 100_000) {
   };
 }
 
+const platform = platformPlugin();
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
+  middleware: [platformProxy(platform)],
   plugins: [
     jssipBundlePlugin(),
-    platformPlugin(),
+    platform,
     // tsconfig.json carries experimentalDecorators + useDefineForClassFields:false, which Lit's
     // decorators need; without it esbuild emits standard decorators and @property breaks.
     esbuildPlugin({
