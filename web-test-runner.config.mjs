@@ -6,6 +6,7 @@
 // the whole run, and tests reach it through server commands (executeServerCommand):
 //   'sip-device' {extension}  -> SipCredentials of a new device of that demo user
 //   'sip-drop-flows' {extension} -> closes that user's SIP WebSockets (reconnect tests)
+//   'make-calls' {from, to, count} -> that many calls from a test phone of `from` (call records)
 //   'sip-lock' {owner} / 'sip-unlock' {owner} -> one test file at a time has the demo users'
 //     phones: files run two at a time, and a call to 1002 forks to every registered 1002.
 import fs from 'node:fs';
@@ -91,8 +92,24 @@ function platformPlugin() {
     async executeCommand({ command, payload }) {
       if (command === 'sip-lock') return lock.acquire(String(payload?.owner ?? ''));
       if (command === 'sip-unlock') return lock.release(String(payload?.owner ?? ''));
-      if (command !== 'sip-device' && command !== 'sip-drop-flows') return undefined; // not ours
+      if (command !== 'sip-device' && command !== 'sip-drop-flows' && command !== 'make-calls') return undefined; // not ours
       const { harness, server } = await ready;
+      if (command === 'make-calls') {
+        // {from, to, count}: `count` calls from a test phone of `from` to `to`, each ending with
+        // the platform's final answer (to an unknown number: 404); their call records are written.
+        const ua = await harness.registeredUa(server, String(payload?.from ?? ''));
+        const statuses = [];
+        try {
+          for (let i = 0; i < Number(payload?.count ?? 1); i++) {
+            const call = ua.call(`sip:${String(payload?.to ?? '')}@demo`);
+            statuses.push((await call.final).status);
+          }
+        } finally {
+          await ua.close();
+        }
+        await server.platform.recorder.flush();
+        return statuses;
+      }
       if (command === 'sip-device') {
         const extension = String(payload?.extension ?? '');
         const token = await harness.login(server.url, `${extension}@demo`);
