@@ -13,6 +13,7 @@ describe('call history paging', { timeout: 60_000 }, () => {
   let t: TestPlatform;
   let alice: SipUa;
   let bob: SipUa;
+  let erin: SipUa;
   before(async () => {
     t = await startPlatform();
     alice = await registeredUa(t, '1001');
@@ -24,14 +25,18 @@ describe('call history paging', { timeout: 60_000 }, () => {
       const final = await call.final;
       assert.ok(final.status >= 400, `call ${i} ended`);
     }
+    // Calls to a number nobody has write only the caller's record: 1005's ids are consecutive,
+    // so a cursor one off lands on one of 1005's own records.
+    erin = await registeredUa(t, '1005');
+    for (let i = 0; i < CALLS; i++) assert.equal((await erin.call('sip:1999@demo').final).status, 404);
     await t.platform.recorder.flush();
   });
   after(async () => {
-    await Promise.all([alice?.close(), bob?.close()]);
+    await Promise.all([alice?.close(), bob?.close(), erin?.close()]);
     await t.close();
   });
 
-  for (const extension of ['1001', '1002']) {
+  for (const extension of ['1001', '1002', '1005']) {
     it(`pages of 2 through ${extension}'s history see every record exactly once`, async () => {
       const token = await login(t.url, `${extension}@demo`);
       const all = await api(t.url, 'GET', '/api/v2/domains/~/users/~/cdrs?limit=500', { token });
