@@ -6,6 +6,7 @@
 // the whole run, and tests reach it through server commands (executeServerCommand):
 //   'sip-device' {extension}  -> SipCredentials of a new device of that demo user
 //   'sip-drop-flows' {extension} -> closes that user's SIP WebSockets (reconnect tests)
+//   'make-calls' {from, to, count} -> that many calls from a test phone of `from` (call records)
 //   'sip-lock' {owner} / 'sip-unlock' {owner} -> one test file at a time has the demo users'
 //     phones: files run two at a time, and a call to 1002 forks to every registered 1002.
 import fs from 'node:fs';
@@ -74,6 +75,8 @@ function platformPlugin() {
   const lock = sipLock();
   return {
     name: 'switchboard-platform',
+    /** The started platform (for the /platform proxy). */
+    ready: () => ready,
     serverStart() {
       ready = (async () => {
         const harness = await tsImport('./test/support/harness.ts', import.meta.url);
@@ -89,8 +92,24 @@ function platformPlugin() {
     async executeCommand({ command, payload }) {
       if (command === 'sip-lock') return lock.acquire(String(payload?.owner ?? ''));
       if (command === 'sip-unlock') return lock.release(String(payload?.owner ?? ''));
-      if (command !== 'sip-device' && command !== 'sip-drop-flows') return undefined; // not ours
+      if (command !== 'sip-device' && command !== 'sip-drop-flows' && command !== 'make-calls') return undefined; // not ours
       const { harness, server } = await ready;
+      if (command === 'make-calls') {
+        // {from, to, count}: `count` calls from a test phone of `from` to `to`, each ending with
+        // the platform's final answer (to an unknown number: 404); their call records are written.
+        const ua = await harness.registeredUa(server, String(payload?.from ?? ''));
+        const statuses = [];
+        try {
+          for (let i = 0; i < Number(payload?.count ?? 1); i++) {
+            const call = ua.call(`sip:${String(payload?.to ?? '')}@demo`);
+            statuses.push((await call.final).status);
+          }
+        } finally {
+          await ua.close();
+        }
+        await server.platform.recorder.flush();
+        return statuses;
+      }
       if (command === 'sip-device') {
         const extension = String(payload?.extension ?? '');
         const token = await harness.login(server.url, `${extension}@demo`);
@@ -118,6 +137,30 @@ function platformPlugin() {
         return closed;
       }
     },
+  };
+}
+
+/**
+ * `/platform/...` on the test server is forwarded to the platform (`/platform/api/v2/...` ->
+ * `<platform>/api/v2/...`), so browser tests can use the app's real ApiClient (base URL
+ * '/platform') against the real platform from the same origin: the platform sends no CORS headers.
+ */
+function platformProxy(platform) {
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/platform/')) return next();
+    const { server } = await platform.ready();
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const headers = {};
+    for (const h of ['content-type', 'authorization', 'if-match', 'accept']) if (ctx.get(h)) headers[h] = ctx.get(h);
+    const res = await fetch(server.url + ctx.url.slice('/platform'.length), {
+      method: ctx.method,
+      headers,
+      body: chunks.length && ctx.method !== 'GET' && ctx.method !== 'HEAD' ? Buffer.concat(chunks) : undefined,
+    });
+    ctx.status = res.status;
+    for (const h of ['content-type', 'etag', 'retry-after']) if (res.headers.get(h)) ctx.set(h, res.headers.get(h));
+    ctx.body = Buffer.from(await res.arrayBuffer());
   };
 }
 
@@ -170,19 +213,22 @@ const testPolicy = contentSecurityPolicy(undefined, false)
   .filter((directive) => !RUNNER_EXEMPT.includes(directive.split(' ')[0]))
   .join('; ');
 
+const platform = platformPlugin();
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
   middleware: [
     async (ctx, next) => {
       await next();
       ctx.set('Content-Security-Policy', testPolicy);
     },
+    platformProxy(platform),
   ],
-  nodeResolve: true,
   plugins: [
     jssipBundlePlugin(),
-    platformPlugin(),
+    platform,
     // tsconfig.json carries experimentalDecorators + useDefineForClassFields:false, which Lit's
     // decorators need; without it esbuild emits standard decorators and @property breaks.
     esbuildPlugin({

@@ -42,6 +42,9 @@ const count = (output: string, re: RegExp) => {
   return matches.length ? Number(matches[matches.length - 1]![1]) : 0;
 };
 
+/** Per-test deadline for Node's test runner (ms). */
+const NODE_TEST_TIMEOUT_MS = 120_000;
+
 const suites: Array<{ name: string; passed: number; failed: number; code: number }> = [];
 
 // The end-to-end tests load the production build; build it once here rather than racing to
@@ -56,7 +59,10 @@ const suites: Array<{ name: string; passed: number; failed: number; code: number
 
 const nodeTests = [...findTests(path.join(root, 'test', 'server'), '.test.ts'), ...findTests(path.join(root, 'test', 'e2e'), '.test.ts')];
 {
-  const r = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...nodeTests]);
+  // Every test has a deadline: a regression that leaves a wait unanswered fails with a message
+  // ("test timed out after ...") instead of hanging the run. Tests with their own, shorter
+  // deadlines keep them; this is the ceiling (the slowest e2e tests take about 40 s).
+  const r = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', `--test-timeout=${NODE_TEST_TIMEOUT_MS}`, ...nodeTests]);
   suites.push({ name: 'platform + e2e', passed: count(r.output, /ℹ pass (\d+)/g), failed: count(r.output, /ℹ fail (\d+)/g), code: r.code });
 }
 {
