@@ -4,8 +4,8 @@
  * call) runs the area's tests; a mutant that survives is a breakage the tests do not notice.
  *
  * Areas (what is mutated -> which tests run):
- *   auth      server/auth/**                    -> login throttle, API auth
- *   digest    server/sip/digest.ts, sip-auth.ts, registrar.ts -> registrar expiry, SIP calls
+ *   auth      server/auth/**                    -> login throttle, API auth, auth hardening
+ *   digest    server/sip/digest.ts, sip-auth.ts, registrar.ts -> registrar expiry, SIP hardening, SIP calls
  *   proxy     server/sip/proxy.ts               -> forking, SIP calls, transfers
  *   state     src/state/**                      -> browser tests of test/browser/state
  *   contacts  src/data/contact-merge.ts, src/state/contact-book.ts -> contact book (merge, outbox)
@@ -26,11 +26,11 @@ const browserTests = (files: string[]) =>
 const areas: Record<string, { mutate: string[]; command: string }> = {
   auth: {
     mutate: ['server/auth/**/*.ts'],
-    command: nodeTests(['test/server/login-throttle.test.ts', 'test/server/api-auth.test.ts']),
+    command: nodeTests(['test/server/login-throttle.test.ts', 'test/server/api-auth.test.ts', 'test/server/auth-hardening.test.ts']),
   },
   digest: {
     mutate: ['server/sip/digest.ts', 'server/sip/sip-auth.ts', 'server/sip/registrar.ts'],
-    command: nodeTests(['test/server/registrar-expiry.test.ts', 'test/server/sip-calls.test.ts']),
+    command: nodeTests(['test/server/registrar-expiry.test.ts', 'test/server/sip-hardening.test.ts', 'test/server/sip-calls.test.ts']),
   },
   proxy: {
     mutate: ['server/sip/proxy.ts'],
