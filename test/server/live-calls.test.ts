@@ -5,19 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, delay, openEvents, phone, startPlatform, type EventsSocket, type Phone, type TestPlatform } from '../support/harness.js';
-import type { IncomingCall, OutgoingCall, SipUa } from '../support/sip-ua.js';
-
-async function connect(from: SipUa, answerer: SipUa, target: string, extra: Array<[string, string]> = []): Promise<{ out: OutgoingCall; inc: IncomingCall }> {
-  const incoming = answerer.nextInvite();
-  const out = from.call(target, extra);
-  const inc = await incoming;
-  const ack = answerer.nextRequest('ACK');
-  inc.answer();
-  assert.equal((await out.final).status, 200);
-  await ack;
-  return { out, inc };
-}
+import { api, delay, openEvents, phone, startPlatform, type EventsSocket, type Phone, type TestPlatform, answeredCall } from '../support/harness.js';
+import type { IncomingCall, OutgoingCall } from '../support/sip-ua.js';
 
 const callsEvent = (pred: (calls: any[]) => boolean) => (e: any) => e.type === 'calls' && pred(e.calls);
 const switchPath = (callId: string) => `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/switch`;
@@ -42,7 +31,7 @@ describe('live calls on the events channel', () => {
     sockets.push(aliceEvents, bobEvents);
     assert.deepEqual(aliceEvents.received.find((e) => e.type === 'calls').calls, [], 'a snapshot right after auth');
 
-    const { out, inc } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     const mine = (await aliceEvents.next(callsEvent((c) => c.length === 1))).calls[0];
     assert.deepEqual({ ...mine, since: undefined }, {
       call_id: out.dialog!.callId,
@@ -123,7 +112,7 @@ describe('Switch Phone', () => {
     bobEvents = await openEvents(t, bob.token, bob.deviceId);
     // Bob calls Alice; both of her devices ring, the desk answers (the laptop is CANCELled).
     const laptopRings = laptop.ua.nextInvite();
-    call = await connect(bob.ua, desk.ua, 'sip:1001@demo');
+    call = await answeredCall(bob.ua, desk.ua, 'sip:1001@demo');
     await laptopRings;
   });
   after(async () => {
@@ -197,7 +186,7 @@ describe('Switch Phone', () => {
     // (from-tag = Bob's, the caller), not RFC 3891's recipient view.
     const replaces = `${offer.call.call_id};to-tag=${offer.call.local_tag};from-tag=${offer.call.remote_tag}`;
     const byeAtDesk = desk.ua.nextRequest('BYE');
-    const { out: taken, inc: atBob } = await connect(laptop.ua, bob.ua, 'sip:1002@demo', [['Replaces', replaces]]);
+    const { out: taken, inc: atBob } = await answeredCall(laptop.ua, bob.ua, 'sip:1002@demo', [['Replaces', replaces]]);
     await call.out.dialog!.bye(); // Bob's UA ends the replaced dialog (RFC 3891 s3)
     await byeAtDesk;
 
@@ -237,7 +226,7 @@ describe('Switch Phone offers expire', () => {
     const bob = await phone(t, '1002');
     const laptopEvents = await openEvents(t, laptop.token, laptop.deviceId);
     try {
-      const { out } = await connect(desk.ua, bob.ua, 'sip:1002@demo');
+      const { out } = await answeredCall(desk.ua, bob.ua, 'sip:1002@demo');
       const res = await api(t.url, 'POST', switchPath(out.dialog!.callId), { token: desk.token, body: { device_id: laptop.deviceId } });
       assert.equal(res.status, 202);
       assert.ok(Date.parse(res.body.expires_at) - Date.now() <= 300);

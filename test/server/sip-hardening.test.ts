@@ -9,8 +9,8 @@ import WebSocket from 'ws';
 import { DigestAuthenticator, computeHa1, md5 } from '../../server/sip/digest.js';
 import { serialize, type SipMessage } from '../../server/sip/message.js';
 import { parseAuthHeader } from '../../server/sip/uri.js';
-import { api, delay, eventually, phone, registeredUa, startPlatform, type TestPlatform } from '../support/harness.js';
-import { waitForEvent, type IncomingCall, type OutgoingCall, type SipUa } from '../support/sip-ua.js';
+import { api, delay, eventually, phone, registeredUa, startPlatform, type TestPlatform, answeredCall } from '../support/harness.js';
+import { waitForEvent, type SipUa } from '../support/sip-ua.js';
 
 function openSip(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -45,17 +45,6 @@ function capture(ua: SipUa): string[] {
     send(msg);
   };
   return sent;
-}
-
-async function connect(from: SipUa, to: SipUa, target: string): Promise<{ out: OutgoingCall; inc: IncomingCall }> {
-  const incoming = to.nextInvite();
-  const out = from.call(target);
-  const inc = await incoming;
-  const ack = to.nextRequest('ACK');
-  inc.answer();
-  assert.equal((await out.final).status, 200);
-  await ack;
-  return { out, inc };
 }
 
 describe('digest nonces', { timeout: 10_000 }, () => {
@@ -137,7 +126,7 @@ describe('a captured REGISTER replayed', { timeout: 20_000 }, () => {
     const attackerGot: string[] = [];
     attacker.on('message', (d) => attackerGot.push(String(d)));
     const bob = await registeredUa(t, '1002');
-    const { inc } = await connect(bob, alice.ua, 'sip:1001@demo');
+    const { inc } = await answeredCall(bob, alice.ua, 'sip:1001@demo');
     assert.equal(inc.from, '1002');
     assert.ok(!attackerGot.some((m) => m.startsWith('INVITE')));
     attacker.close();
@@ -194,7 +183,7 @@ describe('keep-alives and frozen peers', { timeout: 20_000 }, () => {
   it('drops a peer that stops answering pings: the other party gets a BYE and the call is gone', async () => {
     const alice = await phone(t, '1001');
     const bob = await phone(t, '1002');
-    const { out } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     await delay(500);
     assert.equal(t.platform.dialogs.size, 1, 'a live peer answers its pings and the call goes on');
     // Bob's laptop lid closes: his socket stays open but nothing is read (so no pong).
@@ -217,7 +206,7 @@ describe('routes of finished calls', { timeout: 20_000 }, () => {
   it('answers 481 to a request with a new Call-ID and a forged From sent through a finished call\'s route', async () => {
     const alice = await registeredUa(t, '1001');
     const bob = await registeredUa(t, '1002');
-    const { out } = await connect(alice, bob, 'sip:1002@demo');
+    const { out } = await answeredCall(alice, bob, 'sip:1002@demo');
     const byeSeen = bob.nextRequest('BYE');
     assert.equal((await out.dialog!.bye()).status, 200);
     await byeSeen;
@@ -237,7 +226,7 @@ describe('routes of finished calls', { timeout: 20_000 }, () => {
   it('refuses an in-dialog request in which a flow speaks as the other party, and asserts the real sender', async () => {
     const alice = await registeredUa(t, '1001');
     const bob = await registeredUa(t, '1002');
-    const { out } = await connect(alice, bob, 'sip:1002@demo');
+    const { out } = await answeredCall(alice, bob, 'sip:1002@demo');
     // Alice's flow sends with Bob's tag as its From tag: pretending to be Bob.
     const spoof = out.dialog!.build('INFO', 50, '', undefined);
     spoof.headers.set('From', `<sip:1002@demo>;tag=${out.dialog!.remoteTag}`);

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { api, delay, eventually, phone, startPlatform, type Phone, type TestPlatform } from '../support/harness.js';
-import type { IncomingCall, OutgoingCall, SipUa } from '../support/sip-ua.js';
+import { api, delay, eventually, phone, startPlatform, type Phone, type TestPlatform, answeredCall } from '../support/harness.js';
+import type { IncomingCall, SipUa } from '../support/sip-ua.js';
 import { parseReplaces } from '../../server/sip/proxy.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 
@@ -18,18 +18,6 @@ async function cdrsOf(t: TestPlatform, p: Phone) {
   const res = await api(t.url, 'GET', '/api/v2/domains/~/users/~/cdrs', { token: p.token });
   assert.equal(res.status, 200);
   return res.body.items as Array<Record<string, any>>;
-}
-
-/** `from` calls `target`; the first of `answerers` to receive the INVITE answers it. */
-async function connect(from: SipUa, answerer: SipUa, target: string, extra: Array<[string, string]> = []): Promise<{ out: OutgoingCall; inc: IncomingCall }> {
-  const incoming = answerer.nextInvite();
-  const out = from.call(target, extra);
-  const inc = await incoming;
-  const ack = answerer.nextRequest('ACK');
-  inc.answer();
-  assert.equal((await out.final).status, 200);
-  await ack;
-  return { out, inc };
 }
 
 /** Collects the INVITEs a UA receives from now on. */
@@ -62,7 +50,7 @@ describe('live dialogs and INVITE with Replaces', () => {
   it('registers a confirmed dialog with both parties, devices and tags, and forgets it on BYE', async () => {
     const alice = await open('1001', 'Alice desk');
     const bob = await open('1002', 'Bob desk');
-    const { out, inc } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     const [d] = t.platform.dialogs.dialogsOf('demo', '1001');
     assert.ok(d);
     assert.equal(d.callId, out.dialog!.callId);
@@ -100,7 +88,7 @@ describe('live dialogs and INVITE with Replaces', () => {
 
     // Alice calls Bob: both of Bob's devices ring, the desk answers.
     const ring2 = bob2.ua.nextInvite();
-    const { out, inc } = await connect(alice1.ua, bob1.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice1.ua, bob1.ua, 'sip:1002@demo');
     await ring2;
     const old = t.platform.dialogs.dialogsOf('demo', '1002')[0]!;
     const before = await cdrsOf(t, alice1);
@@ -109,7 +97,7 @@ describe('live dialogs and INVITE with Replaces', () => {
     const bob2Invites = invitesOf(bob2.ua);
     const bob1Invites = invitesOf(bob1.ua);
     const replaces = out.dialog!.replaces;
-    const { out: sw, inc: replacing } = await connect(alice2.ua, bob1.ua, 'sip:1002@demo', [['Replaces', replaces]]);
+    const { out: sw, inc: replacing } = await answeredCall(alice2.ua, bob1.ua, 'sip:1002@demo', [['Replaces', replaces]]);
     assert.equal(replacing.invite.headers.get('Replaces'), replaces);
     assert.equal(replacing.from, '1001');
     // As RFC 3891 s3 requires, Bob's UA ends the replaced dialog; Alice's desk gets the BYE.
@@ -147,7 +135,7 @@ describe('live dialogs and INVITE with Replaces', () => {
     const unknown = alice.ua.call('sip:1002@demo', [['Replaces', 'no-such-call;to-tag=a;from-tag=b']]);
     assert.equal((await unknown.final).status, 481);
 
-    const { out, inc } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     // The dialog exists, but Dan is not in it: an INVITE to Dan cannot replace it.
     const wrongUser = alice.ua.call('sip:1004@demo', [['Replaces', out.dialog!.replaces]]);
     assert.equal((await wrongUser.final).status, 481);
@@ -163,7 +151,7 @@ describe('live dialogs and INVITE with Replaces', () => {
     const alice = await open('1001');
     const bob = await open('1002');
     const dan = await open('1004');
-    const { out, inc } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     const bobInvites = invitesOf(bob.ua);
     // Dan learnt the dialog's identifiers somehow, but has no call with Alice: no hijacking.
     const hijack = dan.ua.call('sip:1002@demo', [['Replaces', out.dialog!.replaces]]);
@@ -178,7 +166,7 @@ describe('live dialogs and INVITE with Replaces', () => {
     const alice = await open('1001');
     const bob = await open('1002');
     const carol = await open('1003');
-    const { out, inc } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
 
     const referAtAlice = alice.ua.nextRequest('REFER');
     const accepted = await inc.dialog.refer('sip:1003@demo');
@@ -191,7 +179,7 @@ describe('live dialogs and INVITE with Replaces', () => {
     const notifyAtBob = bob.ua.nextRequest('NOTIFY');
     assert.equal((await out.dialog!.notifyRefer(100, 'Trying')).status, 200);
     assert.match((await notifyAtBob).body.toString(), /^SIP\/2\.0 100 Trying/);
-    const { out: call2, inc: atCarol } = await connect(alice.ua, carol.ua, 'sip:1003@demo', [['Referred-By', '<sip:1002@demo>']]);
+    const { out: call2, inc: atCarol } = await answeredCall(alice.ua, carol.ua, 'sip:1003@demo', [['Referred-By', '<sip:1002@demo>']]);
     assert.equal(atCarol.invite.headers.get('Referred-By'), '<sip:1002@demo>');
     assert.equal((await out.dialog!.notifyRefer(200, 'OK')).status, 200);
     // The transferor drops out.
@@ -215,7 +203,7 @@ describe('live dialogs and INVITE with Replaces', () => {
     assert.ok(carols!.ended_at);
 
     // A Referred-By nobody backed with an accepted REFER is not taken at its word.
-    const { out: forged } = await connect(alice.ua, carol.ua, 'sip:1003@demo', [['Referred-By', '<sip:1004@demo>']]);
+    const { out: forged } = await answeredCall(alice.ua, carol.ua, 'sip:1003@demo', [['Referred-By', '<sip:1004@demo>']]);
     await forged.dialog!.bye();
     const [plain] = await cdrsOf(t, carol);
     assert.equal(plain!.transferred_from, null);
@@ -226,10 +214,10 @@ describe('live dialogs and INVITE with Replaces', () => {
     const alice = await open('1001');
     const bob = await open('1002');
     const carol = await open('1003');
-    const { out: callA, inc: bobA } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out: callA, inc: bobA } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     await bobA.dialog.reinvite('sendonly');
     // Bob consults Carol first.
-    const { out: callB, inc: carolB } = await connect(bob.ua, carol.ua, 'sip:1003@demo');
+    const { out: callB, inc: carolB } = await answeredCall(bob.ua, carol.ua, 'sip:1003@demo');
     const referAtAlice = alice.ua.nextRequest('REFER');
     const replaces = callB.dialog!.replaces;
     assert.equal((await bobA.dialog.refer(`sip:1003@demo?Replaces=${encodeURIComponent(replaces)}`)).status, 202);
@@ -237,7 +225,7 @@ describe('live dialogs and INVITE with Replaces', () => {
 
     // Alice (a third party to Bob-Carol, but in a call with Bob) replaces Bob's leg.
     const carolInvites = invitesOf(carol.ua);
-    const { out: callC, inc: carolC } = await connect(alice.ua, carol.ua, 'sip:1003@demo', [['Replaces', replaces]]);
+    const { out: callC, inc: carolC } = await answeredCall(alice.ua, carol.ua, 'sip:1003@demo', [['Replaces', replaces]]);
     assert.equal(carolC.invite.headers.get('Replaces'), replaces);
     const byeAtBob = bob.ua.nextRequest('BYE');
     await carolB.dialog.bye();
@@ -267,7 +255,7 @@ describe('live dialogs and INVITE with Replaces', () => {
   it('a lost connection ends its dialogs: the other party gets a BYE and the records close', async () => {
     const alice = await open('1001');
     const bob = await open('1002');
-    const { out, inc } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out, inc } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     await inc.dialog.request('INFO', 'Signal=1\r\nDuration=100\r\n', 'application/dtmf-relay');
     const byeAtAlice = alice.ua.nextRequest('BYE');
     await bob.ua.close();
@@ -285,7 +273,7 @@ describe('live dialogs and INVITE with Replaces', () => {
   it('a 481 to a re-INVITE ends the dialog (RFC 3261 s12.2.1.2)', async () => {
     const alice = await open('1001');
     const bob = await open('1002');
-    const { out } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     bob.ua.inDialogStatus = (req) => (req.method === 'INVITE' ? 481 : 200);
     assert.equal((await out.dialog!.reinvite('sendonly')).status, 481);
     await eventually(() => t.platform.dialogs.size === 0);
@@ -299,7 +287,7 @@ describe('live dialogs at shutdown', () => {
     const t = await startPlatform({ env: { SWITCHBOARD_DATA: dataDir } });
     const alice = await phone(t, '1001');
     const bob = await phone(t, '1002');
-    const { out } = await connect(alice.ua, bob.ua, 'sip:1002@demo');
+    const { out } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     await t.close();
     const store = openSqliteStore(dataDir);
     try {

@@ -11,7 +11,7 @@ import { createLogger } from '../../server/log.js';
 import { createPlatform, type Platform, type PlatformOptions } from '../../server/platform.js';
 import { DEMO_MFA_SECRET } from '../../server/seed.js';
 import WebSocket from 'ws';
-import { SipUa } from './sip-ua.js';
+import { SipUa, type IncomingCall, type OutgoingCall } from './sip-ua.js';
 
 export interface TestPlatform {
   platform: Platform;
@@ -170,4 +170,17 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 300
     if (Date.now() > until) throw new Error('condition not met in time');
     await delay(20);
   }
+}
+
+/** `from` calls `target` and `answerer` answers: resolves once the 200 is ACKed. */
+export async function answeredCall(from: SipUa, answerer: SipUa, target: string, extra: Array<[string, string]> = []): Promise<{ out: OutgoingCall; inc: IncomingCall }> {
+  const incoming = answerer.nextInvite();
+  const out = from.call(target, extra);
+  const inc = await incoming;
+  const ack = answerer.nextRequest('ACK');
+  inc.answer();
+  const final = await out.final;
+  if (final.status !== 200) throw new Error(`call to ${target}: ${final.status}`);
+  await ack;
+  return { out, inc };
 }
