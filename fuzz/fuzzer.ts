@@ -488,7 +488,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
           await sleep(200);
           const logged = (child?.errors ?? []).filter((l) => l.at >= sentAt - 50).map((l) => short(l.text, 2000));
           api.fiveXX.set(key, {
-            method: req.method, path: short(req.path, 300), status: answer.status, requestHeaders: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, short(v, 200)])),
+            method: req.method, path: short(req.path, 300), status: answer.status, requestHeaders: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, k === 'authorization' ? `${v.slice(0, 16)}... (redacted)` : short(v, 200)])),
             requestBody: short(req.body === undefined ? '' : Buffer.isBuffer(req.body) ? `<${req.body.length} bytes>` : req.body, 500),
             responseBody: short(answer.body, 300), ops: req.ops, loggedErrors: logged.slice(0, 3), count: 1,
           });

@@ -79,8 +79,10 @@ export async function startChildPlatform(env: Record<string, string> = {}): Prom
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    for (const text of lines) {
-      if (!text.trim()) continue;
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      // Stack traces name files relative to the checkout: reports are kept and shared.
+      const text = line.split(ROOT).join('.');
       tail.push(text);
       if (tail.length > 200) tail.shift();
       let json: LogLine['json'];
