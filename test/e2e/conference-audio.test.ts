@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { eventually } from '../support/harness.js';
-import { card, dial, gridEmpties } from './phone-ui.js';
+import { card, dial, gridEmpties, pick } from './phone-ui.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
 
 const ALICE_HZ = 2_500;
@@ -81,11 +81,6 @@ async function heard(page: Page, frequencies: number[]): Promise<number[]> {
     for (const s of sinks) { s.src.disconnect(); s.el.srcObject = null; }
     return best;
   }, frequencies);
-}
-
-async function pick(page: Page, search: string, name: string): Promise<void> {
-  await page.getByLabel('Search or enter a number').fill(search);
-  await page.getByRole('button', { name: new RegExp(name) }).first().click();
 }
 
 describe('conference audio (what each party hears)', { timeout: 120_000 }, () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { api, eventually, login } from '../support/harness.js';
-import { card, dial, gridEmpties } from './phone-ui.js';
+import { card, dial, gridEmpties, pick } from './phone-ui.js';
 import { loginAs, packetsReceived, startE2E, type E2E } from './browser.js';
 
 /** `from` calls `to` (who answers); resolves when both cards say Connected. */
@@ -16,11 +16,6 @@ async function connect(from: Page, to: Page, toNumber: string, fromName: string,
   await card(to, fromName).getByRole('button', { name: 'Answer' }).click();
   await card(from, toName).getByText('Connected', { exact: true }).waitFor();
   await card(to, fromName).getByText('Connected', { exact: true }).waitFor();
-}
-
-async function pick(page: Page, search: string, name: string): Promise<void> {
-  await page.getByLabel('Search or enter a number').fill(search);
-  await page.getByRole('button', { name: new RegExp(name) }).first().click();
 }
 
 /** Packets keep arriving on every page (audio is flowing now, not just earlier). */

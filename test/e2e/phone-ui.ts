@@ -21,3 +21,9 @@ export async function gridEmpties(page: Page): Promise<void> {
     throw new Error(`calls still on screen: ${names.join(' | ')}`);
   }
 }
+
+/** Picks a target in a target picker (Add Call, Transfer): types the search, clicks the match. */
+export async function pick(page: Page, search: string, name: string): Promise<void> {
+  await page.getByLabel('Search or enter a number').fill(search);
+  await page.getByRole('button', { name: new RegExp(name) }).first().click();
+}

@@ -17,7 +17,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import type { Recording } from '../../store/types.js';
 import { BodyTooLargeError } from '../../store/recording-files.js';
-import { looksLike, QuotaExceededError, SNIFF_BYTES } from '../recording-quota.js';
+import { QuotaExceededError } from '../recording-quota.js';
+import { looksLike, SNIFF_BYTES } from '../recording-sniff.js';
 
 class NotAudioError extends Error {
   constructor(contentType: string) {
