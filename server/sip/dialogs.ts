@@ -50,6 +50,9 @@ export interface ReplacesMatch {
   replaced: DialogParty;
 }
 
+/** How long a replaced dialog's route stays usable for its closing BYE (Timer J, 32 s). */
+const REPLACED_GRACE_MS = 32_000;
+
 const userKey = (domain: string, extension: string) => `${extension}@${domain}`;
 
 export class DialogRegistry {
@@ -57,7 +60,13 @@ export class DialogRegistry {
   private readonly byUser = new Map<string, Set<LiveDialog>>();
 
   /** `changed` runs after every change (the platform turns it into a bus event). */
-  constructor(private readonly changed: (change: DialogChange) => void = () => {}) {}
+  /** When each recently replaced dialog's Call-ID was replaced (see isKnownCall). */
+  private readonly replacedAt = new Map<string, number>();
+
+  constructor(
+    private readonly changed: (change: DialogChange) => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get size(): number {
     let n = 0;
@@ -128,7 +137,28 @@ export class DialogRegistry {
   replace(old: LiveDialog, by: LiveDialog): void {
     this.delete(old);
     this.insert(by);
+    const now = this.now();
+    // Oldest first (insertion order): forget the ones past their grace, so the map stays small.
+    for (const [callId, at] of this.replacedAt) {
+      if (now - at < REPLACED_GRACE_MS) break;
+      this.replacedAt.delete(callId);
+    }
+    this.replacedAt.delete(old.callId);
+    this.replacedAt.set(old.callId, now);
     this.changed({ kind: 'replaced', dialog: old, by });
+  }
+
+  /**
+   * Whether a call is live, or was replaced within REPLACED_GRACE_MS: the BYE that ends a
+   * replaced dialog follows the replacement (RFC 3891 s3) and still travels its route.
+   */
+  isKnownCall(callId: string): boolean {
+    if (this.byCallId.has(callId)) return true;
+    const at = this.replacedAt.get(callId);
+    if (at === undefined) return false;
+    if (this.now() - at < REPLACED_GRACE_MS) return true;
+    this.replacedAt.delete(callId);
+    return false;
   }
 
   /** The party of `dialog` that belongs to `domain`/`extension` (the caller when both do). */

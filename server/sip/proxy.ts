@@ -117,8 +117,6 @@ export class SipProxy {
   private readonly clientBranches = new Map<string, ClientBranch>();
   private readonly watched = new Map<string, WatchedRequest>();
   private referrals: Referral[] = [];
-  /** Call-IDs of dialogs just replaced (RFC 3891), whose BYE may still come through the old route. */
-  private readonly replacedCalls = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: Store,
@@ -170,8 +168,6 @@ export class SipProxy {
     }
     for (const tx of this.serverTxs.values()) tx.timers.forEach(clearTimeout);
     for (const w of this.watched.values()) clearTimeout(w.timer);
-    for (const timer of this.replacedCalls.values()) clearTimeout(timer);
-    this.replacedCalls.clear();
     this.serverTxs.clear();
     this.clientBranches.clear();
     this.watched.clear();
@@ -479,7 +475,7 @@ export class SipProxy {
     // Still allowed: any dialog of a live call (the losing branch of a fork, s16.7 step 5), an
     // INVITE transaction still under way or lingering (early dialogs, late ACKs), and a dialog
     // just replaced (RFC 3891: its BYE follows the replacement).
-    if (!dialog && !this.dialogs.hasCall(callId) && !this.replacedCalls.has(callId) && !this.hasInviteTx(callId)) {
+    if (!dialog && !this.dialogs.isKnownCall(callId) && !this.hasInviteTx(callId)) {
       if (req.method !== 'ACK') flow.send(createResponse(req, 481, 'Call/Transaction Does Not Exist'));
       return;
     }
@@ -557,13 +553,6 @@ export class SipProxy {
       ['Reason', 'SIP;cause=480;text="Connection lost"'],
     ]);
     flow.send({ type: 'request', method: 'BYE', uri: survivor.contact, version: 'SIP/2.0', headers, body: Buffer.alloc(0) });
-  }
-
-  private rememberReplaced(callId: string): void {
-    clearTimeout(this.replacedCalls.get(callId));
-    const timer = setTimeout(() => this.replacedCalls.delete(callId), LINGER_MS);
-    timer.unref();
-    this.replacedCalls.set(callId, timer);
   }
 
   private hasInviteTx(callId: string): boolean {
@@ -678,7 +667,6 @@ export class SipProxy {
     };
     if (samePair(old, dialog)) dialog.startedAt = old.startedAt;
     this.dialogs.replace(old, dialog);
-    this.rememberReplaced(old.callId);
     if (tx.isSwitch) this.recorder.moved(old.callId, callId);
   }
 
