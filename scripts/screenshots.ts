@@ -34,7 +34,7 @@ try {
   for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['narrow', { width: 390, height: 844 }]] as const) {
     await alice.page.setViewportSize(viewport);
     // Back to the bare workspace (the area panel's close button), as a user would.
-    const close = alice.page.getByRole('button', { name: /^Close / });
+    const close = alice.page.getByRole('button', { name: /^Collapse / });
     if (await close.count()) await close.click();
     await snap(alice.page, `${size}-empty-grid`);
     if (size === 'narrow') await alice.page.getByRole('button', { name: 'Show navigation' }).click();

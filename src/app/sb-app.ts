@@ -209,7 +209,7 @@ export class SbApp extends LitElement {
           </div>
         </div>
       </div>
-      <div class="sr-only" role="status" aria-live="polite">${this.alerts.message}</div>
+      <div class="sr-only call-announcer" role="status" aria-live="polite">${this.alerts.message}</div>
     `;
   }
 
@@ -217,7 +217,7 @@ export class SbApp extends LitElement {
     return html`<section class="area" aria-labelledby="area-title" @sb-navigate-request=${this.onNavigateRequest}>
       <div class="area-header">
         <h1 id="area-title">${area.label}</h1>
-        <button class="btn ghost icon-only" type="button" aria-label="Close ${area.label}" title="Close ${area.label}"
+        <button class="btn ghost icon-only" type="button" aria-label="Collapse ${area.label}" title="Collapse ${area.label} (the calls take the whole width)"
           @click=${() => this.navigate(null)}>${icon('close')}</button>
       </div>
       ${this.view ?? html`<p class="loading" role="status">Loading ${area.label}…</p>`}
@@ -294,11 +294,15 @@ export class SbApp extends LitElement {
     return this.renderRoot.querySelector('sb-call-workspace');
   }
 
-  /** Opens an area (null closes the area panel) and puts it in the address bar. */
+  /**
+   * Opens an area (null closes the area panel) and puts it in the address bar. Picking the area
+   * that is already open starts it afresh (e.g. from a contact's detail back to the list).
+   */
   private async navigate(id: string | null): Promise<HTMLElement | null> {
     const path = this.areas.find((a) => a.id === id)?.path ?? '/';
     if (location.pathname !== path) history.pushState(null, '', path);
     if (!WIDE?.matches) this.navOpen = false;
+    if (id !== null && id === this.areaId) this.view = null;
     return this.show(id);
   }
 

@@ -16,8 +16,8 @@ export class ActiveCallBarToggleEvent extends Event {
 
 /**
  * The calls, collapsed into one bar at the top of an area on a narrow window: who the call I am
- * on is with, its state and time, how many other calls there are, and "Show calls" to expand the
- * cards (the button says "Hide calls" while they are shown).
+ * on is with, its state and time, how many other calls there are, and "View calls" to expand the
+ * cards ("Minimize calls" while they are shown; names chosen not to clash with a card's "Hide Call" or a chip's "Show call with ...").
  *
  * @fires sb-active-call-bar-toggle - {@link ActiveCallBarToggleEvent}
  * @csspart bar - the bar
@@ -82,7 +82,7 @@ export class SbActiveCallBar extends LitElement {
         ${others.length ? html`<span class="state">+ ${others.length} more</span>` : nothing}
       </p>
       <button class="btn secondary" type="button" aria-expanded=${this.expanded ? 'true' : 'false'}
-        @click=${() => this.dispatchEvent(new ActiveCallBarToggleEvent())}>${this.expanded ? 'Hide calls' : 'Show calls'}</button>
+        @click=${() => this.dispatchEvent(new ActiveCallBarToggleEvent())}>${this.expanded ? 'Minimize calls' : 'View calls'}</button>
     </div>`;
   }
 }

@@ -100,12 +100,12 @@ describe('sb-call-workspace', () => {
     expect(text(bar)).to.contain('Alice Anders');
     expect(text(bar)).to.contain('Connected');
     expect(hasButton(view, 'Hang Up')).to.be.false;
-    button(bar, 'Show calls').click();
+    button(bar, 'View calls').click();
     await view.updateComplete;
     await tick();
     expect(hasButton(view, 'Hang Up')).to.be.true;
-    expect(button(view, 'Hide calls').getAttribute('aria-expanded')).to.equal('true');
-    button(view, 'Hide calls').click();
+    expect(button(view, 'Minimize calls').getAttribute('aria-expanded')).to.equal('true');
+    button(view, 'Minimize calls').click();
     await view.updateComplete;
     expect(hasButton(view, 'Hang Up')).to.be.false;
     // The call's audio keeps playing while the cards are collapsed.
