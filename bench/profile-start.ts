@@ -69,6 +69,28 @@ try {
     await p.waitForFunction(SHELL, undefined, { timeout: 30_000 });
     await p.close();
   }
+  if (process.argv.includes('--trace')) {
+    // Blink's own view: how long the main thread spent in script, style, layout and paint.
+    const page = await context.newPage();
+    await e2e.browser.startTracing(page, { categories: ['devtools.timeline', 'v8', 'blink'] });
+    await page.goto('/', { waitUntil: 'commit' });
+    await page.waitForFunction(SHELL, undefined, { timeout: 30_000, polling: 'raf' });
+    const trace = JSON.parse((await e2e.browser.stopTracing()).toString()) as { traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string; data?: { frame?: string } } }> };
+    const events = trace.traceEvents;
+    // The renderer's main thread: the one that laid out the page.
+    const layoutBy = new Map<string, number>();
+    for (const e of events) if (e.name === 'UpdateLayoutTree' || e.name === 'Layout') layoutBy.set(`${e.pid}:${e.tid}`, (layoutBy.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
+    const main = [...layoutBy].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const totals = new Map<string, number>();
+    for (const e of events) {
+      if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X' || !e.dur) continue;
+      totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur / 1000);
+    }
+    process.stdout.write('trace: main-thread time by event (ms, nested events counted in their parents too):\n');
+    for (const [k, v] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`  ${v.toFixed(1).padStart(7)}  ${k}\n`);
+    await context.close();
+    process.exit(0);
+  }
   const page = await context.newPage();
   const r = await profileLoad(page);
   const out: string[] = [`warm start to the call grid: ${r.shellMs.toFixed(0)} ms`, '', 'navigation (ms from navigation start):'];

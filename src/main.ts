@@ -61,6 +61,8 @@ function mount(): SbApp {
   session.addEventListener('session-changed', () => {
     if (session.state === 'signed-in') loadPhone();
   });
+  // A saved session (the installed app's every start): fetch the phone while the page starts.
+  if (api.savedUser()) loadPhone();
   window.addEventListener('online', () => {
     if (session.state === 'signed-in') loadPhone();
   });

@@ -33,6 +33,8 @@ const SYNC_AFTER_REGISTER_MS = 1500;
 
 export class SessionLifecycle implements ReactiveController {
   private signedIn = false;
+  /** A logout (or the end of a revoked session) is under way. */
+  private ending = false;
   private lineStarted = false;
   private lineArrived: (line: PhoneLine) => void = () => undefined;
   private lineReady: Promise<PhoneLine> = this.newLineWait();
@@ -43,6 +45,11 @@ export class SessionLifecycle implements ReactiveController {
 
   hostUpdate(): void {
     const { session, line } = this.host;
+    if (this.signedIn && session?.state === 'signed-out' && !this.ending) {
+      // Signed out without a logout: the saved session was revoked (or ended elsewhere).
+      void this.ended();
+      return;
+    }
     if (session?.state !== 'signed-in' || !session.user) return;
     if (!this.signedIn) {
       this.signedIn = true;
@@ -62,16 +69,40 @@ export class SessionLifecycle implements ReactiveController {
 
   /** Ends the session: calls, phone, channel; sends what is pending; forgets the user's data. */
   async logout(): Promise<void> {
+    this.ending = true;
+    try {
+      await this.stopPhone();
+      await this.flushRecordings();
+      await this.host.userData?.flush().catch(() => undefined);
+      await this.host.session?.logout();
+      await this.clearUserData();
+      this.reset();
+    } finally {
+      this.ending = false;
+    }
+  }
+
+  /** The platform ended the session: the phone stops; what is stored stays for the next login. */
+  private async ended(): Promise<void> {
+    this.ending = true;
+    try {
+      await this.stopPhone();
+      this.reset();
+    } finally {
+      this.ending = false;
+    }
+  }
+
+  private async stopPhone(): Promise<void> {
     const h = this.host;
     h.calls?.hangupAll();
     h.ringer?.stop();
     h.events?.stop();
     await h.line?.stop();
-    await this.flushRecordings();
-    await h.userData?.flush().catch(() => undefined);
-    await h.session?.logout();
-    await this.clearUserData();
-    h.missedCalls?.setUser(null);
+  }
+
+  private reset(): void {
+    this.host.missedCalls?.setUser(null);
     this.signedIn = false;
     this.lineStarted = false;
     this.lineReady = this.newLineWait();
