@@ -1,10 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { CallSnapshot } from '../phone/types.js';
 import { displayName, STATUS_TEXT } from './format.js';
 import { icon } from './icons.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
 import './sb-call-timer.js';
+import { activeCallBarStyles } from './sb-active-call-bar.styles.js';
 
 /** The user wants the call cards shown (or put away again). */
 export class ActiveCallBarToggleEvent extends Event {
@@ -24,45 +24,7 @@ export class ActiveCallBarToggleEvent extends Event {
  */
 @customElement('sb-active-call-bar')
 export class SbActiveCallBar extends LitElement {
-  static override styles = [
-    baseStyles,
-    buttonStyles,
-    css`
-      :host {
-        display: block;
-      }
-      .bar {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
-        min-height: 3rem;
-        padding: var(--sb-sys-space-xs) var(--sb-sys-space-sm) var(--sb-sys-space-xs) var(--sb-sys-space-md);
-        background: var(--sb-sys-color-success-container);
-        color: var(--sb-sys-color-on-surface);
-      }
-      .who {
-        flex: 1;
-        min-width: 0;
-        display: flex;
-        flex-wrap: wrap;
-        column-gap: var(--sb-sys-space-sm);
-        align-items: baseline;
-      }
-      .name {
-        font-weight: 650;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-        max-width: 100%;
-      }
-      .state {
-        font-size: var(--sb-sys-font-size-small);
-      }
-      .btn {
-        flex: none;
-      }
-    `,
-  ];
+  static override styles = activeCallBarStyles;
 
   /** The live calls, the one I am on first (or the newest). */
   @property({ attribute: false }) calls: ReadonlyArray<CallSnapshot> = [];

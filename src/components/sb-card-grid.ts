@@ -1,5 +1,6 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { cardGridStyles } from './sb-card-grid.styles.js';
 
 /**
  * The workspace's grid of cards: one column on a phone, up to three on a wide screen. It knows
@@ -15,25 +16,7 @@ import { customElement, state } from 'lit/decorators.js';
  */
 @customElement('sb-card-grid')
 export class SbCardGrid extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      --_gap: var(--sb-card-grid-gap, var(--sb-sys-space-md));
-      --_min: var(--sb-card-grid-min-column, 20rem);
-    }
-
-    .grid {
-      display: grid;
-      gap: var(--_gap);
-      /* At least --_min wide, and never more than three columns however wide the grid. */
-      grid-template-columns: repeat(auto-fill, minmax(min(100%, max(var(--_min), (100% - 2 * var(--_gap)) / 3)), 1fr));
-      align-items: start;
-    }
-
-    [hidden] {
-      display: none;
-    }
-  `;
+  static override styles = cardGridStyles;
 
   /** How many cards are slotted. */
   @state() private cards = 0;

@@ -1,7 +1,7 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { baseStyles, fieldStyles } from './shared-styles.js';
+import { deviceSelectStyles } from './sb-device-select.styles.js';
 
 export interface AudioDeviceOption {
   deviceId: string;
@@ -32,18 +32,7 @@ export class DeviceChangeEvent extends CustomEvent<DeviceChangeDetail> {
  */
 @customElement('sb-device-select')
 export class SbDeviceSelect extends LitElement {
-  static override styles = [
-    baseStyles,
-    fieldStyles,
-    css`
-      :host {
-        display: block;
-      }
-      select {
-        cursor: pointer;
-      }
-    `,
-  ];
+  static override styles = deviceSelectStyles;
 
   /** The visible label, e.g. "Microphone". */
   @property()

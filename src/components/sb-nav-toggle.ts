@@ -1,7 +1,7 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { icon } from './icons.js';
-import { baseStyles, buttonStyles } from './shared-styles.js';
+import { navToggleStyles } from './sb-nav-toggle.styles.js';
 
 export interface NavToggleDetail {
   /** The state the user asks for: true to show the navigation pane, false to hide it. */
@@ -28,31 +28,7 @@ export class NavToggleEvent extends CustomEvent<NavToggleDetail> {
  */
 @customElement('sb-nav-toggle')
 export class SbNavToggle extends LitElement {
-  static override styles = [
-    baseStyles,
-    buttonStyles,
-    css`
-      :host {
-        display: inline-block;
-        color: inherit;
-      }
-      .btn {
-        padding: 0;
-        width: 2.75rem;
-        border-radius: var(--sb-sys-radius-pill);
-      }
-      .btn:hover {
-        background: color-mix(in srgb, currentColor 12%, transparent);
-      }
-      .btn:focus-visible {
-        outline-color: currentColor;
-      }
-      .icon {
-        width: 1.5rem;
-        height: 1.5rem;
-      }
-    `,
-  ];
+  static override styles = navToggleStyles;
 
   /** Whether the pane is currently shown. */
   @property({ type: Boolean, reflect: true })

@@ -1,9 +1,9 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Party } from '../phone/types.js';
 import { displayName, initials } from './format.js';
 import { icon } from './icons.js';
-import { baseStyles, buttonStyles, cardHeaderStyles, cardStyles } from './shared-styles.js';
+import { switchOfferCardStyles } from './sb-switch-offer-card.styles.js';
 
 /** A call another of my devices offers to move here (Switch Phone from there). */
 export interface SwitchOffer {
@@ -46,63 +46,7 @@ export class SwitchOfferDeclineEvent extends CustomEvent<SwitchOfferDetail> {
  */
 @customElement('sb-switch-offer-card')
 export class SbSwitchOfferCard extends LitElement {
-  static override styles = [
-    baseStyles,
-    buttonStyles,
-    cardStyles,
-    cardHeaderStyles,
-    css`
-      :host {
-        display: block;
-        --_ring: var(--sb-switch-offer-card-color, var(--sb-sys-color-success));
-      }
-
-      article {
-        border-color: var(--_ring);
-        background: color-mix(in srgb, var(--sb-sys-color-success-container) 45%, var(--sb-sys-color-surface));
-        animation: ring 1.6s ease-out infinite;
-      }
-
-      @media (prefers-reduced-motion: reduce) {
-        article {
-          animation: none;
-          box-shadow:
-            var(--sb-sys-elevation-card),
-            0 0 0 4px var(--sb-sys-color-success-container);
-        }
-      }
-
-      .from {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-xs);
-        margin: 0;
-        color: var(--sb-sys-color-on-surface-muted);
-        font-size: var(--sb-sys-font-size-small);
-        overflow-wrap: anywhere;
-      }
-
-      .from .icon {
-        width: 1rem;
-        height: 1rem;
-      }
-
-      .hint {
-        margin: 0;
-        font-size: var(--sb-sys-font-size-small);
-      }
-
-      .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--sb-sys-space-sm);
-      }
-
-      .actions .btn {
-        flex: 1 1 8rem;
-      }
-    `,
-  ];
+  static override styles = switchOfferCardStyles;
 
   @property({ attribute: false })
   offer: SwitchOffer | null = null;
