@@ -77,6 +77,11 @@ export interface OutboxOptions {
 /** How often one change may be rewritten by conflicts in a row before it counts as refused. */
 const MAX_CONFLICT_ROUNDS = 5;
 
+/** Whether any change of any resource waits to be sent (what a logout must not throw away). */
+export async function hasUnsentChanges(db: IDBPDatabase<SwitchboardDB>): Promise<boolean> {
+  return (await db.count('outbox')) > 0;
+}
+
 /** Every entry of `resource` in the outbox, oldest first. */
 export async function queuedEntries<R extends OutboxResource>(tx: OutboxTx, resource: R): Promise<OutboxEntry<R>[]> {
   const records = await tx.objectStore('outbox').getAll();
@@ -92,6 +97,8 @@ export class Outbox<R extends OutboxResource, T> {
   private current: number | null = null;
   /** The last failure was one to retry (not, say, IndexedDB closing under us). */
   private retryable = false;
+  /** stop() was called: no timed retries until someone flushes again. */
+  private stopped = false;
 
   constructor(
     private readonly db: Promise<IDBPDatabase<SwitchboardDB>>,
@@ -162,6 +169,7 @@ export class Outbox<R extends OutboxResource, T> {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.stopped = false;
     this.flushing ??= this.run().finally(async () => {
       this.flushing = null;
       await this.options.flushed?.();
@@ -169,8 +177,12 @@ export class Outbox<R extends OutboxResource, T> {
     return this.flushing;
   }
 
-  /** Cancels a scheduled retry (logout, the store is going away); queued changes stay. */
+  /**
+   * Cancels a scheduled retry, and any a flush under way would schedule (logout, the store is
+   * going away); queued changes stay, and the next flush() starts retrying again.
+   */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.retryMs = this.firstRetryMs ?? 0;
@@ -228,7 +240,7 @@ export class Outbox<R extends OutboxResource, T> {
   }
 
   private scheduleRetry(): void {
-    if (this.firstRetryMs === null) return;
+    if (this.firstRetryMs === null || this.stopped) return;
     const wait = this.retryMs;
     this.retryMs = Math.min(this.retryMs * 2, this.maxRetryMs);
     clearTimeout(this.timer);

@@ -150,6 +150,27 @@ describe('Outbox (real IndexedDB)', () => {
     expect(platform.sent).to.deep.equal(['create a']);
   });
 
+  it('stop() ends the timed retries, also one a flush under way would schedule; the next flush resumes them', async () => {
+    const platform = new FakePlatform();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { o } = outbox(platform, { retryMs: 20 });
+    await queue(o, create('a'));
+    platform.down = true;
+    const slow = platform.send.bind(platform);
+    platform.send = async (entry) => {
+      await gate;
+      return slow(entry);
+    };
+    const flushing = o.flush().catch(() => undefined);
+    o.stop(); // a logout while the send is under way
+    release();
+    await flushing;
+    expect(o.retrying).to.equal(false);
+    await o.flush().catch(() => undefined);
+    expect(o.retrying).to.equal(true);
+  });
+
   it('is idempotent by client id: queued once, and a resend after a lost answer creates nothing new', async () => {
     const platform = new FakePlatform();
     const { o, log } = outbox(platform);
