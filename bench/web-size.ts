@@ -32,6 +32,11 @@ export interface SizeFigures {
   html: { raw: number; gzip: number; brotli: number };
   /** Chunks loaded later (dynamic imports), for reference. */
   lazyJsRaw: number;
+  /**
+   * What opening each lazily loaded part costs beyond the first load: its dynamic entry and the
+   * chunks it imports that the first load does not have (an area's view, the phone after sign-in).
+   */
+  lazy: Array<{ name: string; raw: number; gzip: number }>;
   /** Minified bytes of the first-load JavaScript by package or src/ folder, largest first. */
   modules: Array<{ name: string; bytes: number; share: number }>;
 }
@@ -39,6 +44,8 @@ export interface SizeFigures {
 /** One chunk of Vite's build manifest (.vite/manifest.json), keyed there by its source. */
 interface ManifestChunk {
   file: string;
+  src?: string;
+  isDynamicEntry?: boolean;
   imports?: string[];
   css?: string[];
 }
@@ -174,6 +181,20 @@ export async function measureSize(): Promise<SizeFigures> {
     const lazyJsRaw = [...byFile.keys()].filter((f) => f.endsWith('.js') && !js.has(f))
       .reduce((t, f) => t + read(f).length, 0);
 
+    const lazy = Object.values(manifest).filter((c) => c.isDynamicEntry && c.src).map((entryChunk) => {
+      const own = new Set<string>();
+      const walk = (chunk: ManifestChunk) => {
+        if (js.has(chunk.file) || own.has(chunk.file)) return;
+        own.add(chunk.file);
+        chunk.imports?.forEach((key) => walk(manifest[key]!));
+      };
+      walk(entryChunk);
+      const bytes = Buffer.concat([...own].map(read));
+      const area = /src\/views\/([^/]+)\//.exec(entryChunk.src!)?.[1];
+      const name = area ? `area ${area}` : entryChunk.src!.replace(/^src\//, '').replace(/\.ts$/, '');
+      return { name, raw: bytes.length, gzip: [...own].reduce((t, f) => t + zlib.gzipSync(read(f), { level: 9 }).length, 0) };
+    }).sort((a, b) => a.name.localeCompare(b.name));
+
     const perPackage = new Map<string, number>();
     for (const file of js) {
       const map = JSON.parse(read(`${file}.map`).toString()) as { sources: string[]; mappings: string };
@@ -185,7 +206,7 @@ export async function measureSize(): Promise<SizeFigures> {
     const jsRaw = total('js').raw;
     const modules = [...perPackage].map(([name, bytes]) => ({ name, bytes, share: bytes / jsRaw }))
       .sort((a, b) => b.bytes - a.bytes);
-    return { files, js: total('js'), css: total('css'), html: total('html'), lazyJsRaw, modules };
+    return { files, js: total('js'), css: total('css'), html: total('html'), lazyJsRaw, lazy, modules };
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
   }

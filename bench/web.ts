@@ -78,6 +78,7 @@ export function webTable(b: WebBench): string {
     `| first load CSS files (styles live in the JS: Lit css\`\`) | ${kib(size.css.raw)} | — | — | — |`,
     `| index.html, raw / gzip | ${kib(size.html.raw)} / ${kib(size.html.gzip)} | — | — | — |`,
     `| JS loaded later (dynamic imports) | ${kib(size.lazyJsRaw)} | — | — | — |`,
+    ...size.lazy.map((l) => `| on demand: ${l.name}, raw / gzip | ${kib(l.raw)} / ${kib(l.gzip)} | — | — | — |`),
     row('cold start: first contentful paint', start.cold.fcpMs, start.cold.blankFcpMs),
     row('cold start: app shell on screen (nav + Calls)', start.cold.shellMs, start.cold.blankMs),
     row('cold start: "Registered" on screen', start.cold.registeredMs, start.cold.blankMs),

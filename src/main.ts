@@ -10,21 +10,14 @@ import { ApiClient, localSessionStorage } from './data/api.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
 import { RecordingQueue } from './data/recording-queue.js';
-import { CallRecording } from './phone/call-recording.js';
-import { ConferenceMixer } from './phone/conference-mixer.js';
-import { JsSipPhone } from './phone/jssip-phone.js';
 import { CallHistory } from './state/call-history.js';
-import { CallStore } from './state/call-store.js';
 import { ContactBook } from './state/contact-book.js';
 import { Directory } from './state/directory.js';
-import { OtherDevices } from './state/other-devices.js';
-import { CallRecordings } from './state/recordings.js';
-import { PhoneLine } from './state/phone-line.js';
+import { MissedCalls } from './state/missed-calls.js';
 import { Session } from './state/session.js';
 import { SettingsStore } from './state/settings.js';
 import { UserData } from './state/user-data.js';
 import { Ringer } from './app/ringer.js';
-import { TabLock } from './app/tab-lock.js';
 import { InstallPrompt } from './app/install-prompt.js';
 import './app/sb-app.js';
 import type { SbApp } from './app/sb-app.js';
@@ -40,22 +33,6 @@ function mount(): SbApp {
   const app = document.querySelector('sb-app') ?? document.body.appendChild(document.createElement('sb-app'));
   const settings = new SettingsStore();
   const session = new Session(new ApiClient(localSessionStorage()));
-  const phone = new JsSipPhone();
-  phone.setAudioDevices(settings.value);
-  const line = new PhoneLine(
-    phone,
-    (renew) => session.sipCredentials(navigator.userAgent, renew),
-    (onLost) => new TabLock(`switchboard-phone:${session.user?.extension}@${session.user?.domain}`, onLost),
-  );
-  const calls = new CallStore(phone, {
-    holdReminderMs: settings.value.holdReminderS * 1000,
-    endedLingerMs: 4000,
-    createMixer: () => new ConferenceMixer(),
-  });
-  settings.addEventListener('settings-changed', () => {
-    phone.setAudioDevices(settings.value);
-    calls.setOptions({ holdReminderMs: settings.value.holdReminderS * 1000 });
-  });
   const api = session.api;
   const events = new EventsClient(() => api.eventsUrl(), () => api.token(), () => session.deviceId);
   const db = openSwitchboardDB();
@@ -63,22 +40,31 @@ function mount(): SbApp {
   const contactBook = new ContactBook(db, api);
   const callHistory = new CallHistory(db, api);
   const userData = new UserData(db, directory, contactBook, callHistory, events);
-  const otherDevices = new OtherDevices(api, phone, calls, events, () => session.deviceId);
   const queue = new RecordingQueue(db, (rec, body) => api.uploadRecording(rec, body));
-  // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
-  const recordings = new CallRecordings(queue, (legs) => {
-    const conference = legs.length > 1 ? calls.conferenceOf(legs[0]!.id) : undefined;
-    return conference ? new CallRecording((conference.mixer as ConferenceMixer).recordingStream()) : new CallRecording(legs[0]!);
-  });
-  // Recordings a closed tab or a crash left behind are finished and uploaded; so are any that
-  // waited for the network.
-  session.addEventListener('session-changed', () => {
-    if (session.state === 'signed-in') void queue.recover(recordings.activeRecordingIds);
-  });
   window.addEventListener('online', () => void queue.flush());
   Object.assign(app, {
-    session, line, calls, settings, directory, contactBook, callHistory, userData, otherDevices, recordings, events,
-    ringer: new Ringer(), install, recordingQueue: queue,
+    session, settings, directory, contactBook, callHistory, userData, events,
+    ringer: new Ringer(), install, recordingQueue: queue, missedCalls: new MissedCalls(callHistory),
+  });
+
+  // The phone (JsSIP, the call store, the call UI) loads once someone has signed in: the login
+  // screen does not download it. Later sign-ins in this page reuse it.
+  let phone: Promise<void> | null = null;
+  const loadPhone = () => {
+    phone ??= import('./app/phone-services.js')
+      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue })))
+      .catch((err: unknown) => {
+        phone = null; // a later sign-in (or the network coming back) tries again
+        console.warn('Switchboard: loading the phone failed', err);
+      });
+  };
+  session.addEventListener('session-changed', () => {
+    if (session.state === 'signed-in') loadPhone();
+  });
+  // A saved session (the installed app's every start): fetch the phone while the page starts.
+  if (api.savedUser()) loadPhone();
+  window.addEventListener('online', () => {
+    if (session.state === 'signed-in') loadPhone();
   });
   void session.restore();
   return app;

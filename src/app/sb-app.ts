@@ -1,39 +1,35 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
 import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { EventsClient } from '../data/events.js';
-import { HistoryChangedEvent, type CallHistory } from '../state/call-history.js';
+import type { CallHistory } from '../state/call-history.js';
 import type { ContactBook } from '../state/contact-book.js';
 import type { UserData } from '../state/user-data.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
 import type { InstallHelper } from './install-prompt.js';
-import { countUnseen, readSeen, seenKey } from '../state/missed-calls.js';
+import type { MissedCalls } from '../state/missed-calls.js';
 import { StoreController } from '../controllers/store-controller.js';
-import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
+import type { CallStore } from '../state/call-store.js';
 import type { PhoneLine } from '../state/phone-line.js';
 import type { Session } from '../state/session.js';
 import type { SettingsStore } from '../state/settings.js';
 import type { Ringer } from './ringer.js';
-import { notify } from './notifications.js';
-import { tokens } from '../styles/tokens.js';
-import { baseStyles, buttonStyles } from '../components/shared-styles.js';
+import { SessionLifecycle } from './session-lifecycle.js';
+import { CallAlerts } from './call-alerts.js';
+import { shellStyles } from './sb-app.styles.js';
+import { BADGE_CHANGED, type AreaDefinition, type AreaServices } from '../areas/area.js';
+import { AREAS, areaForPath } from '../areas/registry.js';
+import { icon } from '../components/icons.js';
 import type { LoginSubmitEvent, MfaSubmitEvent } from '../components/sb-login-form.js';
-import type { NavigateEvent, NavItem } from '../components/sb-nav-pane.js';
-import type { SbCallsView } from '../views/calls/sb-calls-view.js';
-import type { NavigateRequestEvent, SbHistoryView } from '../views/history/sb-history-view.js';
-import type { SbContactsView } from '../views/contacts/sb-contacts-view.js';
+import type { NavigateEvent } from '../components/sb-nav-pane.js';
+import type { SbCallWorkspace } from '../workspace/sb-call-workspace.js';
 import '../components/sb-login-form.js';
 import '../components/sb-nav-pane.js';
 import '../components/sb-nav-toggle.js';
-import '../views/calls/sb-calls-view.js';
-import '../views/settings/sb-settings-view.js';
-import '../views/recordings/sb-recordings-view.js';
-import '../views/history/sb-history-view.js';
-import '../views/contacts/sb-contacts-view.js';
 
 /** Fired when the user accepts a waiting app update; the composition root then swaps it in. */
 export class UpdateAcceptEvent extends Event {
@@ -43,101 +39,37 @@ export class UpdateAcceptEvent extends Event {
   }
 }
 
-type Area = 'contacts' | 'calls' | 'history' | 'recordings' | 'settings';
-
-/** Areas that are built; an area not built yet is not shown at all (no dead links). */
-const AREAS: ReadonlyArray<NavItem & { id: Area; path: string }> = [
-  { id: 'contacts', label: 'Contacts', icon: 'contacts', path: '/contacts' },
-  { id: 'calls', label: 'Calls', icon: 'phone', path: '/' },
-  { id: 'history', label: 'Call History', icon: 'history', path: '/history' },
-  { id: 'recordings', label: 'Recordings', icon: 'voicemail', path: '/recordings' },
-  { id: 'settings', label: 'Settings', icon: 'settings', path: '/settings' },
-];
-
-/** Wide enough for the navigation pane beside the content (the pane overlays below this). */
-const WIDE = window.matchMedia?.('(min-width: 48rem)');
-
-const areaOf = (path: string): Area => AREAS.find((a) => a.path === path)?.id ?? 'calls';
+/** What a view asks of the shell: show another area, optionally with something to do there. */
+export interface NavigateRequestDetail {
+  /** An area id, or 'calls' for the call cards. */
+  area: string;
+  [param: string]: unknown;
+}
 
 /**
- * The application shell: the login form until signed in, then the navigation pane and the
- * current area. It owns the session-wide reactions: starting and stopping the phone line,
- * the ringer, notifications for calls arriving while the app is in the background.
+ * Wide enough for the navigation pane beside the content, and for an area beside the card grid.
+ * Below it the pane overlays the content and, with an area open, the grid becomes a bar.
+ */
+const WIDE = window.matchMedia?.('(min-width: 48rem)');
+
+/** The keyboard shortcut that answers the ringing call from anywhere in the app. */
+export const ANSWER_SHORTCUT = 'Alt+A';
+
+/**
+ * The application shell: the login form until signed in, then the workspace: the navigation
+ * pane, the open area's panel (from the area registry, loaded on first use) and the call card
+ * grid, which is always on screen. The session's start and end live in {@link SessionLifecycle},
+ * the ringer, notifications and announcements in {@link CallAlerts}.
+ *
+ * The phone's services (`line`, `calls`, `otherDevices`, `recordings`) arrive after sign-in,
+ * when their module has loaded; until then the grid says the phone is starting.
  *
  * @fires sb-update-accept - {@link UpdateAcceptEvent} when the user clicks "Reload" on the
  *   update notice shown while `updateReady` is set.
  */
 @customElement('sb-app')
 export class SbApp extends LitElement {
-  static override styles = [
-    tokens,
-    baseStyles,
-    buttonStyles,
-    css`
-      :host {
-        display: flex;
-        min-height: 100vh;
-        min-height: 100dvh;
-        background: var(--sb-sys-color-background);
-        color: var(--sb-sys-color-on-surface);
-        font-family: var(--sb-sys-font);
-        font-size: var(--sb-sys-font-size-body);
-        line-height: 1.5;
-      }
-      .login {
-        flex: 1;
-        display: grid;
-        place-items: center;
-        padding: var(--sb-sys-space-md);
-      }
-      .splash {
-        flex: 1;
-        display: grid;
-        place-items: center;
-        color: var(--sb-sys-color-on-surface-muted);
-      }
-      .shell {
-        flex: 1;
-        display: flex;
-        min-width: 0;
-      }
-      .main {
-        flex: 1;
-        display: flex;
-        flex-direction: column;
-        min-width: 0;
-      }
-      header {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
-        min-height: 3.5rem;
-        padding: var(--sb-sys-space-xs) var(--sb-sys-space-md);
-        background: var(--sb-sys-color-brand-bar);
-        color: var(--sb-sys-color-on-brand-bar);
-      }
-      header h1 {
-        margin: 0;
-        font-size: var(--sb-sys-font-size-title);
-        font-weight: 650;
-      }
-      .banner {
-        display: flex;
-        align-items: center;
-        gap: var(--sb-sys-space-md);
-        flex-wrap: wrap;
-        margin: var(--sb-sys-space-md) var(--sb-sys-space-md) 0;
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        border-radius: var(--sb-sys-radius-card);
-        background: var(--sb-sys-color-primary-container);
-        color: var(--sb-sys-color-on-primary-container);
-      }
-      .banner p {
-        flex: 1;
-        margin: 0;
-      }
-    `,
-  ];
+  static override styles = shellStyles;
 
   @provide({ context: sessionContext }) @property({ attribute: false }) session?: Session;
   @provide({ context: phoneLineContext }) @property({ attribute: false }) line?: PhoneLine;
@@ -154,39 +86,49 @@ export class SbApp extends LitElement {
   @property({ attribute: false }) userData?: UserData;
   @property({ attribute: false }) recordingQueue?: RecordingQueue;
   @property({ attribute: false }) ringer?: Ringer;
+  @property({ attribute: false }) missedCalls?: MissedCalls;
+  /** The areas of the navigation pane (the registry's; tests may pass their own). */
+  @property({ attribute: false }) areas: ReadonlyArray<AreaDefinition> = AREAS;
 
   /** A new version of the app is waiting; show "Update available - Reload". */
   @property({ type: Boolean, attribute: 'update-ready' }) updateReady = false;
 
-  @state() private area: Area = areaOf(location.pathname);
+  /** The open area's id, or null for the bare workspace (the grid takes the whole width). */
+  @state() private areaId: string | null = null;
+  /** The open area's view, once its module has loaded. */
+  @state() private view: HTMLElement | null = null;
   @state() private navOpen = WIDE?.matches ?? true;
+  @state() private wide = WIDE?.matches ?? true;
   @state() private busy = false;
-  /** Missed calls newer than the seen marker (the Call History badge). */
-  @state() private missed = 0;
 
-  @query('sb-calls-view') private callsView?: SbCallsView;
-  @query('sb-history-view') private historyView?: SbHistoryView;
-  @query('sb-contacts-view') private contactsView?: SbContactsView;
-
+  private readonly lifecycle = new SessionLifecycle(this);
+  private readonly alerts = new CallAlerts(this);
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
   private readonly watchDirectory = new StoreController(this, ['directory-changed']);
-  private readonly onPopState = () => this.show(areaOf(location.pathname));
+  private readonly watchMissed = new StoreController(this, [BADGE_CHANGED]);
+  private readonly onPopState = () => void this.show(areaForPath(this.areas, location.pathname)?.id ?? null);
   private readonly onConnectivity = () => this.requestUpdate();
-  private readonly onCdr = () => void this.onNewRecord();
-  private readonly onHistoryChanged = () => void this.countMissed();
-  /** Whether missed calls are counted for the signed-in user (set after sign-in, reset on logout). */
-  private countingMissed = false;
+  private readonly onCdr = () => void this.callHistory?.sync().catch(() => undefined);
+  private readonly onKeydown = (e: KeyboardEvent) => this.shortcut(e);
   /** The pane follows the window: shown beside the content when wide, tucked away when narrow. */
-  private readonly onWidthChange = () => (this.navOpen = WIDE?.matches ?? true);
+  private readonly onWidthChange = () => {
+    this.navOpen = WIDE?.matches ?? true;
+    this.wide = WIDE?.matches ?? true;
+  };
+  private launchHandled = false;
+  /** New Call was asked for (with this number) before the grid existed. */
+  private pendingDial: string | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
     window.addEventListener('online', this.onConnectivity);
     window.addEventListener('offline', this.onConnectivity);
+    window.addEventListener('keydown', this.onKeydown);
     WIDE?.addEventListener('change', this.onWidthChange);
+    void this.show(areaForPath(this.areas, location.pathname)?.id ?? null);
   }
 
   override disconnectedCallback(): void {
@@ -194,6 +136,7 @@ export class SbApp extends LitElement {
     window.removeEventListener('popstate', this.onPopState);
     window.removeEventListener('online', this.onConnectivity);
     window.removeEventListener('offline', this.onConnectivity);
+    window.removeEventListener('keydown', this.onKeydown);
     WIDE?.removeEventListener('change', this.onWidthChange);
   }
 
@@ -202,36 +145,20 @@ export class SbApp extends LitElement {
     this.watchLine.observe(this.line);
     this.watchCalls.observe(this.calls);
     this.watchDirectory.observe(this.directory);
-    if (changed.has('directory') && this.directory) {
-      this.directory.addEventListener('directory-changed', () => this.calls?.setDirectory(this.directory!.names));
-    }
-    if (changed.has('callHistory')) {
-      changed.get('callHistory')?.removeEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
-      this.callHistory?.addEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+    this.watchMissed.observe(this.missedCalls);
+    if ((changed.has('directory') || changed.has('calls')) && this.directory && this.calls) {
+      const { directory, calls } = this;
+      calls.setDirectory(directory.names);
+      directory.addEventListener('directory-changed', () => calls.setDirectory(directory.names));
     }
     if (changed.has('events')) {
       changed.get('events')?.removeEventListener('platform-cdr', this.onCdr);
       this.events?.addEventListener('platform-cdr', this.onCdr);
     }
-    if (this.session?.state === 'signed-in' && !this.countingMissed) {
-      this.countingMissed = true;
-      if (this.area === 'history') this.setMissed(0);
-      else void this.countMissed();
-    }
-    if (changed.has('calls') && this.calls) {
-      this.calls.addEventListener(RingingEvent.eventName, (e) => this.onRinging(e as RingingEvent));
-      this.calls.addEventListener(HoldReminderEvent.eventName, (e) => this.onHoldReminder(e as HoldReminderEvent));
-    }
-    if (this.session?.state === 'signed-in' && this.line?.state === 'idle') {
-      const owner = `${this.session.user!.extension}@${this.session.user!.domain}`;
-      const line = this.line;
-      void line.start().then(() => this.events?.start());
+    if (this.session?.state === 'signed-in' && !this.launchHandled) {
+      this.launchHandled = true;
       void this.openLaunchAction();
-      // Stored data shows at once; the platform sync waits for REGISTER (up to 1.5 s), so that
-      // the phone is ready first.
-      void this.userData?.start(owner, line.whenRegistered(1500));
     }
-    this.updateRinger();
   }
 
   override render() {
@@ -252,43 +179,54 @@ export class SbApp extends LitElement {
     }
     const user = session.user!;
     const line = this.line;
+    const area = this.area;
+    const services = this.services;
     return html`
       <div class="shell">
         <sb-nav-pane
-          .items=${AREAS.map((a) => (a.id === 'history' ? { ...a, badge: this.missed } : a))}
-          .selected=${this.area}
+          .items=${this.areas.map((a) => ({ id: a.id, label: a.label, icon: a.icon, badge: a.badge?.(services)?.count ?? 0 }))}
+          .selected=${area?.id ?? ''}
           .open=${this.navOpen}
           .user=${{ name: session.displayName, extension: user.extension, domain: user.domain }}
-          .registration=${line?.registration ?? 'offline'}
+          .registration=${line?.registration ?? 'connecting'}
           .registrationDetail=${line?.detail ?? ''}
-          @sb-navigate=${(e: NavigateEvent) => this.navigate(e.detail.id as Area)}
+          @sb-navigate=${(e: NavigateEvent) => this.navigate(e.detail.id)}
           @sb-nav-toggle=${() => (this.navOpen = !this.navOpen)}
           @sb-logout=${this.onLogout}
         ></sb-nav-pane>
         <div class="main">
           <header>
             <sb-nav-toggle .expanded=${this.navOpen} @sb-nav-toggle=${() => (this.navOpen = !this.navOpen)}></sb-nav-toggle>
-            <h1>${AREAS.find((a) => a.id === this.area)?.label}</h1>
+            <span class="brand">Switchboard</span>
+            <button class="btn primary new-call" type="button" @click=${() => void this.newCall()}>${icon('phone')}New Call</button>
           </header>
           ${this.renderBanners()}
-          <main>${this.renderArea()}</main>
+          <div class="workspace" ?data-area=${area !== undefined} ?data-wide=${this.wide}>
+            ${area ? this.renderArea(area) : nothing}
+            ${this.calls
+              ? html`<sb-call-workspace class="grid" ?compact=${area !== undefined && !this.wide}></sb-call-workspace>`
+              : html`<p class="grid starting" role="status">Starting the phone…</p>`}
+          </div>
         </div>
       </div>
+      <div class="sr-only call-announcer" role="status" aria-live="polite">${this.alerts.message}</div>
     `;
   }
 
-  private renderArea() {
-    switch (this.area) {
-      case 'settings': return html`<sb-settings-view></sb-settings-view>`;
-      case 'recordings': return html`<sb-recordings-view></sb-recordings-view>`;
-      case 'contacts': return html`<sb-contacts-view @sb-navigate-request=${this.onNavigateRequest}></sb-contacts-view>`;
-      case 'history': return html`<sb-history-view @sb-navigate-request=${this.onNavigateRequest}></sb-history-view>`;
-      default: return html`<sb-calls-view></sb-calls-view>`;
-    }
+  private renderArea(area: AreaDefinition) {
+    return html`<section class="area" aria-labelledby="area-title" @sb-navigate-request=${this.onNavigateRequest}>
+      <div class="area-header">
+        <h1 id="area-title">${area.label}</h1>
+        <button class="btn ghost icon-only" type="button" aria-label="Collapse ${area.label}" title="Collapse ${area.label} (the calls take the whole width)"
+          @click=${() => this.navigate(null)}>${icon('close')}</button>
+      </div>
+      ${this.view ?? html`<p class="loading" role="status">Loading ${area.label}…</p>`}
+    </section>`;
   }
 
   private renderBanners() {
     const offline = this.session?.offline || !navigator.onLine;
+    const live = (this.calls?.calls ?? []).some((c) => c.status !== 'ended');
     return html`
       ${offline
         ? html`<div class="banner" role="status"><p>You are offline. Showing your saved contacts and call history; changes are sent when you are back online.</p></div>`
@@ -303,10 +241,18 @@ export class SbApp extends LitElement {
         : nothing}
       ${this.updateReady
         ? html`<div class="banner" role="status"><p>Update available.</p>
-            <button class="btn primary" ?disabled=${this.hasLiveCall()} title=${this.hasLiveCall() ? 'Finish your calls first' : ''}
+            <button class="btn primary" ?disabled=${live} title=${live ? 'Finish your calls first' : ''}
               @click=${() => this.dispatchEvent(new UpdateAcceptEvent())}>Reload</button></div>`
         : nothing}
     `;
+  }
+
+  private get area(): AreaDefinition | undefined {
+    return this.areas.find((a) => a.id === this.areaId);
+  }
+
+  private get services(): AreaServices {
+    return { missedCalls: this.missedCalls };
   }
 
   /**
@@ -323,75 +269,83 @@ export class SbApp extends LitElement {
     await this.newCall(number);
   }
 
-  /** Opens the New Call dialpad, e.g. for a tel: link or the "New Call" shortcut. */
+  /**
+   * Opens the New Call dialpad on the grid, e.g. for a tel: link or the "New Call" shortcut. Asked
+   * before the phone has loaded, it opens as soon as the grid is there.
+   */
   async newCall(number = ''): Promise<void> {
-    this.navigate('calls');
+    this.pendingDial = number;
     await this.updateComplete;
-    this.callsView?.openDialpad(number);
+    this.openPendingDial();
   }
 
-  private navigate(area: Area): void {
-    const path = AREAS.find((a) => a.id === area)?.path ?? '/';
+  private openPendingDial(): void {
+    const workspace = this.workspace;
+    if (this.pendingDial === null || !workspace) return;
+    workspace.openDialpad(this.pendingDial);
+    this.pendingDial = null;
+  }
+
+  protected override updated(): void {
+    this.openPendingDial();
+  }
+
+  private get workspace(): SbCallWorkspace | null {
+    return this.renderRoot.querySelector('sb-call-workspace');
+  }
+
+  /**
+   * Opens an area (null closes the area panel) and puts it in the address bar. Picking the area
+   * that is already open starts it afresh (e.g. from a contact's detail back to the list).
+   */
+  private async navigate(id: string | null): Promise<HTMLElement | null> {
+    const path = this.areas.find((a) => a.id === id)?.path ?? '/';
     if (location.pathname !== path) history.pushState(null, '', path);
-    this.show(area);
     if (!WIDE?.matches) this.navOpen = false;
+    if (id !== null && id === this.areaId) this.view = null;
+    return this.show(id);
   }
 
-  private show(area: Area): void {
-    this.area = area;
-    // The history view marks what it lists as seen; the badge goes as soon as it is shown.
-    if (area === 'history') this.setMissed(0);
+  /** Shows an area's panel, loading its view the first time; resolves to the view. */
+  private async show(id: string | null): Promise<HTMLElement | null> {
+    const area = this.areas.find((a) => a.id === id);
+    if (this.areaId === (area?.id ?? null) && (this.view || !area)) return this.view;
+    this.area?.visible?.(this.services, false);
+    this.areaId = area?.id ?? null;
+    this.view = null;
+    if (!area) return null;
+    area.visible?.(this.services, true);
+    try {
+      await area.load();
+    } catch (err) {
+      console.warn(`Switchboard: loading ${area.label} failed`, err);
+    }
+    // The user may have moved on while it loaded.
+    if (this.areaId !== area.id) return null;
+    this.view = document.createElement(area.tag);
+    return this.view;
   }
 
-  /** A view asked for another area (Call History -> Calls after "Call", -> Contacts to add one). */
-  private readonly onNavigateRequest = async (e: NavigateRequestEvent): Promise<void> => {
-    const area = AREAS.find((a) => a.id === e.detail.area)?.id;
+  /** A view asked for another area (Call History -> Contacts to add one; -> the calls after "Call"). */
+  private readonly onNavigateRequest = async (e: Event): Promise<void> => {
+    const { area: id, ...params } = (e as Event & { detail: NavigateRequestDetail }).detail;
+    if (id === 'calls') {
+      // The grid is beside every area; on a narrow window the call's card takes the screen.
+      if (!this.wide) void this.navigate(null);
+      return;
+    }
+    const area = this.areas.find((a) => a.id === id);
     if (!area) return;
-    this.navigate(area);
-    const party = e.detail.contact;
-    if (area === 'contacts' && party) {
-      // "Add to Contacts" from Call History: a new personal contact, pre-filled.
-      await this.updateComplete;
-      const [first = '', ...rest] = party.name.split(/\s+/);
-      this.contactsView?.newContact({ first_name: first, last_name: rest.join(' '), numbers: [{ label: 'other', number: party.number }] });
+    const view = await this.navigate(area.id);
+    if (view && area.open && Object.keys(params).length) {
+      await (view as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
+      area.open(view, params);
     }
   };
 
-  /**
-   * A new call record: the history view reloads if shown, else the stored history catches up
-   * (which recounts the badge through `history-changed`).
-   */
-  private async onNewRecord(): Promise<void> {
-    if (this.session?.state !== 'signed-in') return;
-    if (this.area === 'history') {
-      await this.historyView?.refresh();
-      this.setMissed(0);
-    } else {
-      await this.callHistory?.sync().catch(() => undefined);
-    }
-  }
-
-  /** Counts missed calls among the newest stored records newer than the seen marker. */
-  private async countMissed(): Promise<void> {
-    const user = this.session?.user;
-    const history = this.callHistory;
-    if (!user || !history) return;
-    try {
-      await this.userData?.claimed;
-      const items = await history.stored(50);
-      if (this.session?.user !== user || this.area === 'history') return;
-      this.setMissed(countUnseen(items, readSeen(localStorage, seenKey(user))));
-    } catch {
-      // The badge is a hint; a failed count leaves the last one.
-    }
-  }
-
-  /** The nav badge and the installed app's icon badge (Badging API, where supported). */
-  private setMissed(n: number): void {
-    this.missed = n;
-    const nav = navigator as Navigator & { setAppBadge?: (n?: number) => Promise<void>; clearAppBadge?: () => Promise<void> };
-    const done = n > 0 ? nav.setAppBadge?.(n) : nav.clearAppBadge?.();
-    done?.catch(() => undefined);
+  /** Alt+A answers the ringing call from anywhere, without moving focus. */
+  private shortcut(e: KeyboardEvent): void {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyA' && this.workspace?.answerRinging()) e.preventDefault();
   }
 
   private async onLogin(e: LoginSubmitEvent): Promise<void> {
@@ -416,77 +370,10 @@ export class SbApp extends LitElement {
   }
 
   private async onLogout(): Promise<void> {
-    this.calls?.hangupAll();
-    this.ringer?.stop();
-    this.events?.stop();
-    await this.line?.stop();
-    // Recordings and contact changes are sent while the session can still authorize them.
-    await this.flushRecordings();
-    await this.userData?.flush().catch(() => undefined);
-    await this.session?.logout();
-    await this.clearUserData();
+    await this.lifecycle.logout();
     history.replaceState(null, '', '/');
-    this.area = 'calls';
-    this.countingMissed = false;
-    this.setMissed(0);
-  }
-
-  private async flushRecordings(): Promise<void> {
-    const recordings = this.recordings;
-    try {
-      if (recordings) await Promise.all(recordings.recordingIds.map((key) => recordings.stop(key)));
-      await this.recordingQueue?.flush();
-    } catch (err) {
-      console.warn('Switchboard: flushing recordings at logout failed', err);
-    }
-  }
-
-  /**
-   * Forgets what this browser cached for the user: the IndexedDB stores (see UserData.clear), and
-   * every Cache Storage cache except Workbox's precache (the app shell stays so the login form
-   * still starts offline).
-   */
-  private async clearUserData(): Promise<void> {
-    try {
-      // Recordings the flush could not upload (offline, platform away) are the only copy of
-      // those calls: they are kept and uploaded after the next login rather than lost.
-      const waiting = (await this.recordingQueue?.pending())?.length ?? 0;
-      await this.userData?.clear(waiting > 0);
-      if ('caches' in window) {
-        for (const name of await caches.keys()) {
-          if (!name.startsWith('workbox-precache')) await caches.delete(name);
-        }
-      }
-    } catch (err) {
-      console.warn('Switchboard: clearing local data at logout failed', err);
-    }
-  }
-
-  private hasLiveCall(): boolean {
-    return (this.calls?.calls ?? []).some((c) => c.status !== 'ended');
-  }
-
-  private updateRinger(): void {
-    const ringing = (this.calls?.ringing.length ?? 0) > 0;
-    if (ringing) {
-      void this.ringer?.setDevice(this.settings?.value.ringer ?? '');
-      this.ringer?.start();
-    } else {
-      this.ringer?.stop();
-    }
-  }
-
-  private onRinging(e: RingingEvent): void {
-    const who = e.call.remote.name || e.call.remote.number;
-    void notify({ title: 'Incoming call', body: `${who}${e.call.remote.name ? ` (${e.call.remote.number})` : ''}`, tag: `call-${e.call.id}`, onlyWhenHidden: true });
-  }
-
-  private onHoldReminder(e: HoldReminderEvent): void {
-    const who = e.call.remote.name || e.call.remote.number;
-    // A short ring burst, and a notification when the app is in the background.
-    this.ringer?.start();
-    setTimeout(() => this.updateRinger(), 1500);
-    void notify({ title: 'Call on hold', body: `${who} is still on hold`, tag: `hold-${e.call.id}`, onlyWhenHidden: true });
+    await this.show(null);
+    this.launchHandled = false;
   }
 }
 

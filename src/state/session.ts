@@ -3,11 +3,12 @@
  * platform for device credentials once and keeps them (not the portal password) so a reload
  * registers the same device; logout deletes the device and forgets everything.
  *
- *   restoring --(refresh token ok)--> signed-in
+ *   restoring --(a saved session: at once)--> signed-in, while the refresh token is checked
  *   restoring --(platform unreachable, a saved session)--> signed-in, `offline` (the stored data
  *                shows; sign-in is retried when the browser is back online and every 15 s)
  *   restoring --(none / revoked)----> signed-out --login--> signed-in | mfa --verify--> signed-in
  *   signed-in --logout--> signed-out
+ *   signed-in (saved) --(refresh token revoked)--> signed-out, 'Your session has ended'
  */
 import { ApiError, type ApiClient, type ApiUser, type DeviceGrant } from '../data/api.js';
 import type { SipCredentials } from '../phone/types.js';
@@ -55,12 +56,25 @@ export class Session extends EventTarget {
 
   async restore(): Promise<void> {
     clearTimeout(this.retryTimer);
+    // A saved session opens at once (the installed app starts straight into the workspace, with
+    // no round trip first); the refresh token is checked meanwhile and a revoked one signs out.
+    const saved = this.api.savedUser();
+    if (saved && this.state === 'restoring') {
+      this.user = saved;
+      this.set('signed-in');
+    }
     try {
-      this.user = await this.api.restore();
+      const user = await this.api.restore();
       this.goOnline();
-      this.set(this.user ? 'signed-in' : 'signed-out');
+      if (user) {
+        this.user = user;
+        this.set('signed-in');
+        return;
+      }
+      if (this.state === 'signed-in') this.error = 'Your session has ended. Please log in again.';
+      this.user = null;
+      this.set('signed-out');
     } catch (err) {
-      const saved = this.api.savedUser();
       if (err instanceof ApiError && err.kind === 'network' && saved) {
         this.user = saved;
         this.goOffline();
@@ -69,6 +83,7 @@ export class Session extends EventTarget {
       }
       this.goOnline();
       this.error = (err as Error).message;
+      this.user = null;
       this.set('signed-out');
     }
   }

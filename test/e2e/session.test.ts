@@ -25,6 +25,25 @@ describe('phone session end to end', () => {
     await eventually(() => registrations('1004') === 1);
   });
 
+  it('a saved session opens the workspace at once; a revoked one signs out and says why', async () => {
+    const { context, page } = await e2e.newUser();
+    await loginAs(page, '1004');
+    const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('switchboard.session') ?? '{}') as { refreshToken?: string });
+    await page.close();
+    // Someone used this refresh token elsewhere (a stolen copy): reusing it revokes the login.
+    const stolen = await fetch(`${e2e.platform.url}/api/v2/tokens`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', refresh_token: saved.refreshToken }),
+    });
+    assert.equal(stolen.status, 200);
+    const again = await context.newPage();
+    await again.goto('/');
+    await again.getByText('Your session has ended. Please log in again.').waitFor({ timeout: 15_000 });
+    await again.getByLabel('Username').waitFor();
+    // The phone it had started from the saved session stopped again.
+    await eventually(() => again.evaluate(() => (document.querySelector('sb-app') as unknown as { line?: { state: string } }).line?.state === 'idle'), 10_000);
+  });
+
   it('lets one tab own the phone; another tab can take it over', async () => {
     const { context, page: first } = await e2e.newUser();
     await loginAs(first, '1005');

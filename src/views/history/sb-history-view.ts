@@ -4,7 +4,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { callHistoryContext, callStoreContext, sessionContext } from '../../app/contexts.js';
 import { ApiError, type CdrEntry } from '../../data/api.js';
-import type { CallHistory } from '../../state/call-history.js';
+import { HistoryChangedEvent, type CallHistory } from '../../state/call-history.js';
 import type { CallStore } from '../../state/call-store.js';
 import { markSeen, seenKey } from '../../state/missed-calls.js';
 import type { Session } from '../../state/session.js';
@@ -40,8 +40,8 @@ export class NavigateRequestEvent extends Event {
  * through the CallStore and asks the shell (`sb-navigate-request` {area: 'calls'}) to show Calls.
  *
  * Loading the first page marks the missed calls in it as seen (see state/missed-calls.ts), which
- * is what clears the shell's badge. It reloads when the page becomes visible again, and the shell
- * calls {@link refresh} when a new record arrives while it is shown.
+ * is what clears the shell's badge. It reloads when the page becomes visible again, and when new
+ * records are stored while it is shown.
  *
  * @fires sb-navigate-request - {@link NavigateRequestEvent} after "Call"
  */
@@ -65,6 +65,9 @@ export class SbHistoryView extends LitElement {
   private readonly onVisibility = () => {
     if (document.visibilityState === 'visible') void this.refresh();
   };
+  /** New records were stored (the shell syncs when the platform reports a call): show them. */
+  private readonly onHistoryChanged = () => void this.reload();
+  private watched: CallHistory | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -75,6 +78,25 @@ export class SbHistoryView extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.watched?.removeEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+    this.watched = undefined;
+  }
+
+  override willUpdate(): void {
+    if (this.isConnected && this.callHistory !== this.watched) {
+      this.watched?.removeEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+      this.callHistory?.addEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+      this.watched = this.callHistory;
+    }
+  }
+
+  /** Shows the stored first page again (no platform round trip). */
+  private async reload(): Promise<void> {
+    const history = this.callHistory;
+    if (!history || this.loading) return;
+    const generation = ++this.generation;
+    const page = await history.page(PAGE);
+    if (generation === this.generation) this.show(page.items, page.more);
   }
 
   override render() {

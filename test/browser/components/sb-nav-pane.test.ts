@@ -5,7 +5,7 @@ import type { NavItem, NavUser, SbNavPane } from '../../../src/components/sb-nav
 import { button, buttonNames, roleOf, text, XSS } from './helpers.js';
 
 const ITEMS: NavItem[] = [
-  { id: 'calls', label: 'Calls', icon: 'phone' },
+  { id: 'park', label: 'Park', icon: 'park' },
   { id: 'contacts', label: 'Contacts', icon: 'contacts' },
   { id: 'history', label: 'History', icon: 'history' },
   { id: 'chat', label: 'Chat', icon: 'chat', badge: 2 },
@@ -125,7 +125,7 @@ describe('sb-nav-pane', () => {
   it('is keyboard reachable: Tab moves through the items', async () => {
     await setViewport({ width: 1280, height: 800 });
     const el = await pane();
-    button(el, 'Calls').focus();
+    button(el, 'Park').focus();
     await sendKeys({ press: 'Tab' });
     expect(el.shadowRoot!.activeElement).to.equal(button(el, 'Contacts'));
   });

@@ -1,0 +1,59 @@
+/**
+ * `node --import tsx scripts/screenshots.ts [out-dir]`: screenshots of the workspace as a user
+ * sees it, for looking at a change: desktop (1280x800) and phone-sized (390x844), light and dark,
+ * of the empty grid, an incoming call while Contacts is open, and a connected call with Call
+ * History open. Two demo users in real Chromium against the real platform (1002 calls 1001).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { loginAs, startE2E } from '../test/e2e/browser.js';
+import { card, dial } from '../test/e2e/phone-ui.js';
+
+const out = path.resolve(process.argv[2] ?? 'screenshots');
+fs.mkdirSync(out, { recursive: true });
+
+const e2e = await startE2E();
+const shots: string[] = [];
+const snap = async (page: Page, name: string) => {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    const file = path.join(out, `${name}-${scheme}.png`);
+    await page.screenshot({ path: file });
+    shots.push(file);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+};
+const nav = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true }).click();
+try {
+  const alice = await e2e.newUser();
+  const bob = await e2e.newUser();
+  await loginAs(alice.page, '1001');
+  await loginAs(bob.page, '1002');
+  for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['narrow', { width: 390, height: 844 }]] as const) {
+    await alice.page.setViewportSize(viewport);
+    // Back to the bare workspace (the area panel's close button), as a user would.
+    const close = alice.page.getByRole('button', { name: /^Collapse / });
+    if (await close.count()) await close.click();
+    await snap(alice.page, `${size}-empty-grid`);
+    if (size === 'narrow') await alice.page.getByRole('button', { name: 'Show navigation' }).click();
+    await nav(alice.page, 'Contacts');
+    await alice.page.getByRole('heading', { name: 'Contacts' }).waitFor();
+    await dial(bob.page, '1001');
+    await card(alice.page, 'Bob Baker').getByRole('button', { name: 'Answer' }).waitFor();
+    await snap(alice.page, `${size}-incoming-contacts`);
+    await card(alice.page, 'Bob Baker').getByRole('button', { name: 'Answer' }).click();
+    await card(bob.page, 'Alice Anders').getByText('Connected').waitFor();
+    if (size === 'narrow') await alice.page.getByRole('button', { name: 'Show navigation' }).click();
+    await nav(alice.page, 'Call History');
+    await alice.page.getByRole('heading', { name: 'Call History' }).waitFor();
+    await alice.page.waitForTimeout(500);
+    await snap(alice.page, `${size}-connected-history`);
+    await card(bob.page, 'Alice Anders').getByRole('button', { name: 'Hang Up' }).click();
+    await bob.page.waitForTimeout(5000);
+  }
+  process.stdout.write(shots.map((s) => path.relative(process.cwd(), s)).join('\n') + '\n');
+} finally {
+  await e2e.close().catch((err: unknown) => process.stderr.write(`${String(err)}\n`));
+}

@@ -1,0 +1,59 @@
+/**
+ * The phone half of the composition root, loaded after sign-in (a dynamic import from main.ts):
+ * the JsSIP user agent, the line, the call store and everything that needs them, plus the call
+ * workspace that shows them. The login screen never downloads any of it.
+ */
+import { CallRecording } from '../phone/call-recording.js';
+import { ConferenceMixer } from '../phone/conference-mixer.js';
+import { JsSipPhone } from '../phone/jssip-phone.js';
+import { CallStore } from '../state/call-store.js';
+import { OtherDevices } from '../state/other-devices.js';
+import { CallRecordings } from '../state/recordings.js';
+import { PhoneLine } from '../state/phone-line.js';
+import type { Session } from '../state/session.js';
+import type { SettingsStore } from '../state/settings.js';
+import type { EventsClient } from '../data/events.js';
+import type { RecordingQueue } from '../data/recording-queue.js';
+import { TabLock } from './tab-lock.js';
+import '../workspace/sb-call-workspace.js';
+
+export interface PhoneServices {
+  line: PhoneLine;
+  calls: CallStore;
+  otherDevices: OtherDevices;
+  recordings: CallRecordings;
+}
+
+export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue }): PhoneServices {
+  const { session, settings, events, queue } = deps;
+  const phone = new JsSipPhone();
+  phone.setAudioDevices(settings.value);
+  const line = new PhoneLine(
+    phone,
+    (renew) => session.sipCredentials(navigator.userAgent, renew),
+    (onLost) => new TabLock(`switchboard-phone:${session.user?.extension}@${session.user?.domain}`, onLost),
+  );
+  const calls = new CallStore(phone, {
+    holdReminderMs: settings.value.holdReminderS * 1000,
+    endedLingerMs: 4000,
+    createMixer: () => new ConferenceMixer(),
+  });
+  settings.addEventListener('settings-changed', () => {
+    phone.setAudioDevices(settings.value);
+    calls.setOptions({ holdReminderMs: settings.value.holdReminderS * 1000 });
+  });
+  const otherDevices = new OtherDevices(session.api, phone, calls, events, () => session.deviceId);
+  // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
+  const recordings = new CallRecordings(queue, (legs) => {
+    const conference = legs.length > 1 ? calls.conferenceOf(legs[0]!.id) : undefined;
+    return conference ? new CallRecording((conference.mixer as ConferenceMixer).recordingStream()) : new CallRecording(legs[0]!);
+  });
+  // Recordings a closed tab or a crash left behind are finished and uploaded; so are any that
+  // waited for the network. This module loads at a sign-in, and later sign-ins reuse it.
+  const recover = () => {
+    if (session.state === 'signed-in') void queue.recover(recordings.activeRecordingIds);
+  };
+  session.addEventListener('session-changed', recover);
+  recover();
+  return { line, calls, otherDevices, recordings };
+}

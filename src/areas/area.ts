@@ -1,0 +1,39 @@
+/**
+ * What an area of the app is: one entry of the navigation pane, one path, and a view that is
+ * loaded the first time the area opens (a dynamic import, so an area costs nothing at start-up).
+ * An area is added by adding its folder under src/views/ with an `area.ts` that exports one of
+ * these, and one line in ./registry.ts.
+ */
+import type { NavIconName } from '../components/icons.js';
+
+/** A count shown on an area's navigation item (missed calls, new voicemail, unread messages). */
+export interface BadgeSource extends EventTarget {
+  readonly count: number;
+}
+
+/** Fired by a {@link BadgeSource} when its count changed. */
+export const BADGE_CHANGED = 'badge-changed' as const;
+
+/** The app services an area's hooks may use (the composition root provides them). */
+export interface AreaServices {
+  /** Missed calls not yet seen in Call History. */
+  missedCalls?: BadgeSource & { setViewing(viewing: boolean): void };
+}
+
+export interface AreaDefinition {
+  id: string;
+  label: string;
+  icon: NavIconName;
+  /** The URL path that opens it (unique among areas; '/' is the bare workspace). */
+  path: string;
+  /** The custom element of its view; `load()` defines it. */
+  tag: string;
+  /** Imports the view's module. Called once, the first time the area is shown. */
+  load: () => Promise<unknown>;
+  /** Where its navigation badge comes from, if it has one. */
+  badge?: (services: AreaServices) => BadgeSource | undefined;
+  /** The area was shown (true) or closed (false). */
+  visible?: (services: AreaServices, visible: boolean) => void;
+  /** Another area asked to open this one with something to do (e.g. a contact to add). */
+  open?: (view: HTMLElement, params: Readonly<Record<string, unknown>>) => void;
+}
