@@ -4,6 +4,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { InstallChangedEvent } from '../app/install-prompt.js';
+import type { BADGE_CHANGED } from '../areas/area.js';
 import type { RecordingQueueEvent } from '../data/recording-queue.js';
 import type { HistoryChangedEvent } from '../state/call-history.js';
 import type { CallsChangedEvent } from '../state/call-store.js';
@@ -21,6 +22,8 @@ import type { SettingsChangedEvent } from '../state/settings.js';
  * renamed or misspelt event is a type error rather than a view that silently stops updating.
  */
 export type StoreEventName =
+  /** A badge source's count (MissedCalls, later voicemail and chat). */
+  | typeof BADGE_CHANGED
   | typeof CallsChangedEvent.eventName
   | typeof ContactBookChangedEvent.eventName
   | typeof DirectoryChangedEvent.eventName
