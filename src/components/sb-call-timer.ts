@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { ClockController } from './clock-controller.js';
+import { ClockController } from '../controllers/clock-controller.js';
 import { formatDuration, spokenDuration } from './format.js';
 
 /**

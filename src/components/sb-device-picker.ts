@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { icon } from './icons.js';
-import { ModalDialogController } from './modal-dialog.js';
+import { ModalDialogController } from '../controllers/modal-dialog-controller.js';
 import { baseStyles, buttonStyles, dialogStyles } from './shared-styles.js';
 
 /** Another of the user's devices that is online now. */

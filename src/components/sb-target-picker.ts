@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { icon } from './icons.js';
-import { ModalDialogController } from './modal-dialog.js';
+import { ModalDialogController } from '../controllers/modal-dialog-controller.js';
 import { baseStyles, buttonStyles, dialogStyles, fieldStyles } from './shared-styles.js';
 
 /** Someone the user can call: a user of the domain. */

@@ -3,11 +3,46 @@
  * while the host is connected (controllers own lifecycle work).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { InstallChangedEvent } from '../app/install-prompt.js';
+import type { BADGE_CHANGED } from '../areas/area.js';
+import type { RecordingQueueEvent } from '../data/recording-queue.js';
+import type { HistoryChangedEvent } from '../state/call-history.js';
+import type { CallsChangedEvent } from '../state/call-store.js';
+import type { ContactBookChangedEvent } from '../state/contact-book.js';
+import type { DirectoryChangedEvent } from '../state/directory.js';
+import type { OtherDevicesChangedEvent } from '../state/other-devices.js';
+import type { LineChangedEvent } from '../state/phone-line.js';
+import type { RecordingsChangedEvent } from '../state/recordings.js';
+import type { SessionChangedEvent } from '../state/session.js';
+import type { SettingsChangedEvent } from '../state/settings.js';
+
+/**
+ * The change events of the stores an element can follow: each store's `XChangedEvent.eventName`.
+ * A new store adds its event class here; pass the constant (`CallsChangedEvent.eventName`), so a
+ * renamed or misspelt event is a type error rather than a view that silently stops updating.
+ */
+export type StoreEventName =
+  /** A badge source's count (MissedCalls, later voicemail and chat). */
+  | typeof BADGE_CHANGED
+  | typeof CallsChangedEvent.eventName
+  | typeof ContactBookChangedEvent.eventName
+  | typeof DirectoryChangedEvent.eventName
+  | typeof HistoryChangedEvent.eventName
+  | typeof InstallChangedEvent.eventName
+  | typeof LineChangedEvent.eventName
+  | typeof OtherDevicesChangedEvent.eventName
+  | typeof RecordingQueueEvent.eventName
+  | typeof RecordingsChangedEvent.eventName
+  | typeof SessionChangedEvent.eventName
+  | typeof SettingsChangedEvent.eventName;
 
 export class StoreController implements ReactiveController {
   private target: EventTarget | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly events: string[]) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly events: readonly StoreEventName[],
+  ) {
     host.addController(this);
   }
 

@@ -32,10 +32,24 @@ export interface LocalContact extends Contact {
  * 409 conflict compares against it (see data/contact-merge.ts).
  */
 export type ContactChange =
-  | { seq?: number; kind: 'create'; id: string; clientId: string; fields: ContactFields }
+  | { kind: 'create'; id: string; clientId: string; fields: ContactFields }
   /** `recreateId`: the client_id that re-creates the contact if it was deleted elsewhere. */
-  | { seq?: number; kind: 'update'; id: string; baseVersion: number; base: ContactFields; fields: ContactFields; recreateId: string }
-  | { seq?: number; kind: 'delete'; id: string; baseVersion: number; base: ContactFields };
+  | { kind: 'update'; id: string; baseVersion: number; base: ContactFields; fields: ContactFields; recreateId: string }
+  | { kind: 'delete'; id: string; baseVersion: number; base: ContactFields };
+
+/**
+ * What the outbox (data/outbox.ts) queues, per resource: a new resource with offline changes
+ * (chat messages, voicemail moves) adds its change type here.
+ */
+export interface OutboxChanges {
+  contacts: ContactChange;
+}
+
+/** One outbox record: a change of one resource, with its client id (idempotency key). */
+export type OutboxRecord =
+  | { [R in keyof OutboxChanges]: { seq?: number; resource: R; clientId: string; change: OutboxChanges[R] } }[keyof OutboxChanges]
+  /** Written before the outbox was generic: a bare contact change (read as `contacts`). */
+  | (ContactChange & { seq?: number });
 
 export interface SwitchboardDB extends DBSchema {
   recordings: { key: string; value: PendingRecording };
@@ -44,7 +58,8 @@ export interface SwitchboardDB extends DBSchema {
   contacts: { key: string; value: LocalContact };
   /** Call records, keyed by the platform's id, which grows with time: newest = highest key. */
   history: { key: number; value: CdrEntry };
-  outbox: { key: number; value: ContactChange };
+  /** Changes not yet accepted by the platform, in the order made (data/outbox.ts). */
+  outbox: { key: number; value: OutboxRecord };
   /** Small facts kept with the data: whose it is, sync positions (see MetaKey). */
   meta: { key: string; value: unknown };
 }

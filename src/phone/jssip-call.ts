@@ -7,20 +7,37 @@
  * their devices, or completed an attended transfer to us), the new session takes over under
  * the same PhoneCall, so its card, id and timer stay; only `remoteStream`/`localStream` change
  * (announced by a change event), and `remote` when the new party is someone else.
+ *
+ * Beside this adapter: call-media.ts (tracks, mute and hold on WebRTC), call-transfer.ts (the
+ * steps of a transfer), jssip-call-end.ts (why a session ended). JsSIP is used through its
+ * public methods and documented events; the two places where none does the job say so
+ * (learnDialog: the tag of our answer; replacedBy: the Reason on the BYE JsSIP sends itself).
  */
+export { replacesValue } from './call-transfer.js';
 import JsSIP from 'jssip';
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants';
-import type { EndEvent, HoldEvent, IceCandidateEvent, PeerConnectionEvent, ReferEvent, RTCSession } from 'jssip/lib/RTCSession';
+import type { ConnectingEvent, EndEvent, HoldEvent, IceCandidateEvent, PeerConnectionEvent, ReferEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { IncomingRequest, IncomingResponse } from 'jssip/lib/SIPMessage';
+import type { NameAddrHeader } from 'jssip/lib/NameAddrHeader';
 import type { URI } from 'jssip/lib/URI';
-import { endMessage, partyLabel, reasonForStatus, transferFailure, type EndDetail } from './call-end.js';
+import { endMessage } from './call-end.js';
+import { CallMedia } from './call-media.js';
 import { CallMachine, DTMF_TONE, newCallId } from './call-state.js';
+import {
+  TRANSFERRED_BYE_GRACE_MS,
+  referOutcome,
+  replacesValue,
+  runTransfer,
+  whenTransferConnects,
+  type ReferProgress,
+  type TransferLeg,
+} from './call-transfer.js';
+import { classifyEnd, describeCause } from './jssip-call-end.js';
 import {
   CallChangeEvent,
   type CallDirection,
   type CallSnapshot,
   type DialogId,
-  type EndReason,
   type Party,
   type PhoneCall,
 } from './types.js';
@@ -48,23 +65,12 @@ export interface CallContext {
 /** How long a hold/resume waits for an earlier offer/answer exchange to finish. */
 const REOFFER_WAIT_MS = 10_000;
 const REOFFER_POLL_MS = 40;
-/** A transfer fails if the transferee reports nothing final for this long (RFC 3515 NOTIFYs)... */
-const TRANSFER_WAIT_MS = 30_000;
-/** ...or, once the target rings, for longer than the platform lets a call ring (60 s). */
-const TRANSFER_RING_WAIT_MS = 90_000;
-/**
- * After a transfer succeeded, the other side is the one to send BYE (RFC 5589 s6-7: the
- * transferor ends the original call; the target ends the replaced consultation). We wait this
- * long for it before sending our own, so that our BYE cannot overtake their final NOTIFY.
- */
-const TRANSFERRED_BYE_GRACE_MS = 3_000;
 /**
  * The Reason (RFC 3326) our phone puts on the BYE that ends a dialog replaced by an INVITE with
  * Replaces, so the phone at the other end tells "moved to another device" from a hang-up. RFC
  * 3891 defines no such signal; a phone that does not send it is seen as hanging up.
  */
 const REPLACED_REASON = 'Reason: SIP;cause=200;text="Replaced"';
-const REPLACED = /text\s*=\s*"Replaced"/i;
 
 type Message = IncomingRequest | IncomingResponse | null;
 
@@ -90,22 +96,11 @@ export interface JsSipCallOptions {
   origin?: CallSnapshot['origin'];
 }
 
-/** The parts of JsSIP's objects we read that its type declarations do not describe. */
-interface SessionInternals {
-  _dialog?: { id?: { call_id: string; local_tag: string; remote_tag: string } } | null;
-  refer(target: string | URI, options?: unknown): ReferSubscriberLike | false;
-  terminate(options?: { extraHeaders?: string[] }): void;
-}
-interface ReferSubscriberLike {
-  on(event: string, handler: (...args: never[]) => void): void;
-}
-interface StatusLine {
-  status_code: number | string;
-  reason_phrase?: string;
-}
-interface ReferredRequest extends IncomingRequest {
-  refer_to?: { uri: URI; display_name?: string };
-}
+/**
+ * RTCSession.refer() as JsSIP implements it (lib/RTCSession.js): its declaration says void, but
+ * it returns the ReferSubscriber, or false when the session is not established.
+ */
+type Refer = (target: string | URI, options: { eventHandlers: ReferProgress }) => unknown;
 
 export class JsSipCall extends EventTarget implements PhoneCall {
   readonly id = newCallId();
@@ -116,8 +111,7 @@ export class JsSipCall extends EventTarget implements PhoneCall {
   private previous: RTCSession | null = null;
   /** How many times the session was replaced (0: the call's first session). */
   private generation = 0;
-  private stream: MediaStream | null = null;
-  private watched: RTCPeerConnection | null = null;
+  private readonly media: CallMedia;
   /** Incoming: the answer is complete once the ACK came (RFC 3261 s13.3.1.4) and media is up. */
   private acked = false;
   private mediaUp = false;
@@ -125,16 +119,10 @@ export class JsSipCall extends EventTarget implements PhoneCall {
   private ending: 'hangup' | 'decline' | null = null;
   /** hold()/resume() run one at a time: JsSIP refuses a re-INVITE while one is pending. */
   private reoffers: Promise<void> = Promise.resolve();
-  /** Microphone tracks we put on the call with replaceTrack; JsSIP only stops its own. */
-  private readonly ownTracks = new Set<MediaStreamTrack>();
   private readonly endedWaiters = new Set<() => void>();
-  /** The microphone of this call: on the sender, or feeding a mix when `outgoing` is set. */
-  private mic: MediaStreamTrack | null = null;
-  private micStream: MediaStream | null = null;
-  /** What setOutgoingAudio() put on the sender instead of the microphone. */
-  private outgoing: MediaStreamTrack | null = null;
   /** This call is the consultation of an attended transfer I am completing. */
   private consulting = false;
+  /** The dialog of the current session, from its 2xx or ACK; kept after the call ended. */
   private lastDialog: DialogId | null = null;
 
   constructor(
@@ -149,10 +137,20 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     this.machine = new CallMachine({ id: this.id, direction, remote, origin: options.origin }, (snapshot) => {
       this.dispatchEvent(new CallChangeEvent(snapshot));
     });
+    this.media = new CallMedia({
+      connection: () => this.session.connection ?? null,
+      held: () => {
+        const hold = this.session.isOnHold();
+        return hold.local || hold.remote;
+      },
+      muted: () => this.snapshot.muted,
+      ended: () => this.machine.ended,
+      changed: () => this.machine.touch(),
+    });
     this.listen(session);
   }
 
-  private get media(): MediaPolicy {
+  private get policy(): MediaPolicy {
     return this.context.media;
   }
 
@@ -161,32 +159,37 @@ export class JsSipCall extends EventTarget implements PhoneCall {
   }
 
   get remoteStream(): MediaStream | null {
-    if (this.stream || this.machine.ended) return this.stream;
-    // A 'track' event can only be missed if the connection was set up before we listened.
-    const tracks = this.session.connection?.getReceivers().map((r) => r.track).filter((t) => t.kind === 'audio') ?? [];
-    if (tracks.length) this.stream = new MediaStream(tracks);
-    return this.stream;
+    return this.media.remoteStream;
   }
 
   get localStream(): MediaStream | null {
-    if (!this.mic || this.machine.ended) return null;
-    if (this.micStream?.getAudioTracks()[0] !== this.mic) this.micStream = new MediaStream([this.mic]);
-    return this.micStream;
+    return this.media.localStream;
   }
 
   /**
-   * The dialog as JsSIP's Dialog keeps it (RFC 3261 s12: local and remote tag from our point
-   * of view, whichever side sent the INVITE). Kept after the call ended, for the record.
+   * The dialog (RFC 3261 s12: local and remote tag from our point of view, whichever side sent
+   * the INVITE), learnt from the 2xx to our INVITE or the ACK of our 2xx. Kept after the call
+   * ended, for the record.
    */
   get dialog(): DialogId | null {
-    const id = (this.session as unknown as SessionInternals)._dialog?.id;
-    if (id?.call_id && id.local_tag && id.remote_tag) {
-      const last = this.lastDialog;
-      if (!last || last.callId !== id.call_id || last.localTag !== id.local_tag || last.remoteTag !== id.remote_tag) {
-        this.lastDialog = Object.freeze({ callId: id.call_id, localTag: id.local_tag, remoteTag: id.remote_tag });
-      }
-    }
     return this.lastDialog;
+  }
+
+  /**
+   * From the 2xx to our INVITE (we are the UAC: ours is the From tag), or the INVITE we answered
+   * or its ACK (UAS: ours is the To tag).
+   */
+  private learnDialog(message: IncomingRequest | IncomingResponse, role: 'UAC' | 'UAS'): void {
+    const callId = message.getHeader('Call-ID');
+    const fromTag = message.from?.getParam('tag') as string | undefined;
+    // An INVITE's To has no tag yet: the one JsSIP put on its answer is the message's `to_tag`,
+    // a field of its parsed messages (lib/SIPMessage.js) that its declarations leave out.
+    const toTag = (message.to?.getParam('tag') as string | undefined) ?? (message as { to_tag?: string }).to_tag ?? undefined;
+    const [localTag, remoteTag] = role === 'UAC' ? [fromTag, toTag] : [toTag, fromTag];
+    if (!callId || !localTag || !remoteTag) return;
+    const last = this.lastDialog;
+    if (last && last.callId === callId && last.localTag === localTag && last.remoteTag === remoteTag) return;
+    this.lastDialog = Object.freeze({ callId, localTag, remoteTag });
   }
 
   /** The call's peer connection, for diagnostics and tests; null before media is set up. */
@@ -201,8 +204,8 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     const connected = this.until((s) => s.status === 'connected' || s.status === 'held');
     try {
       this.session.answer({
-        mediaConstraints: { audio: this.media.audio(), video: false },
-        pcConfig: this.media.pcConfig(),
+        mediaConstraints: { audio: this.policy.audio(), video: false },
+        pcConfig: this.policy.pcConfig(),
       });
     } catch (err) {
       this.machine.end('failed', endMessage('failed', this.snapshot.remote, this.snapshot.direction, { problem: (err as Error).message }));
@@ -295,91 +298,36 @@ export class JsSipCall extends EventTarget implements PhoneCall {
    * RFC 3515 REFER on this call and the outcome from the NOTIFYs; `consultation` when it carries
    * Replaces for that call (attended transfer). See the port for the contract.
    */
-  private async referTo(uri: URI, target: Party, consultation: JsSipCall | null): Promise<void> {
-    const status = this.machine.status;
-    if (status !== 'connected' && status !== 'held') throw new Error(`Cannot transfer a call that is ${status}`);
-    if (this.snapshot.transfer === 'in-progress') throw new Error('A transfer of this call is already under way');
-    const calls = consultation ? [this, consultation] : [this];
-    for (const call of calls) call.machine.update({ transfer: 'in-progress', transferError: '' });
-    if (consultation) consultation.consulting = true;
-
-    // The transferee waits on hold while it calls the target, as with a desk phone.
-    let heldForTransfer = false;
-    if (status === 'connected') {
-      try {
-        await this.hold();
-        heldForTransfer = true;
-      } catch (err) {
-        if (this.machine.ended) throw this.transferFailed(calls, (err as Error).message, false);
-        // Holding is a courtesy; the transfer itself does not need it.
-      }
-    }
-
-    try {
-      await this.sendRefer(uri, target);
-    } catch (err) {
-      if (consultation) consultation.consulting = false;
-      throw this.transferFailed(calls, (err as Error).message, heldForTransfer);
-    }
-
-    this.transferredAway(target, 0);
-    if (consultation) consultation.transferredAway(this.snapshot.remote, TRANSFERRED_BYE_GRACE_MS);
+  private referTo(uri: URI, target: Party, consultation: JsSipCall | null): Promise<void> {
+    return runTransfer(this.transferLeg(), uri, target, consultation?.transferLeg() ?? null);
   }
 
-  private transferFailed(calls: JsSipCall[], message: string, resume: boolean): Error {
-    for (const call of calls) call.machine.update({ transfer: 'failed', transferError: message });
-    if (resume && !this.machine.ended) {
-      // "The call stays as it was": take it off the hold we put it on for the transfer.
-      this.resume().catch(() => undefined);
-    }
-    return new Error(message);
-  }
-
-  /** Sends the REFER; resolves on a 2xx sipfrag, rejects with the user's words for a failure. */
-  private sendRefer(uri: URI, target: Party): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let settled = false;
-      const settle = (error: Error | null) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.endedWaiters.delete(onEnded);
-        if (error) reject(error);
-        else resolve();
-      };
-      const wait = (ms: number) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => settle(new Error(`The transfer to ${partyLabel(target)} timed out`)), ms);
-      };
-      const onEnded = () => settle(new Error('The call ended before the transfer completed'));
-      this.endedWaiters.add(onEnded);
-
-      let subscriber: ReferSubscriberLike | false;
-      try {
-        subscriber = (this.session as unknown as SessionInternals).refer(uri, {
-          eventHandlers: {
-            // 202 Accepted: the transferee will try; the NOTIFYs say how it goes.
-            requestSucceeded: () => wait(TRANSFER_WAIT_MS),
-            requestFailed: (e: { response: IncomingResponse | null; cause: string }) => {
-              settle(new Error(e.response ? 'The other phone refused the transfer' : `The transfer could not be sent: ${describeCause(e.cause)}`));
-            },
-            trying: () => wait(TRANSFER_WAIT_MS),
-            progress: () => wait(TRANSFER_RING_WAIT_MS),
-            accepted: () => settle(null),
-            failed: (e: { status_line: StatusLine }) => {
-              const code = Number(e.status_line.status_code);
-              settle(new Error(transferFailure(code, e.status_line.reason_phrase ?? '', target)));
-            },
+  /** This call as one leg of a transfer (call-transfer.ts). */
+  private transferLeg(): TransferLeg<URI> {
+    const machine = this.machine;
+    return {
+      get snapshot() {
+        return machine.snapshot;
+      },
+      get ended() {
+        return machine.ended;
+      },
+      setTransfer: (transfer, transferError) => this.machine.update({ transfer, transferError }),
+      hold: () => this.hold(),
+      resume: () => this.resume(),
+      setConsulting: (consulting) => (this.consulting = consulting),
+      refer: (uri, target) =>
+        referOutcome(target, {
+          start: (eventHandlers) => (this.session.refer as Refer)(uri, { eventHandlers }) !== false,
+          whenEnded: (wake) => {
+            this.endedWaiters.add(wake);
+            return () => this.endedWaiters.delete(wake);
           },
-        });
-      } catch (err) {
-        settle(err as Error);
-        return;
-      }
-      if (!subscriber) settle(new Error(`Cannot transfer a call that is ${this.machine.status}`));
-      else wait(TRANSFER_WAIT_MS);
-    });
+          status: () => this.machine.status,
+          describeCause,
+        }),
+      transferredAway: (to, graceMs) => this.transferredAway(to, graceMs),
+    };
   }
 
   /**
@@ -403,39 +351,13 @@ export class JsSipCall extends EventTarget implements PhoneCall {
 
   // ---- media --------------------------------------------------------------------------------
 
-  async setOutgoingAudio(track: MediaStreamTrack | null): Promise<void> {
-    if (track && track.kind !== 'audio') throw new TypeError('Not an audio track');
-    this.outgoing = track;
-    if (this.machine.ended) return;
-    const sender = this.audioSender();
-    if (!sender) return; // applied on 'connecting', once the sender exists
-    await sender.replaceTrack(track ?? this.mic);
-    this.syncSenders();
+  setOutgoingAudio(track: MediaStreamTrack | null): Promise<void> {
+    return this.media.setOutgoingAudio(track);
   }
 
   /** Puts the microphone described by `audio` on the live call without renegotiating. */
-  async useMicrophone(audio: MediaTrackConstraints | boolean): Promise<void> {
-    const sender = this.audioSender();
-    if (!sender || this.machine.ended) return;
-    const stream = await navigator.mediaDevices.getUserMedia({ audio, video: false });
-    const track = stream.getAudioTracks()[0];
-    if (!track) return;
-    if (this.machine.ended) {
-      track.stop();
-      return;
-    }
-    const previous = this.mic;
-    // In a mix the sender carries the mixer's track: the new microphone only feeds the mix,
-    // which picks it up from localStream on the change event below.
-    if (!this.outgoing) await sender.replaceTrack(track);
-    this.mic = track;
-    this.ownTracks.add(track);
-    if (previous) {
-      previous.stop();
-      this.ownTracks.delete(previous);
-    }
-    this.syncSenders();
-    this.machine.touch();
+  useMicrophone(audio: MediaTrackConstraints | boolean): Promise<void> {
+    return this.media.useMicrophone(audio);
   }
 
   // ---- JsSIP events -----------------------------------------------------------------------
@@ -449,6 +371,21 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     s.on('peerconnection', (e: PeerConnectionEvent) => {
       if (current()) this.watch(e.peerconnection);
     });
+    // The dialog's tags (RFC 3261 s12): ours and theirs in the 2xx to our INVITE; for an INVITE
+    // we answered, in that INVITE once our 2xx is sent ('accepted'), and again in the ACK.
+    // (JsSIP keeps its Dialog private; these events carry the same identifiers.)
+    let answering: IncomingRequest | null = null;
+    s.on('connecting', (e: ConnectingEvent) => {
+      if (s.direction === 'incoming') answering = e.request as IncomingRequest;
+    });
+    s.on('accepted', (e: { originator: string; response?: IncomingResponse | null }) => {
+      if (!current()) return;
+      if (e.originator === 'remote' && e.response) this.learnDialog(e.response, 'UAC');
+      else if (e.originator === 'local' && answering) this.learnDialog(answering, 'UAS');
+    });
+    s.on('confirmed', (e: { originator: string; ack?: IncomingRequest | null }) => {
+      if (current() && e.originator === 'remote' && e.ack) this.learnDialog(e.ack, 'UAS');
+    });
 
     // JsSIP holds the INVITE (or 200) until ICE gathering completes, which takes 100+ ms even
     // with no STUN server (TCP candidates come last). SIP without trickle (RFC 3264) needs only
@@ -456,24 +393,17 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     // and address family, about 1 ms apart) so a multi-homed peer still offers a reachable one.
     let settling = false;
     s.on('icecandidate', (e: IceCandidateEvent) => {
-      if (settling || !this.media.candidateReady(e.candidate)) return;
+      if (settling || !this.policy.candidateReady(e.candidate)) return;
       settling = true;
       setTimeout(() => {
         settling = false; // a later gathering (ICE restart) gets the same treatment
         e.ready();
-      }, this.media.iceSettleMs);
+      }, this.policy.iceSettleMs);
     });
     // Tracks are on the connection now (outgoing after getUserMedia, incoming inside answer()).
     s.on('connecting', () => {
       if (!current()) return;
-      this.mic = this.audioSender()?.track ?? null;
-      const outgoing = this.outgoing;
-      if (outgoing) {
-        this.audioSender()?.replaceTrack(outgoing).then(
-          () => this.syncSenders(),
-          (err: unknown) => console.warn('outgoing audio not applied', err),
-        );
-      }
+      this.media.tracksReady();
       this.applyMute();
       if (this.generation > 0) this.machine.touch(); // a new localStream
     });
@@ -500,12 +430,12 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     s.on('hold', (e: HoldEvent) => {
       if (!current()) return;
       if (e.originator === 'remote') this.machine.update({ remoteHeld: true });
-      this.syncSenders();
+      this.media.sync();
     });
     s.on('unhold', (e: HoldEvent) => {
       if (!current()) return;
       if (e.originator === 'remote') this.machine.update({ remoteHeld: false });
-      this.syncSenders();
+      this.media.sync();
     });
     s.on('refer', (e: ReferEvent) => {
       if (current()) this.referred(e);
@@ -524,18 +454,9 @@ export class JsSipCall extends EventTarget implements PhoneCall {
   }
 
   private watch(pc: RTCPeerConnection): void {
-    if (this.watched === pc) return;
-    this.watched = pc;
-    pc.addEventListener('track', (e) => {
-      if (e.track.kind !== 'audio' || pc !== this.session.connection) return;
-      this.stream = e.streams[0] ?? new MediaStream([e.track]);
-    });
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc !== this.session.connection) return;
-      if (pc.connectionState === 'connected') {
-        this.mediaUp = true;
-        this.maybeConnected();
-      }
+    this.media.watch(pc, () => {
+      this.mediaUp = true;
+      this.maybeConnected();
     });
   }
 
@@ -560,15 +481,15 @@ export class JsSipCall extends EventTarget implements PhoneCall {
    * connects, and stays if it fails (the transferor takes it back).
    */
   private referred(e: ReferEvent): void {
-    const request = e.request as ReferredRequest;
-    const target: Party = { number: request.refer_to?.uri.user ?? '', name: (request.refer_to?.display_name ?? '').trim() };
+    const referTo = (e.request as IncomingRequest).parseHeader<NameAddrHeader | undefined>('refer-to');
+    const target: Party = { number: referTo?.uri.user ?? '', name: (referTo?.display_name ?? '').trim() };
     let created = null as JsSipCall | null;
     try {
       e.accept((session: RTCSession) => {
         // Runs inside connect(), before JsSIP announces the session and sends the INVITE.
         claimedSessions.add(session);
         created = new JsSipCall(session, 'outgoing', target, this.context, { origin: 'transfer' });
-      }, outgoingOptions(this.media));
+      }, outgoingOptions(this.policy));
     } catch (err) {
       console.warn('could not follow a transfer', err);
       e.reject();
@@ -577,16 +498,9 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     const next = created;
     if (!next) return; // JsSIP declined: this session is no longer confirmed
     this.context.announce(next);
-    const follow = () => {
-      const s = next.snapshot;
-      if (s.status === 'connected' || s.status === 'held') {
-        if (!this.machine.ended) this.transferredAway(s.remote, TRANSFERRED_BYE_GRACE_MS);
-      } else if (s.status !== 'ended') {
-        return;
-      }
-      next.removeEventListener(CallChangeEvent.eventName, follow);
-    };
-    next.addEventListener(CallChangeEvent.eventName, follow);
+    whenTransferConnects(next, (remote) => {
+      if (!this.machine.ended) this.transferredAway(remote, TRANSFERRED_BYE_GRACE_MS);
+    });
   }
 
   /**
@@ -612,17 +526,20 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     }
     if (!next) return;
 
+    // JsSIP ends the replaced session itself once the new one is confirmed, with a bare
+    // terminate() (RTCSession._receiveReplaces); no option or event lets us add a header to that
+    // BYE, and ending it ourselves first would make JsSIP's own terminate() throw inside its
+    // 'confirmed' handler. So this one session's terminate() adds our Reason: the one place
+    // where the adapter changes how a JsSIP object behaves.
     const old = this.session;
     const terminate = old.terminate.bind(old);
     old.terminate = (options = {}) => terminate({ ...options, extraHeaders: [...(options.extraHeaders ?? []), REPLACED_REASON] });
     this.previous = old;
     this.session = next;
     this.generation += 1;
-    this.stream = null;
     this.acked = false;
     this.mediaUp = false;
-    this.mic = null;
-    this.stopOwnTracks(); // on the old connection, which is about to close
+    this.media.reset();
     this.listen(next);
 
     // Someone else when an attended transfer completed to us; the same party when they moved
@@ -631,7 +548,7 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     if (caller.number && caller.number !== this.snapshot.remote.number) this.machine.update({ remote: caller });
     this.machine.update({ remoteHeld: false, transfer: 'none', transferError: '' });
     try {
-      next.answer({ mediaConstraints: { audio: this.media.audio(), video: false }, pcConfig: this.media.pcConfig() });
+      next.answer({ mediaConstraints: { audio: this.policy.audio(), video: false }, pcConfig: this.policy.pcConfig() });
     } catch (err) {
       this.machine.end('failed', endMessage('failed', this.snapshot.remote, this.snapshot.direction, { problem: (err as Error).message }));
       this.release();
@@ -639,9 +556,14 @@ export class JsSipCall extends EventTarget implements PhoneCall {
   }
 
   private finish(e: EndEvent): void {
-    const { reason, detail } = this.classify(e);
+    const { reason, detail } = classifyEnd(e, {
+      ending: this.ending,
+      incoming: this.snapshot.direction === 'incoming',
+      answered: this.snapshot.connectedAt !== null || this.machine.status === 'connecting',
+      consulting: this.consulting,
+    });
     this.machine.end(reason, endMessage(reason, this.snapshot.remote, this.snapshot.direction, detail));
-    this.stopOwnTracks();
+    this.media.stop();
     this.wakeEndedWaiters();
     // A replacement that failed leaves the dialog it was to replace: end that too.
     const previous = this.previous;
@@ -653,37 +575,6 @@ export class JsSipCall extends EventTarget implements PhoneCall {
         // already ending
       }
     }
-  }
-
-  private classify(e: EndEvent): { reason: EndReason; detail: EndDetail } {
-    const C = JsSIP.C.causes;
-    const incoming = this.snapshot.direction === 'incoming';
-    const answered = this.snapshot.connectedAt !== null || this.machine.status === 'connecting';
-    if (this.ending === 'decline') return { reason: 'declined', detail: {} };
-    if (this.ending === 'hangup') return { reason: answered ? 'hangup' : 'cancelled', detail: {} };
-
-    const message = e.message as Message;
-    const response = message && 'status_code' in message ? message : null;
-    if (e.cause === C.CANCELED || e.cause === C.EXPIRES) {
-      // RFC 3326: a forking proxy says why it cancelled; cause=200 means another device answered.
-      const why = message?.hasHeader('Reason') ? /cause=(\d+)/i.exec(message.getHeader('Reason'))?.[1] : undefined;
-      return { reason: why === '200' ? 'answered-elsewhere' : 'cancelled', detail: {} };
-    }
-    if (e.cause === C.BYE) {
-      if (e.originator === 'local') return { reason: 'hangup', detail: {} };
-      if (message?.hasHeader('Reason') && REPLACED.test(message.getHeader('Reason'))) {
-        // The other side replaced this dialog with another (RFC 3891): as the consultation of
-        // my attended transfer, that is the transfer completing; otherwise another device of
-        // mine took the call over (Switch Phone).
-        return { reason: this.consulting ? 'transferred' : 'moved', detail: {} };
-      }
-      return { reason: incoming && !answered ? 'cancelled' : 'remote-hangup', detail: {} };
-    }
-    if (e.cause === C.NO_ANSWER) return { reason: 'unavailable', detail: {} };
-    if (response && response.status_code >= 300) {
-      return { reason: reasonForStatus(response.status_code), detail: { status: response.status_code, phrase: response.reason_phrase } };
-    }
-    return { reason: 'failed', detail: { problem: describeCause(e.cause) } };
   }
 
   // ---- actions ----------------------------------------------------------------------------
@@ -709,43 +600,12 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     this.endedWaiters.clear();
   }
 
-  private stopOwnTracks(): void {
-    for (const track of this.ownTracks) track.stop();
-    this.ownTracks.clear();
-  }
-
-  private audioSender(): RTCRtpSender | undefined {
-    // The audio transceiver's sender: its track may be null for a moment during replaceTrack.
-    const pc = this.session.connection;
-    if (!pc) return undefined;
-    return pc.getTransceivers().find((t) => t.receiver.track.kind === 'audio' && t.currentDirection !== 'stopped')?.sender;
-  }
-
   private applyMute(): void {
     if (!this.session.connection) return; // applied on 'connecting', once the tracks exist
     // Keep JsSIP's flag in step: its hold/unhold re-enable tracks unless it thinks we are muted.
     if (this.snapshot.muted) this.session.mute({ audio: true });
     else this.session.unmute({ audio: true });
-    this.syncSenders();
-  }
-
-  /**
-   * The rule of JsSIP's _setLocalMediaStatus, applied to tracks it does not know about. Mute
-   * silences the microphone, wherever it goes: on the sender, or into a mix (then the mixed
-   * track stays on, so the others in a conference still hear each other). Hold silences what
-   * is sent either way.
-   */
-  private syncSenders(): void {
-    const pc = this.session.connection;
-    if (!pc) return;
-    const hold = this.session.isOnHold();
-    const live = !hold.local && !hold.remote;
-    for (const sender of pc.getSenders()) {
-      const track = sender.track;
-      if (track?.kind !== 'audio') continue;
-      track.enabled = track === this.outgoing ? live : live && !this.snapshot.muted;
-    }
-    if (this.mic && this.mic.readyState === 'live') this.mic.enabled = live && !this.snapshot.muted;
+    this.media.sync();
   }
 
   private queueReoffer(held: boolean): Promise<void> {
@@ -807,15 +667,6 @@ export class JsSipCall extends EventTarget implements PhoneCall {
   }
 }
 
-/**
- * The value of a Replaces header (RFC 3891 s6.1) for `dialog`, seen from our side, for a
- * request that goes to the *other* party of that dialog: their tag is their local tag, so it
- * is the to-tag, and ours is the from-tag (RFC 3891 s3).
- */
-export function replacesValue(dialog: DialogId): string {
-  return `${dialog.callId};to-tag=${dialog.remoteTag};from-tag=${dialog.localTag}`;
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -834,29 +685,4 @@ export function callerOf(request: IncomingRequest): Party {
   if (asserted) return asserted;
   const from = request.from;
   return { number: from?.uri?.user ?? '', name: (from?.display_name ?? '').trim() };
-}
-
-function describeCause(cause: string): string {
-  const C = JsSIP.C.causes;
-  switch (cause) {
-    case C.CONNECTION_ERROR:
-      return 'connection to the server lost';
-    case C.REQUEST_TIMEOUT:
-      return 'no response from the server';
-    case C.USER_DENIED_MEDIA_ACCESS:
-      return 'microphone not available';
-    case C.RTP_TIMEOUT:
-      return 'audio connection lost';
-    case C.WEBRTC_ERROR:
-    case C.BAD_MEDIA_DESCRIPTION:
-    case C.INCOMPATIBLE_SDP:
-    case C.MISSING_SDP:
-      return 'audio could not be set up';
-    case C.AUTHENTICATION_ERROR:
-      return 'not allowed to call';
-    case C.DIALOG_ERROR:
-      return 'call lost';
-    default:
-      return cause ? cause.toLowerCase() : 'unknown error';
-  }
 }

@@ -6,15 +6,15 @@
  * The stores always hold one unbroken run of records from the newest down (`history.complete`
  * when it reaches the oldest): sync() fetches from the top until it meets a record it already
  * has; if the gap is too long to fill it drops the older run rather than keep a hole in it, and
- * pages further down come from the API and are kept as they arrive.
+ * pages further down come from the API and are kept as they arrive. The stores themselves are
+ * data/history-store.ts's.
  */
 import type { IDBPDatabase } from 'idb';
 import type { ApiClient, CdrEntry } from '../data/api.js';
-import type { MetaKey, SwitchboardDB } from '../data/db.js';
+import type { SwitchboardDB } from '../data/db.js';
+import { HistoryStore } from '../data/history-store.js';
 
 export type HistoryApi = Pick<ApiClient, 'cdrs'>;
-
-const COMPLETE: MetaKey = 'history.complete';
 /** API pages fetched per sync before giving up on joining the cached run. */
 const MAX_SYNC_PAGES = 20;
 const API_PAGE = 100;
@@ -36,12 +36,14 @@ export class HistoryChangedEvent extends Event {
 export class CallHistory extends EventTarget {
   private syncing: Promise<void> | null = null;
   private again: Promise<void> | null = null;
+  private readonly store: HistoryStore;
 
   constructor(
-    private readonly db: Promise<IDBPDatabase<SwitchboardDB>>,
+    db: Promise<IDBPDatabase<SwitchboardDB>>,
     private readonly api: HistoryApi,
   ) {
     super();
+    this.store = new HistoryStore(db);
   }
 
   /**
@@ -52,8 +54,7 @@ export class CallHistory extends EventTarget {
   async page(limit: number, before?: number): Promise<HistoryPage> {
     const stored = await this.stored(limit + 1, before);
     if (stored.length > limit) return { items: stored.slice(0, limit), more: true };
-    const db = await this.db;
-    if (await db.get('meta', COMPLETE)) return { items: stored, more: false };
+    if (await this.store.complete()) return { items: stored, more: false };
     if (stored.length === limit) return { items: stored, more: true };
     try {
       // The stored run ends here (or is empty): the API continues it.
@@ -67,16 +68,7 @@ export class CallHistory extends EventTarget {
 
   /** Only what IndexedDB has: for the first paint, before any network. */
   stored(limit: number, before?: number): Promise<CdrEntry[]> {
-    return this.db.then(async (db) => {
-      const out: CdrEntry[] = [];
-      const range = before === undefined ? undefined : IDBKeyRange.upperBound(before, true);
-      let cursor = await db.transaction('history').store.openCursor(range, 'prev');
-      while (cursor && out.length < limit) {
-        out.push(cursor.value);
-        cursor = await cursor.continue();
-      }
-      return out;
-    });
+    return this.store.walk(limit, before);
   }
 
   /**
@@ -98,8 +90,7 @@ export class CallHistory extends EventTarget {
   }
 
   private async fetchNewer(): Promise<void> {
-    const db = await this.db;
-    const newestKey = (await db.transaction('history').store.openKeyCursor(null, 'prev'))?.key;
+    const newestKey = await this.store.newestId();
     const fetched: CdrEntry[] = [];
     let cursor: number | null = null;
     let joined = newestKey === undefined;
@@ -112,23 +103,14 @@ export class CallHistory extends EventTarget {
       if (newestKey !== undefined && page.items.some((e) => e.id <= newestKey)) joined = true;
       if (joined || cursor === null) break;
     }
-    const tx = db.transaction(['history', 'meta'], 'readwrite');
-    // Too far behind to join up: start the stored run again from the top.
-    if (!joined && !complete) await tx.objectStore('history').clear();
-    for (const e of fetched) await tx.objectStore('history').put(e);
-    if (complete) await tx.objectStore('meta').put(true, COMPLETE);
-    else if (!joined) await tx.objectStore('meta').delete(COMPLETE);
-    await tx.done;
+    // Too far behind to join up: the stored run starts again from the top.
+    await this.store.putNewest(fetched, { joined, complete });
     if (fetched.length > 0) this.dispatchEvent(new HistoryChangedEvent());
   }
 
   private async fetchOlder(before: number | undefined, want: number): Promise<HistoryPage> {
     const page = await this.api.cdrs({ limit: Math.max(want, API_PAGE), before });
-    const db = await this.db;
-    const tx = db.transaction(['history', 'meta'], 'readwrite');
-    for (const e of page.items) await tx.objectStore('history').put(e);
-    if (page.next_cursor === null) await tx.objectStore('meta').put(true, COMPLETE);
-    await tx.done;
+    await this.store.putOlder(page.items, page.next_cursor === null);
     return { items: page.items.slice(0, want), more: page.items.length > want || page.next_cursor !== null };
   }
 }

@@ -72,14 +72,14 @@ export class PhoneLine extends EventTarget {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.removeEventListener('line-changed', check);
+        this.removeEventListener(LineChangedEvent.eventName, check);
         resolve();
       };
       const check = () => {
         if (this.registration === 'registered' || this.state === 'elsewhere') done();
       };
       const timer = setTimeout(done, ms);
-      this.addEventListener('line-changed', check);
+      this.addEventListener(LineChangedEvent.eventName, check);
       check();
     });
   }

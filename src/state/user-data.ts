@@ -8,6 +8,7 @@
 import type { IDBPDatabase } from 'idb';
 import type { EventsClient } from '../data/events.js';
 import { claimForUser, clearUserData, type SwitchboardDB } from '../data/db.js';
+import { hasUnsentChanges } from '../data/outbox.js';
 import type { CallHistory } from './call-history.js';
 import type { ContactBook } from './contact-book.js';
 import type { Directory } from './directory.js';
@@ -67,7 +68,7 @@ export class UserData {
   async clear(keepRecordings: boolean): Promise<void> {
     this.stop();
     const db = await this.db;
-    const unsent = (await db.count('outbox')) > 0;
+    const unsent = await hasUnsentChanges(db);
     await clearUserData(db, [...(keepRecordings ? ['recordings'] : []), ...(unsent ? ['outbox'] : [])]);
     // Whose the kept changes are, so that only this user's next sign-in sends them.
     if (unsent && this.owner) await claimForUser(db, this.owner);

@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { ClockController } from '../../../src/components/clock-controller.js';
+import { ClockController } from '../../../src/controllers/clock-controller.js';
 import '../../../src/components/sb-call-timer.js';
 import type { SbCallTimer } from '../../../src/components/sb-call-timer.js';
 import { formatDuration, spokenDuration } from '../../../src/components/format.js';

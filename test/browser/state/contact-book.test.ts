@@ -153,6 +153,22 @@ describe('ContactBook (real IndexedDB, platform faked at the API)', () => {
     expect(b.notice?.message).to.equal('Zoe was changed elsewhere after you deleted it, so it was kept.');
   });
 
+  it('sends the changes an earlier version queued (bare outbox records, before the outbox was generic)', async () => {
+    const platform = new FakePlatform();
+    const db = await openSwitchboardDB(name);
+    const clientId = crypto.randomUUID();
+    const id = `local:${clientId}`;
+    await db.put('contacts', { ...fields({ first_name: 'Old' }), id, client_id: clientId, created_at: '', updated_at: '', version: 0, pending: true });
+    await db.add('outbox', { kind: 'create', id, clientId, fields: fields({ first_name: 'Old' }) });
+    db.close();
+    const b = book(platform);
+    expect(b.pendingCount).to.equal(0);
+    await b.load();
+    expect([...platform.contacts.values()].map((c) => [c.first_name, c.client_id])).to.deep.equal([['Old', clientId]]);
+    expect(b.pendingCount).to.equal(0);
+    expect(names(b)).to.deep.equal(['Old']);
+  });
+
   it('a change the platform refuses is undone and reported with its field', async () => {
     const platform = new FakePlatform();
     const b = book(platform);

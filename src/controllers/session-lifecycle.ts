@@ -13,7 +13,7 @@ import type { PhoneLine } from '../state/phone-line.js';
 import type { CallRecordings } from '../state/recordings.js';
 import type { Session } from '../state/session.js';
 import type { UserData } from '../state/user-data.js';
-import type { Ringer } from './ringer.js';
+import type { Ringer } from '../app/ringer.js';
 
 /** The shell's services the lifecycle drives; the phone's arrive after sign-in. */
 export interface LifecycleHost extends ReactiveControllerHost {

@@ -9,8 +9,8 @@ import type { CallSnapshot } from '../phone/types.js';
 import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
 import type { MissedCalls } from '../state/missed-calls.js';
 import type { SettingsStore } from '../state/settings.js';
-import { notify } from './notifications.js';
-import type { Ringer } from './ringer.js';
+import { notify } from '../app/notifications.js';
+import type { Ringer } from '../app/ringer.js';
 
 export interface AlertsHost extends ReactiveControllerHost {
   calls?: CallStore;
