@@ -116,9 +116,10 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     ringTimeoutMs: opts.ringTimeoutMs ?? 60_000,
   });
   // A device goes with everything it authenticated.
-  bus.on('device-removed', ({ deviceId }) => {
+  bus.on('device-removed', ({ domain, extension, deviceId }) => {
     registrar.dropDevice(deviceId);
     transport.closeFlowsOf(deviceId);
+    bus.emit('devices-changed', { domain, extension, deviceId, change: 'removed' });
   });
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs });
   const http = await buildHttpApp({

@@ -21,8 +21,16 @@ export interface PlatformEvents {
   'user-event': [{ domain: string; extension: string; event: object }];
   /** A login's tokens were revoked (logout, or a reused refresh token): its sockets and devices go. */
   'login-ended': [{ domain: string; extension: string; family: string; reason: 'logout' | 'refresh-reuse' }];
+  /**
+   * A device of a user came online (its first live binding) or went offline (its last one went),
+   * or was created, renamed or deleted: the user's other devices refresh their device lists
+   * (Switch Phone targets, Settings).
+   */
+  'devices-changed': [{ domain: string; extension: string; deviceId: string; change: DeviceChange }];
   /** A SIP device was deleted: its registrations and the flows it authenticated must go. */
   'device-removed': [{ domain: string; extension: string; deviceId: string }];
 }
+
+export type DeviceChange = 'online' | 'offline' | 'added' | 'renamed' | 'removed';
 
 export class EventBus extends EventEmitter<PlatformEvents> {}

@@ -3,7 +3,8 @@
  * `{"type":"auth","access_token":"...","device_id":"..."}` first (tokens never go in URLs, which
  * end up in logs), and then receives JSON events meant for it: presence of colleagues, its own
  * call records, its live calls, changes of its personal contacts (`contacts-changed`, so other
- * tabs and devices sync), and Switch Phone offers for its device. `device_id` is optional
+ * tabs and devices sync), changes of its user's devices (`devices-changed`: one came online, went
+ * offline, was added, renamed or removed), and Switch Phone offers for its device. `device_id` is optional
  * and only taken when it names a device of the authenticated user.
  */
 import type { IncomingMessage } from 'node:http';
@@ -43,6 +44,8 @@ export class EventsChannel {
     bus.on('dialog', (change) => this.dialogChanged(change));
     bus.on('contacts', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'contacts-changed', ids: e.ids }));
     bus.on('device-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension) && s.deviceId === e.deviceId, e.event));
+    // Another device of mine came online, went offline, or was added, renamed or removed.
+    bus.on('devices-changed', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'devices-changed', device_id: e.deviceId, change: e.change }));
     bus.on('user-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension), e.event));
     // A login that ended hears nothing more: its sockets close (4401, as for a bad token).
     bus.on('login-ended', (e) => {

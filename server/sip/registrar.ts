@@ -3,6 +3,7 @@
  * WebSocket flow it arrived on and dies with it, so presence is truthful: a closed browser is
  * offline at once, not when its registration would have expired.
  */
+import { readableLabel } from '../../shared/device-label.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../log.js';
@@ -99,6 +100,7 @@ export class Registrar {
     const now = this.now();
     const key = aorKey(domain, extension);
     const wasOnline = this.isOnline(domain, extension);
+    const devicesBefore = this.onlineDevices(domain, extension);
     let list = this.lookup(domain, extension);
 
     if (contacts.length === 1 && contacts[0]!.trim() === '*') {
@@ -134,7 +136,7 @@ export class Registrar {
         if (u.expires === 0) continue;
         list.push({
           domain, extension, contact: u.contact, contactUri: u.uri, instance: u.instance, flow,
-          deviceId: auth.device.id, deviceLabel: auth.device.label,
+          deviceId: auth.device.id, deviceLabel: readableLabel(auth.device.label),
           userAgent: req.headers.get('User-Agent') ?? '',
           expiresAt: now + u.expires * 1000, registeredAt: now,
         });
@@ -156,7 +158,17 @@ export class Registrar {
     ]);
     extra.push(['Date', new Date(now).toUTCString()]);
     flow.send(createResponse(req, 200, 'OK', extra));
-    this.announce(domain, extension, wasOnline);
+    this.announce(domain, extension, wasOnline, devicesBefore);
+  }
+
+  /** A renamed device: its live bindings carry the new label (Switch Phone offers name it). */
+  relabelDevice(deviceId: string, label: string): void {
+    for (const list of this.bindings.values()) for (const b of list) if (b.deviceId === deviceId) b.deviceLabel = label;
+  }
+
+  /** Ids of the user's devices that have a live binding now. */
+  private onlineDevices(domain: string, extension: string): Set<string> {
+    return new Set(this.lookup(domain, extension).map((b) => b.deviceId));
   }
 
   /** A deleted device loses its registrations at once. */
@@ -179,17 +191,32 @@ export class Registrar {
       const kept = list.filter((b) => !doomed(b));
       if (kept.length === list.length) continue;
       const { domain, extension } = list[0]!;
+      // Every device of the list counts as online before: a closed flow's bindings are already
+      // out of lookup() by the time they are removed here.
+      const devicesBefore = new Set(list.map((b) => b.deviceId));
       if (kept.length) this.bindings.set(key, kept);
       else this.bindings.delete(key);
-      this.announce(domain, extension, true);
+      this.announce(domain, extension, true, devicesBefore);
     }
   }
 
-  private announce(domain: string, extension: string, wasOnline: boolean): void {
+  /**
+   * Presence when the user's first binding appeared or last one went, and `devices-changed` for
+   * each of their devices that came online or went offline (another device of theirs may now
+   * take a call over: Switch Phone).
+   */
+  private announce(domain: string, extension: string, wasOnline: boolean, devicesBefore: Set<string>): void {
     const online = this.isOnline(domain, extension);
     if (online !== wasOnline) {
       this.log.debug('presence', { domain, extension, online });
       this.bus.emit('presence', { domain, extension, online });
+    }
+    const devicesNow = this.onlineDevices(domain, extension);
+    for (const deviceId of devicesNow) {
+      if (!devicesBefore.has(deviceId)) this.bus.emit('devices-changed', { domain, extension, deviceId, change: 'online' });
+    }
+    for (const deviceId of devicesBefore) {
+      if (!devicesNow.has(deviceId)) this.bus.emit('devices-changed', { domain, extension, deviceId, change: 'offline' });
     }
   }
 }

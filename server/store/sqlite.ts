@@ -119,6 +119,7 @@ function deviceRepo(db: Database.Database): DeviceRepo {
   const byLogin = db.prepare('SELECT * FROM devices WHERE login_family = ?');
   const del = db.prepare('DELETE FROM devices WHERE id = ?');
   const touch = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
+  const rename = db.prepare('UPDATE devices SET label = ? WHERE id = ?');
   return {
     async create(d) { insert.run(d); },
     async get(id) { const r = get.get(id) as Row | undefined; return r && toDevice(r); },
@@ -127,6 +128,7 @@ function deviceRepo(db: Database.Database): DeviceRepo {
     async listForLogin(family) { return (byLogin.all(family) as Row[]).map(toDevice); },
     async delete(id) { return del.run(id).changes > 0; },
     async touch(id, at) { touch.run(at, id); },
+    async rename(id, label) { return rename.run(label, id).changes > 0; },
   };
 }
 

@@ -212,6 +212,8 @@ export interface DeviceRepo {
   listForLogin(loginFamily: string): Promise<Device[]>;
   delete(id: string): Promise<boolean>;
   touch(id: string, at: number): Promise<void>;
+  /** Gives a device a new label; false when there is no such device. */
+  rename(id: string, label: string): Promise<boolean>;
 }
 
 export interface TokenRepo {

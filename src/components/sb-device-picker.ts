@@ -4,13 +4,13 @@ import { icon } from './icons.js';
 import { ModalDialogController } from '../controllers/modal-dialog-controller.js';
 import { baseStyles, buttonStyles, dialogStyles } from './shared-styles.js';
 
-/** Another of the user's devices that is online now. */
+/** One of the user's devices that is online now. */
 export interface SwitchDevice {
   id: string;
-  /** What the user named it ("Work laptop"), or a default from the platform. */
+  /** What the user named it ("Work laptop"), or a readable default ("Chrome on Linux"). */
   label: string;
-  /** The SIP User-Agent it registered with ("Switchboard/0.1 Chrome/126 Linux"). */
-  userAgent: string;
+  /** The device the call is on (this browser): listed as "(this device)", not a choice. */
+  current?: boolean;
 }
 
 export interface DeviceChosenDetail {
@@ -35,8 +35,10 @@ export class DeviceCancelEvent extends Event {
 
 /**
  * Switch Phone: a modal dialog, "Move the call with <callName> to…", with one button per other
- * device of the user's that is online (its label, and its user agent in small print). With none,
- * it says "No other device of yours is online."
+ * device of the user's that is online (its label: never the raw browser identifier). The
+ * device the call is on now (`current`) is listed first as "<label> (this device)", so the user
+ * can tell the devices apart, but is not a button. With no other device, it says "No other
+ * device of yours is online."
  *
  * `open` behaves like the native dialog's: the app sets it, and the picker clears it itself when
  * the user chooses or cancels, before firing the event.
@@ -88,10 +90,25 @@ export class SbDevicePicker extends LitElement {
         overflow-wrap: anywhere;
       }
 
-      .ua {
+      .here {
+        display: flex;
+        align-items: center;
+        gap: var(--sb-sys-space-md);
+        min-height: 3.5rem;
+        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
+        border: 1px dashed var(--sb-sys-color-outline);
+        border-radius: var(--sb-sys-radius-control);
+      }
+
+      .here > .icon {
+        width: 1.5rem;
+        height: 1.5rem;
+        color: var(--sb-sys-color-on-surface-muted);
+      }
+
+      .mark {
         color: var(--sb-sys-color-on-surface-muted);
         font-size: var(--sb-sys-font-size-small);
-        overflow-wrap: anywhere;
       }
 
       .empty {
@@ -130,20 +147,24 @@ export class SbDevicePicker extends LitElement {
       </div>
       <div class="dialog-body">
         ${this.devices.length === 0
-          ? html`<p class="empty">No other device of yours is online.</p>`
+          ? nothing
           : html`<ul class="dialog-list" aria-label="Your devices">
-              ${this.devices.map(
-                (d) => html`<li>
-                  <button class="dialog-choice device" type="button" @click=${() => this.choose(d.id)}>
+              ${this.devices.map((d) => (d.current
+                ? html`<li class="here">
                     ${icon('device')}
                     <span class="text">
                       <span class="label">${d.label || 'Unnamed device'}</span>
-                      ${d.userAgent ? html`<span class="ua">${d.userAgent}</span>` : nothing}
+                      <span class="mark">(this device)</span>
                     </span>
-                  </button>
-                </li>`,
-              )}
+                  </li>`
+                : html`<li>
+                    <button class="dialog-choice device" type="button" @click=${() => this.choose(d.id)}>
+                      ${icon('device')}
+                      <span class="text"><span class="label">${d.label || 'Unnamed device'}</span></span>
+                    </button>
+                  </li>`))}
             </ul>`}
+        ${this.devices.some((d) => !d.current) ? nothing : html`<p class="empty">No other device of yours is online.</p>`}
       </div>
       <div class="dialog-foot">
         <button class="btn secondary" type="button" @click=${this.cancel}>Cancel</button>

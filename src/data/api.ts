@@ -56,6 +56,9 @@ export interface DeviceInfo {
   id: string;
   label: string;
   sip_username: string;
+  /** It has a live registration now. */
+  online?: boolean;
+  /** The SIP User-Agent of each live registration: never shown (the label is). */
   registrations: Array<{ contact: string; user_agent: string; expires_at: string }>;
 }
 
@@ -224,6 +227,11 @@ export class ApiClient {
     return this.send('GET', '/api/v2/domains/~/users/~/devices');
   }
 
+  /** Renames one of my devices ("Work laptop"); a bad name is a 400 whose message says why. */
+  renameDevice(id: string, label: string): Promise<DeviceInfo> {
+    return this.send('PATCH', `/api/v2/domains/~/users/~/devices/${encodeURIComponent(id)}`, { label });
+  }
+
   /** Offers my live call (SIP Call-ID) to another of my devices (Switch Phone). */
   switchCall(callId: string, deviceId: string): Promise<{ offer_id: string }> {
     return this.send('POST', `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/switch`, { device_id: deviceId });
@@ -256,6 +264,19 @@ export class ApiClient {
     }
     if (!res.ok) throw new ApiError('http', `Cannot play this recording (HTTP ${res.status})`, res.status);
     return res.blob();
+  }
+
+  /** Deletes a recording; `owner` lets an administrator delete anyone's. */
+  async deleteRecording(id: string, owner = '~'): Promise<void> {
+    await this.send('DELETE', `/api/v2/domains/~/users/${encodeURIComponent(owner)}/recordings/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Tells the other party of my call (SIP Call-ID) that I started or stopped recording it, so
+   * their card says "Recording" too: nobody is recorded without knowing.
+   */
+  async recordingNotice(callId: string, recording: boolean): Promise<void> {
+    await this.send('POST', `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/recording`, { recording });
   }
 
   /** Uploads one recording; the same id twice stores it once (the platform answers 200). */

@@ -6,11 +6,26 @@
  *   INVITE carrying Replaces (RFC 3891). Unanswered offers expire: the call stays here.
  * - Pull: the platform tells every device of mine about my live calls (`calls` events); a call
  *   on another device can be pulled here the same way, with one click.
+ * - Devices: the list of my devices is fetched again whenever the platform says one of them came
+ *   online, went offline, or was added, renamed or removed (`devices-changed`), so a call here
+ *   offers Switch Phone as soon as another device of mine registers. Labels are readable names
+ *   ("Chrome on Linux", or what the user called it), never the raw browser identifier.
  */
 import type { ApiClient, DeviceInfo } from '../data/api.js';
 import { PlatformEventMessage, type EventsClient, type LiveCall, type SwitchOffer } from '../data/events.js';
 import type { CallStore } from './call-store.js';
 import type { Phone, PhoneCall } from '../phone/types.js';
+import { readableLabel } from '../../shared/device-label.js';
+
+/** One of my devices as Settings and the Switch Phone picker show it. */
+export interface MyDevice {
+  id: string;
+  /** What the user named it, or a readable default ("Chrome on Linux"). */
+  label: string;
+  online: boolean;
+  /** This browser. */
+  current: boolean;
+}
 
 export class OtherDevicesChangedEvent extends Event {
   static readonly eventName = 'other-devices-changed' as const;
@@ -52,6 +67,8 @@ export class OtherDevices extends EventTarget {
       setTimeout(() => this.dropOffer(offer.offer_id), OFFER_TTL_MS);
       this.changed();
     });
+    // Another device of mine registered, went away, or was renamed: Switch Phone targets change.
+    events.addEventListener('platform-devices-changed', () => void this.refreshDevices());
   }
 
   /** Calls of mine that are live on another device (candidates for pulling). */
@@ -64,12 +81,26 @@ export class OtherDevices extends EventTarget {
     return this.offerList;
   }
 
-  /** My other devices that are online now (targets for Switch Phone). */
-  get onlineDevices(): Array<{ id: string; label: string; userAgent: string }> {
+  /** Every device of mine, this one first (Settings: rename them). */
+  get myDevices(): MyDevice[] {
     const me = this.myDeviceId();
-    return this.devices
-      .filter((d) => d.id !== me && d.registrations.length > 0)
-      .map((d) => ({ id: d.id, label: d.label, userAgent: d.registrations[0]?.user_agent ?? '' }));
+    const all = this.devices.map((d) => ({
+      id: d.id, label: readableLabel(d.label), online: d.online ?? d.registrations.length > 0, current: d.id === me,
+    }));
+    return [...all.filter((d) => d.current), ...all.filter((d) => !d.current)];
+  }
+
+  /** My other devices that are online now (targets for Switch Phone). */
+  get onlineDevices(): MyDevice[] {
+    return this.myDevices.filter((d) => !d.current && d.online);
+  }
+
+  /**
+   * What the Switch Phone picker lists: this device, marked "(this device)" and not a target,
+   * then the other devices online now.
+   */
+  get pickerDevices(): MyDevice[] {
+    return this.myDevices.filter((d) => d.current || d.online);
   }
 
   async refreshDevices(): Promise<void> {
@@ -79,6 +110,13 @@ export class OtherDevices extends EventTarget {
     } catch {
       /* keep the last list */
     }
+  }
+
+  /** Renames one of my devices; rejects with the platform's reason (in words) when it refuses. */
+  async rename(deviceId: string, label: string): Promise<void> {
+    const updated = await this.api.renameDevice(deviceId, label);
+    this.devices = this.devices.map((d) => (d.id === deviceId ? { ...d, label: updated.label } : d));
+    this.changed();
   }
 
   /** Switch Phone: offers a call of mine here to another of my devices. */

@@ -12,6 +12,7 @@
  */
 import { ApiError, type ApiClient, type ApiUser, type DeviceGrant } from '../data/api.js';
 import type { SipCredentials } from '../phone/types.js';
+import { describeUserAgent } from '../../shared/device-label.js';
 
 export type SessionState = 'restoring' | 'signed-out' | 'mfa' | 'signed-in';
 
@@ -208,9 +209,10 @@ export class Session extends EventTarget {
   }
 }
 
-/** "Web phone - Chrome on Linux": how this device appears in lists and in Switch Phone. */
+/**
+ * "Chrome on Linux": how this device appears in lists and in Switch Phone until the user renames
+ * it in Settings. Never the raw browser identifier.
+ */
 export function deviceLabel(userAgent: string): string {
-  const browser = /Edg\//.test(userAgent) ? 'Edge' : /Firefox\//.test(userAgent) ? 'Firefox' : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome' : /Safari\//.test(userAgent) ? 'Safari' : 'Browser';
-  const os = /Windows/.test(userAgent) ? 'Windows' : /Mac OS X/.test(userAgent) ? 'macOS' : /Android/.test(userAgent) ? 'Android' : /Linux/.test(userAgent) ? 'Linux' : /iPhone|iPad/.test(userAgent) ? 'iOS' : '';
-  return `Web phone - ${browser}${os ? ` on ${os}` : ''}`;
+  return describeUserAgent(userAgent);
 }
