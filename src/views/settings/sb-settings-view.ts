@@ -1,10 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { installContext, settingsContext } from '../../app/contexts.js';
-import type { InstallHelper } from '../../app/install-prompt.js';
+import { installContext, otherDevicesContext, settingsContext } from '../../app/contexts.js';
+import { installAdvice, type InstallHelper } from '../../app/install-prompt.js';
 import { StoreController } from '../../controllers/store-controller.js';
-import type { SettingsStore } from '../../state/settings.js';
+import type { OtherDevices } from '../../state/other-devices.js';
+import { HOLD_REMINDER_MAX_S, holdReminderError, type SettingsStore } from '../../state/settings.js';
 import { DeviceChangeEvent } from '../../components/sb-device-select.js';
 import { baseStyles, buttonStyles, fieldStyles } from '../../components/shared-styles.js';
 import '../../components/sb-device-select.js';
@@ -15,8 +16,11 @@ interface DeviceOption {
 }
 
 /**
- * Settings of this browser: microphone, speaker and ringer devices, the hold reminder, and
- * notifications. Device lists follow `devicechange` (a headset plugged in shows up at once).
+ * Settings of this browser: microphone, speaker and ringer devices, the hold reminder (0 = off
+ * to 600 s; anything else is refused with a message and not saved), notifications, my devices
+ * (each with Rename; this one marked "(this device)"), and Install (a button whenever the
+ * browser offers to install, else what to do instead). Audio device lists follow
+ * `devicechange` (a headset plugged in shows up at once).
  */
 @customElement('sb-settings-view')
 export class SbSettingsView extends LitElement {
@@ -57,6 +61,52 @@ export class SbSettingsView extends LitElement {
       input[type='number'] {
         width: 6rem;
       }
+      .error {
+        margin: 0;
+        color: var(--sb-sys-color-danger);
+        font-size: var(--sb-sys-font-size-small);
+        font-weight: 600;
+      }
+      .error:empty {
+        display: none;
+      }
+      .devices {
+        display: grid;
+        gap: var(--sb-sys-space-sm);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .devices li {
+        display: flex;
+        align-items: center;
+        flex-wrap: wrap;
+        gap: var(--sb-sys-space-sm);
+        padding: var(--sb-sys-space-sm) 0;
+        border-bottom: 1px solid var(--sb-sys-color-outline);
+      }
+      .devices .name {
+        flex: 1 1 12rem;
+        min-width: 0;
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      .devices .mark,
+      .devices .presence {
+        color: var(--sb-sys-color-on-surface-muted);
+        font-size: var(--sb-sys-font-size-small);
+        font-weight: 500;
+      }
+      .devices form {
+        display: flex;
+        flex: 1 1 100%;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: var(--sb-sys-space-sm);
+      }
+      .devices form .field {
+        flex: 1 1 12rem;
+      }
     `,
   ];
 
@@ -66,6 +116,16 @@ export class SbSettingsView extends LitElement {
   @consume({ context: installContext, subscribe: true })
   install?: InstallHelper;
 
+  @consume({ context: otherDevicesContext, subscribe: true })
+  devices?: OtherDevices;
+
+  /** What the hold reminder field says is wrong with its value ('' when it is fine). */
+  @state() private holdError = '';
+  /** What the user typed while it is refused (kept in the field to be corrected), else null. */
+  @state() private holdDraft: string | null = null;
+  /** The device being renamed, the name typed so far, and why the platform refused it. */
+  @state() private renaming: { id: string; label: string; error: string; saving: boolean } | null = null;
+
   @state() private inputs: DeviceOption[] = [];
   @state() private outputs: DeviceOption[] = [];
   @state() private labelsHidden = false;
@@ -73,12 +133,14 @@ export class SbSettingsView extends LitElement {
 
   private readonly watch = new StoreController(this, ['settings-changed']);
   private readonly watchInstall = new StoreController(this, ['install-changed']);
+  private readonly watchDevices = new StoreController(this, ['other-devices-changed']);
   private readonly onDeviceChange = () => void this.loadDevices();
 
   override connectedCallback(): void {
     super.connectedCallback();
     navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
     void this.loadDevices();
+    void this.devices?.refreshDevices();
   }
 
   override disconnectedCallback(): void {
@@ -89,6 +151,7 @@ export class SbSettingsView extends LitElement {
   override willUpdate(): void {
     this.watch.observe(this.settings);
     this.watchInstall.observe(this.install);
+    this.watchDevices.observe(this.devices);
   }
 
   override render() {
@@ -115,11 +178,16 @@ export class SbSettingsView extends LitElement {
         <h2 id="calls-title">Calls</h2>
         <div class="field">
           <label for="hold-reminder">Hold reminder (seconds, 0 = off)</label>
-          <input id="hold-reminder" type="number" min="0" max="3600" step="5" .value=${String(s.holdReminderS)}
+          <input id="hold-reminder" type="number" min="0" max=${HOLD_REMINDER_MAX_S} step="1" inputmode="numeric"
+            .value=${this.holdDraft ?? String(s.holdReminderS)}
+            aria-invalid=${this.holdError ? 'true' : 'false'} aria-describedby="hold-reminder-error hold-reminder-hint"
             @change=${this.onHoldReminder} />
+          <p id="hold-reminder-error" class="error" role="alert">${this.holdError}</p>
         </div>
-        <p class="hint">A call left on hold rings you back after this time until you resume it.</p>
+        <p id="hold-reminder-hint" class="hint">A call left on hold rings you back after this time, and its card says it is still on hold, until you resume it. From 0 (off) to 600 seconds (10 minutes).</p>
       </section>
+
+      ${this.devices ? this.renderDevices(this.devices) : nothing}
 
       <section aria-labelledby="notify-title">
         <h2 id="notify-title">Notifications</h2>
@@ -139,19 +207,71 @@ export class SbSettingsView extends LitElement {
         <h2 id="install-title">Install</h2>
         ${install.canInstall
           ? html`<p class="hint">Install Switchboard as an app: its own window, and a place in the taskbar or dock.</p>
-              <div class="row"><button class="btn secondary" @click=${() => void install.install()}>Install PWA</button></div>`
+              <div class="row"><button class="btn primary" @click=${() => void install.install()}>Install</button></div>`
           : html`<p class="hint">${this.installText(install)}</p>`}
       </section>
     `;
   }
 
-  /** Why there is no button: the browser's prompt is not available here. */
+  /** Why there is no button: installed already, or how this browser installs (or that it cannot). */
   private installText(install: InstallHelper): string {
-    if (install.installed) return 'Switchboard is installed as an app on this device.';
     const brands = (navigator as Navigator & { userAgentData?: { brands: { brand: string }[] } }).userAgentData?.brands.map((b) => b.brand) ?? [];
-    const chromium = brands.some((b) => /Chrom|Edge/.test(b)) || /\b(Chrome|Chromium|Edg)\//.test(navigator.userAgent);
-    if (chromium) return 'Use your browser\'s menu: Install Switchboard…';
-    return 'This browser cannot install Switchboard as an app; it works in a browser tab.';
+    return installAdvice(install.installed, { userAgent: navigator.userAgent, brands });
+  }
+
+  private renderDevices(devices: OtherDevices) {
+    const list = devices.myDevices;
+    return html`
+      <section aria-labelledby="devices-title">
+        <h2 id="devices-title">Devices</h2>
+        <p class="hint">Where you are signed in to Switchboard. Give each a name you will recognise in Switch Phone.</p>
+        ${list.length === 0
+          ? html`<p class="hint">Your devices appear here once this phone is connected.</p>`
+          : html`<ul class="devices" aria-label="My devices">
+              ${list.map((d) => html`<li>
+                <span class="name">${d.label}${d.current ? html` <span class="mark">(this device)</span>` : nothing}</span>
+                <span class="presence">${d.online ? 'Online' : 'Offline'}</span>
+                ${this.renaming?.id === d.id
+                  ? this.renderRename(d.label)
+                  : html`<button class="btn secondary" type="button" aria-label="Rename ${d.label}"
+                      @click=${() => (this.renaming = { id: d.id, label: d.label, error: '', saving: false })}>Rename</button>`}
+              </li>`)}
+            </ul>`}
+      </section>
+    `;
+  }
+
+  private renderRename(current: string) {
+    const r = this.renaming!;
+    return html`<form @submit=${this.onRename} aria-label="Rename ${current}">
+      <div class="field">
+        <label for="device-name">New name for ${current}</label>
+        <input id="device-name" maxlength="80" autocomplete="off" .value=${r.label}
+          aria-invalid=${r.error ? 'true' : 'false'} aria-describedby="device-name-error"
+          @input=${(e: Event) => (this.renaming = { ...r, label: (e.target as HTMLInputElement).value, error: '' })} />
+      </div>
+      <button class="btn primary" type="submit" ?disabled=${r.saving}>Save</button>
+      <button class="btn secondary" type="button" @click=${() => (this.renaming = null)}>Cancel</button>
+      <p id="device-name-error" class="error" role="alert">${r.error}</p>
+    </form>`;
+  }
+
+  private async onRename(e: Event): Promise<void> {
+    e.preventDefault();
+    const r = this.renaming;
+    if (!r || !this.devices) return;
+    const label = r.label.trim();
+    if (!label) {
+      this.renaming = { ...r, error: 'Give the device a name.' };
+      return;
+    }
+    this.renaming = { ...r, saving: true, error: '' };
+    try {
+      await this.devices.rename(r.id, label);
+      this.renaming = null;
+    } catch (err) {
+      this.renaming = { ...r, saving: false, error: (err as Error).message || 'The name could not be saved.' };
+    }
   }
 
   private notificationText(): string {
@@ -182,9 +302,14 @@ export class SbSettingsView extends LitElement {
     }
   }
 
+  /** Saves a value from 0 to 600; anything else stays in the field with a message, unsaved. */
   private onHoldReminder(e: Event): void {
-    const value = Number((e.target as HTMLInputElement).value);
-    this.settings?.update({ holdReminderS: Number.isFinite(value) ? Math.max(0, Math.min(3600, Math.round(value))) : 60 });
+    const input = e.target as HTMLInputElement;
+    // A number field reports text it cannot parse ("1e", "-") as an empty value with badInput.
+    const error = input.validity.badInput ? 'Enter a whole number of seconds, from 0 (off) to 600 (10 minutes).' : holdReminderError(input.value);
+    this.holdError = error;
+    this.holdDraft = error ? input.value : null;
+    if (!error) this.settings?.update({ holdReminderS: Number(input.value.trim()) });
   }
 
   private async enableNotifications(): Promise<void> {
