@@ -94,8 +94,11 @@ const ORIGIN_TEXT: Record<CallSnapshot['origin'], string> = {
  *
  * Notes under the state: "Transferring…" while `call.transfer` is in progress, the
  * `transferError` in an alert when it failed, "Transferring to <name>…" on the call waiting in an
- * attended transfer, and where the call came from (`origin`: "Transferred call", "Moved from
- * another device").
+ * attended transfer, where the call came from (`origin`: "Transferred call", "Moved from
+ * another device"), "Still on hold" on a held call whose hold reminder has fired
+ * (`holdReminder`), and "<name> is recording this call" when the other party records it
+ * (`remoteRecording`: the "Recording" indicator shows then too, so nobody is recorded without
+ * seeing it).
  *
  * @fires sb-call-action - {@link CallActionEvent} `{callId, action, tone?}`. The embedded pad's
  *   `sb-dtmf` and `sb-dialpad-close` are turned into `dtmf` and `toggle-dialpad` actions and do
@@ -225,6 +228,24 @@ export class SbCallCard extends LitElement {
         color: var(--sb-sys-color-on-primary-container);
       }
 
+      .notes p.reminder {
+        background: var(--sb-sys-color-warning-container);
+        color: var(--sb-sys-color-on-surface);
+      }
+
+      .notes p.reminder .icon {
+        color: var(--sb-sys-color-warning);
+      }
+
+      :host([hold-reminder]) article[data-status='held'] {
+        border-color: var(--sb-sys-color-warning);
+      }
+
+      .notes p.remote-recording {
+        background: var(--sb-sys-color-danger-container);
+        color: var(--sb-sys-color-on-surface);
+      }
+
       .alerts p {
         background: var(--sb-sys-color-danger-container);
         color: var(--sb-sys-color-on-surface);
@@ -352,6 +373,14 @@ export class SbCallCard extends LitElement {
   @property({ type: Boolean, reflect: true })
   recording = false;
 
+  /** The other party is recording the call (the platform told us): shows "Recording" too. */
+  @property({ type: Boolean, reflect: true, attribute: 'remote-recording' })
+  remoteRecording = false;
+
+  /** The hold reminder has fired for this held call: shows "Still on hold". */
+  @property({ type: Boolean, reflect: true, attribute: 'hold-reminder' })
+  holdReminder = false;
+
   /** This call's part in an attended transfer under way, or null. */
   @property({ attribute: false })
   consultation: ConsultationInfo | null = null;
@@ -427,7 +456,7 @@ export class SbCallCard extends LitElement {
         ${live ? html`<sb-call-timer .since=${call.connectedAt ?? call.startedAt}></sb-call-timer>` : nothing}
         ${call.status === 'held' && call.remoteHeld ? html`<span class="note">They put you on hold</span>` : nothing}
         ${call.dtmfReceived ? html`<span class="note">Received: ${call.dtmfReceived}</span>` : nothing}
-        <span class="rec-region" role="status">${this.recording && call.status !== 'ended'
+        <span class="rec-region" role="status">${(this.recording || this.remoteRecording) && call.status !== 'ended'
           ? html`<span class="recording"><span class="dot" aria-hidden="true"></span>Recording</span>`
           : nothing}</span>
       </p>
@@ -458,6 +487,10 @@ export class SbCallCard extends LitElement {
   private renderNotes(call: CallSnapshot): TemplateResult[] {
     if (call.status === 'ended') return [];
     const notes: TemplateResult[] = [];
+    if (this.holdReminder && call.status === 'held') {
+      notes.push(html`<p class="reminder">${icon('pause')}<span>Still on hold: ${partyName(call)} is waiting. Resume to talk.</span></p>`);
+    }
+    if (this.remoteRecording) notes.push(html`<p class="remote-recording">${icon('record')}<span>${partyName(call)} is recording this call</span></p>`);
     if (call.transfer === 'in-progress') notes.push(html`<p class="transferring">${icon('transfer')}<span>Transferring…</span></p>`);
     const c = this.consultation;
     if (c?.role === 'original') {

@@ -4,7 +4,9 @@
  *
  * - one call is "active" (the one I am talking on); starting, answering or switching to a call
  *   puts every other live call on hold first (call waiting);
- * - a call I left on hold reminds me (the `hold-reminder` event, repeated) until I resume it;
+ * - a call I left on hold reminds me (the `hold-reminder` event, repeated) until I resume it,
+ *   and from the first reminder on it is listed in `remindedIds` (its card says it is still on
+ *   hold) until it is no longer held;
  * - an ended call leaves the screen after a few seconds, except an outgoing call that failed,
  *   which stays with its message until dismissed;
  * - Add Call places a second call linked to the first, and Merge joins them in a conference
@@ -83,6 +85,8 @@ interface Entry {
   call: PhoneCall;
   snapshot: CallSnapshot;
   reminder?: ReturnType<typeof setTimeout>;
+  /** The hold reminder has fired since the call was put on hold. */
+  reminded?: boolean;
   linger?: ReturnType<typeof setTimeout>;
 }
 
@@ -115,6 +119,11 @@ export class CallStore extends EventTarget {
   get visibleCalls(): CallSnapshot[] {
     const legs = new Set([...this.conferenceList.values()].flatMap((c) => c.legs));
     return this.calls.filter((c) => !this.hidden.has(c.id) && !legs.has(c.id));
+  }
+
+  /** Held calls whose hold reminder has fired (their cards show "Still on hold"). */
+  get remindedIds(): string[] {
+    return [...this.entries.values()].filter((e) => e.reminded && e.snapshot.status === 'held').map((e) => e.call.id);
   }
 
   get hiddenCalls(): CallSnapshot[] {
@@ -399,8 +408,11 @@ export class CallStore extends EventTarget {
     this.disarmReminder(entry);
     if (this.options.holdReminderMs <= 0) return;
     const remind = () => {
-      // A hidden call left on hold comes back to the grid with its reminder.
-      if (this.hidden.delete(entry.call.id)) this.changed();
+      // A hidden call left on hold comes back to the grid with its reminder, which its card shows.
+      const unhidden = this.hidden.delete(entry.call.id);
+      const first = !entry.reminded;
+      entry.reminded = true;
+      if (unhidden || first) this.changed();
       this.dispatchEvent(new HoldReminderEvent(entry.snapshot));
       entry.reminder = setTimeout(remind, this.options.holdReminderMs);
     };
@@ -410,6 +422,7 @@ export class CallStore extends EventTarget {
   private disarmReminder(entry: Entry): void {
     if (entry.reminder) clearTimeout(entry.reminder);
     entry.reminder = undefined;
+    entry.reminded = false;
   }
 
   private async holdAllExcept(id: string | null, keep: string[] = []): Promise<void> {

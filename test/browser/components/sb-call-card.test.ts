@@ -12,6 +12,8 @@ interface CardOptions {
   consultation?: ConsultationInfo | null;
   mergeable?: boolean;
   canSwitch?: boolean;
+  holdReminder?: boolean;
+  remoteRecording?: boolean;
 }
 
 async function card(call: CallSnapshot, opts: CardOptions = {}): Promise<SbCallCard> {
@@ -23,6 +25,8 @@ async function card(call: CallSnapshot, opts: CardOptions = {}): Promise<SbCallC
     .consultation=${opts.consultation ?? null}
     .mergeable=${opts.mergeable ?? false}
     .canSwitch=${opts.canSwitch ?? false}
+    .holdReminder=${opts.holdReminder ?? false}
+    .remoteRecording=${opts.remoteRecording ?? false}
   ></sb-call-card>`);
 }
 
@@ -249,6 +253,49 @@ describe('sb-call-card', () => {
       expect(button(el, 'Stop Recording').getAttribute('aria-pressed')).to.equal('true');
       expect(await act(el, 'Stop Recording')).to.deep.equal({ callId: 'c1', action: 'stop-recording' });
       await expect(el).to.be.accessible();
+    });
+
+    it('the other party records: "Recording" shows here too, with who records, announced', async () => {
+      const el = await card(makeCall({ remote: { number: '1002', name: 'Bob Baker' } }));
+      const region = el.shadowRoot!.querySelector('.rec-region')!;
+      expect(region.textContent!.trim()).to.equal('');
+      el.remoteRecording = true;
+      await el.updateComplete;
+      expect(region.textContent!.trim()).to.equal('Recording');
+      expect(region.querySelector('.recording .dot')).to.exist;
+      const note = el.shadowRoot!.querySelector('.notes .remote-recording')!;
+      expect(note.textContent!.trim()).to.equal('Bob Baker is recording this call');
+      expect(roleOf(el.shadowRoot!.querySelector('.notes')!)).to.equal('status');
+      // Not mine to stop: my own option still says Start Recording.
+      expect(button(el, 'Start Recording').getAttribute('aria-pressed')).to.equal('false');
+      await expect(el).to.be.accessible();
+      el.remoteRecording = false;
+      await el.updateComplete;
+      expect(region.textContent!.trim()).to.equal('');
+      expect(el.shadowRoot!.querySelector('.remote-recording')).to.be.null;
+    });
+
+    it('a held call whose hold reminder fired says "Still on hold", announced, until it is resumed', async () => {
+      const el = await card(makeCall({ status: 'held', remote: { number: '1002', name: 'Bob Baker' } }));
+      expect(text(el)).not.to.contain('Still on hold');
+      el.holdReminder = true;
+      await el.updateComplete;
+      const note = el.shadowRoot!.querySelector('.notes .reminder')!;
+      expect(note.textContent!.trim()).to.equal('Still on hold: Bob Baker is waiting. Resume to talk.');
+      expect(roleOf(el.shadowRoot!.querySelector('.notes')!)).to.equal('status');
+      expect(el.hasAttribute('hold-reminder')).to.equal(true);
+      await expect(el).to.be.accessible();
+      // Only while held.
+      el.call = makeCall({ status: 'connected', remote: { number: '1002', name: 'Bob Baker' } });
+      await el.updateComplete;
+      expect(text(el)).not.to.contain('Still on hold');
+    });
+
+    it('is accessible with the reminder and a remote recording in dark mode', async () => {
+      await emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+      const el = await card(makeCall({ status: 'held' }), { holdReminder: true, remoteRecording: true });
+      await expect(el).to.be.accessible();
+      await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
     });
 
     it('a focused option stays focused as the options change around it', async () => {

@@ -103,6 +103,30 @@ describe('CallStore', () => {
     expect(reminders).to.equal(after);
   });
 
+  it('lists a held call as reminded once its reminder fires, until it is resumed', async () => {
+    store.setOptions({ holdReminderMs: 20 });
+    const call = await store.dial('1002');
+    phone.lastCall!.simulateRemoteAnswer();
+    await tick();
+    let changes = 0;
+    store.addEventListener('calls-changed', () => changes++);
+    await store.hold(call.id);
+    expect(store.remindedIds).to.deep.equal([]);
+    const before = changes;
+    await until(() => store.remindedIds.length > 0);
+    expect(store.remindedIds).to.deep.equal([call.id]);
+    expect(changes, 'the grid is told, so the card can say it').to.be.greaterThan(before);
+    await store.resume(call.id);
+    expect(store.remindedIds).to.deep.equal([]);
+    // Held again: not reminded until the reminder fires again.
+    await store.hold(call.id);
+    expect(store.remindedIds).to.deep.equal([]);
+    await until(() => store.remindedIds.length > 0);
+    phone.lastCall!.simulateRemoteHangup();
+    await tick();
+    expect(store.remindedIds).to.deep.equal([]);
+  });
+
   it('keeps a failed outgoing call until dismissed, but lets a normal hang-up leave by itself', async () => {
     const failed = await store.dial('1009');
     phone.lastCall!.simulateFailure('unavailable');
