@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { EventBus } from './events/bus.js';
 import { EventsChannel } from './events/channel.js';
 import { SwitchOffers, SWITCH_OFFER_TTL_MS } from './events/switch-offers.js';
+import { RecordingNotices } from './events/recording-notices.js';
 import { buildHttpApp } from './http/app.js';
 import { RecordingQuota } from './http/recording-quota.js';
 import { createLogger, type Logger } from './log.js';
@@ -96,6 +97,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const recorder = new CallRecorder(store, bus, log);
   const dialogs = new DialogRegistry((change) => bus.emit('dialog', change));
   const switchOffers = new SwitchOffers(bus, opts.switchOfferTtlMs ?? SWITCH_OFFER_TTL_MS);
+  const recordingNotices = new RecordingNotices(bus);
   const recordingFiles = new RecordingFiles(path.join(config.dataDir, 'recordings'));
   recordingFiles.sweepTemporaryFiles();
 
@@ -121,9 +123,9 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     transport.closeFlowsOf(deviceId);
     bus.emit('devices-changed', { domain, extension, deviceId, change: 'removed' });
   });
-  const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs });
+  const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs, recordingNotices });
   const http = await buildHttpApp({
-    config, store, auth, registrar, dialogs, switchOffers, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
+    config, store, auth, registrar, dialogs, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes),
     bus, log, startedAt: Date.now(),
   });

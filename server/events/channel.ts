@@ -4,7 +4,9 @@
  * end up in logs), and then receives JSON events meant for it: presence of colleagues, its own
  * call records, its live calls, changes of its personal contacts (`contacts-changed`, so other
  * tabs and devices sync), changes of its user's devices (`devices-changed`: one came online, went
- * offline, was added, renamed or removed), and Switch Phone offers for its device. `device_id` is optional
+ * offline, was added, renamed or removed), the other party of a call starting or stopping a
+ * recording of it (`recording-started` / `recording-stopped`), and Switch Phone offers for its
+ * device. `device_id` is optional
  * and only taken when it names a device of the authenticated user.
  */
 import type { IncomingMessage } from 'node:http';
@@ -14,6 +16,7 @@ import type { AuthService, Principal } from '../auth/service.js';
 import type { Logger } from '../log.js';
 import type { DialogChange, DialogRegistry } from '../sip/dialogs.js';
 import type { DeviceRepo } from '../store/types.js';
+import type { RecordingNotices } from './recording-notices.js';
 import { cdrView } from '../http/routes/cdrs.js';
 import { liveCallsOf } from '../http/routes/calls.js';
 import type { EventBus, PlatformEvents } from './bus.js';
@@ -30,6 +33,8 @@ interface Subscriber {
 export interface EventsChannelDeps {
   devices: DeviceRepo;
   dialogs: DialogRegistry;
+  /** Recordings of my calls by the other party, told again to a socket as it connects. */
+  recordingNotices?: RecordingNotices;
 }
 
 export class EventsChannel {
@@ -101,6 +106,7 @@ export class EventsChannel {
       this.subscribers.add(subscriber);
       ws.send(JSON.stringify({ type: 'ready', device_id: ownDevice }));
       ws.send(JSON.stringify(this.callsEvent(principal.domain, principal.extension)));
+      for (const e of this.deps.recordingNotices?.eventsFor(principal.domain, principal.extension) ?? []) ws.send(JSON.stringify(e));
     });
     ws.on('close', () => {
       clearTimeout(timer);

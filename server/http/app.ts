@@ -10,6 +10,7 @@ import { AuthError, type AuthService } from '../auth/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SwitchOffers } from '../events/switch-offers.js';
+import type { RecordingNotices } from '../events/recording-notices.js';
 import type { DialogRegistry } from '../sip/dialogs.js';
 import type { Registrar } from '../sip/registrar.js';
 import type { RecordingFiles } from '../store/recording-files.js';
@@ -34,6 +35,8 @@ export interface Services {
   registrar: Registrar;
   dialogs: DialogRegistry;
   switchOffers: SwitchOffers;
+  /** "The other party records this call" notices (optional for tests that build the app alone). */
+  recordingNotices?: RecordingNotices;
   recordingFiles: RecordingFiles;
   /** Largest recording upload (bytes); config.recordingMaxBytes unless a test says otherwise. */
   recordingMaxBytes?: number;

@@ -161,7 +161,6 @@ export class DialogRegistry {
     return false;
   }
 
-  /** The party of `dialog` that belongs to `domain`/`extension` (the caller when both do). */
   /** A renamed device: its legs of live calls carry the new label. */
   relabelDevice(deviceId: string, label: string): void {
     for (const list of this.byCallId.values()) {
@@ -169,6 +168,7 @@ export class DialogRegistry {
     }
   }
 
+  /** The party of `dialog` that belongs to `domain`/`extension` (the caller when both do). */
   static sideOf(dialog: LiveDialog, domain: string, extension: string): { me: DialogParty; other: DialogParty } | null {
     if (dialog.caller.domain === domain && dialog.caller.extension === extension) return { me: dialog.caller, other: dialog.callee };
     if (dialog.callee.domain === domain && dialog.callee.extension === extension) return { me: dialog.callee, other: dialog.caller };

@@ -232,6 +232,29 @@ describe('recordings', () => {
     assert.equal((await api(t.url, 'GET', `${USER_RECORDINGS}/${hers}`, { token: alice })).status, 404);
   });
 
+  it('attack: another user cannot delete my recording, by any path; it stays listed and playable', async () => {
+    const id = randomUUID();
+    const body = audioBytes(1024);
+    await upload(t, alice, { id, body });
+    const attempts: Array<[string, number]> = [
+      [`${USER_RECORDINGS}/${id}`, 404], // Bob's own path: not his, so it does not exist for him
+      [`/api/v2/domains/~/recordings/${id}`, 404], // the domain path is for administrators
+      [`/api/v2/domains/~/users/1001/recordings/${id}`, 403], // Alice's path: not his to touch
+      [`/api/v2/domains/other.example/users/1001/recordings/${id}`, 403],
+    ];
+    for (const [p, status] of attempts) {
+      assert.equal((await api(t.url, 'DELETE', p, { token: bob })).status, status, p);
+    }
+    assert.equal((await api(t.url, 'DELETE', `${USER_RECORDINGS}/${id}`)).status, 401);
+    const still = await getBytes(t, alice, `${USER_RECORDINGS}/${id}/audio`);
+    assert.equal(still.status, 200);
+    assert.deepEqual(still.bytes, body);
+    assert.ok((await api(t.url, 'GET', USER_RECORDINGS, { token: alice })).body.items.some((r: any) => r.id === id));
+    // The administrator may, through the domain's path too.
+    assert.equal((await api(t.url, 'DELETE', `/api/v2/domains/~/recordings/${id}`, { token: erin })).status, 204);
+    assert.equal((await api(t.url, 'GET', `${USER_RECORDINGS}/${id}`, { token: alice })).status, 404);
+  });
+
   it('refuses a body over the limit with 413, streamed or announced, and keeps nothing of it', async () => {
     const id = randomUUID();
     const tooBig = await upload(t, alice, { id, body: audioBytes(256 * 1024 + 1) });

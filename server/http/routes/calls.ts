@@ -3,14 +3,16 @@
  *   GET  /api/v2/domains/{domain}/users/{user}/calls                               -> {calls: [LiveCall]}
  *   POST /api/v2/domains/{domain}/users/{user}/calls/{call_id}/switch             {device_id} -> 202 {offer_id, expires_at}
  *   POST /api/v2/domains/{domain}/users/{user}/calls/{call_id}/switch/{offer_id}/decline -> 204
+ *   POST /api/v2/domains/{domain}/users/{user}/calls/{call_id}/recording          {recording} -> 204:
+ *        I started (true) or stopped (false) recording my call; the other party is told.
  * The offer reaches the events sockets of the chosen device, which then takes the call over
  * itself with an INVITE carrying Replaces (RFC 3891) to the other party.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
 import { DialogRegistry, type DialogParty, type LiveDialog } from '../../sip/dialogs.js';
-import { resolveOwner } from '../access.js';
-import { ApiError, notFound } from '../errors.js';
+import { principalOf, resolveOwner } from '../access.js';
+import { ApiError, forbidden, notFound } from '../errors.js';
 
 /** One leg of a live dialog as its user sees it (also the shape of the `calls` event). */
 export function liveCallView(dialog: LiveDialog, me: DialogParty) {
@@ -47,6 +49,13 @@ const switchBody = {
   properties: { device_id: { type: 'string', minLength: 1, maxLength: 100 } },
 } as const;
 
+const recordingBody = {
+  type: 'object',
+  required: ['recording'],
+  additionalProperties: false,
+  properties: { recording: { type: 'boolean' } },
+} as const;
+
 export function callRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/calls', async (req) => {
@@ -71,6 +80,21 @@ export function callRoutes(s: Services): FastifyPluginAsync {
         if (deviceId === me.deviceId) throw new ApiError(409, 'conflict', 'The call is already on that device');
         const offer = s.switchOffers.create(dialog, me, deviceId);
         return reply.code(202).send({ offer_id: offer.id, expires_at: new Date(offer.expiresAt).toISOString() });
+      },
+    );
+
+    // Only a party of the call speaks for its own recording: not an administrator for a user.
+    app.post<{ Params: OwnerParams & { call_id: string }; Body: { recording: boolean } }>(
+      '/domains/:domain/users/:user/calls/:call_id/recording',
+      { schema: { body: recordingBody } },
+      async (req, reply) => {
+        const owner = resolveOwner(req, req.params);
+        if (owner.extension !== principalOf(req).extension) throw forbidden('Only a party of the call says it is recording it');
+        const dialog = s.dialogs.dialogsOf(owner.domain, owner.extension).find((d) => d.callId === req.params.call_id);
+        const me = dialog && DialogRegistry.sideOf(dialog, owner.domain, owner.extension)?.me;
+        if (!dialog || !me) throw notFound('No such call');
+        s.recordingNotices?.set(dialog, me, req.body.recording);
+        return reply.code(204).send();
       },
     );
 
