@@ -41,6 +41,8 @@ export type IconName =
   | 'show'
   | 'record'
   | 'stop'
+  | 'download'
+  | 'trash'
   | 'merge'
   | 'conference'
   | 'drop'
@@ -96,6 +98,8 @@ const shapes: Record<IconName, SVGTemplateResult> = {
   show: svg`<path d="M2 12s3-7 10-7 10 7 10 7-3 7-10 7-10-7-10-7z" /><circle cx="12" cy="12" r="3" />`,
   record: svg`<circle cx="12" cy="12" r="9" /><circle cx="12" cy="12" r="4" fill="currentColor" />`,
   stop: svg`<circle cx="12" cy="12" r="9" /><rect x="9" y="9" width="6" height="6" rx="1" fill="currentColor" />`,
+  download: svg`<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" /><path d="m7 10 5 5 5-5" /><path d="M12 15V3" />`,
+  trash: svg`<path d="M3 6h18" /><path d="M19 6v14a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V6" /><path d="M8 6V4a2 2 0 0 1 2-2h4a2 2 0 0 1 2 2v2" />`,
   merge: svg`<path d="m8 6 4-4 4 4" /><path d="M12 2v10.3a4 4 0 0 1-1.17 2.87L4 22" /><path d="m20 22-5-5" />`,
   conference: svg`<path d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" />
     <path d="M23 21v-2a4 4 0 0 0-3-3.87" /><path d="M16 3.13a4 4 0 0 1 0 7.75" />`,

@@ -69,7 +69,8 @@ export interface RecordingInfo {
   remote_number?: string;
   remote_name?: string;
   started_at: string;
-  duration_s: number;
+  /** Null when the phone that made it could not tell. */
+  duration_s: number | null;
   bytes: number;
   content_type: string;
 }

@@ -5,7 +5,7 @@ import { consume } from '@lit/context';
 import { sessionContext } from '../../app/contexts.js';
 import type { RecordingInfo } from '../../data/api.js';
 import type { Session } from '../../state/session.js';
-import type { RecordingItem } from '../../components/sb-recordings-list.js';
+import type { RecordingDeleteEvent, RecordingItem } from '../../components/sb-recordings-list.js';
 import '../../components/sb-recordings-list.js';
 
 /** How many recordings are listed (newest first). */
@@ -13,8 +13,9 @@ const PAGE = 50;
 
 /**
  * Call recordings: mine, or for a domain administrator everyone's in the domain. The audio is
- * fetched with the access token (an <audio src> cannot send one) and played from object URLs,
- * released when the view goes away.
+ * fetched with the access token (an <audio src> cannot send one) and played (and downloaded)
+ * from object URLs, released when the view goes away. The owner, and an administrator, may
+ * delete a recording: it leaves the list once the platform has deleted it.
  */
 @customElement('sb-recordings-view')
 export class SbRecordingsView extends LitElement {
@@ -38,7 +39,25 @@ export class SbRecordingsView extends LitElement {
   }
 
   override render() {
-    return html`<sb-recordings-list .recordings=${this.items} .loading=${this.loading} .error=${this.error}></sb-recordings-list>`;
+    return html`<sb-recordings-list .recordings=${this.items} .loading=${this.loading} .error=${this.error}
+      @sb-recording-delete=${this.onDelete}></sb-recordings-list>`;
+  }
+
+  private async onDelete(e: RecordingDeleteEvent): Promise<void> {
+    const api = this.session?.api;
+    if (!api) return;
+    const { id, owner } = e.detail;
+    this.error = '';
+    try {
+      await api.deleteRecording(id, owner ?? '~');
+    } catch (err) {
+      // Already gone (deleted elsewhere) is what was asked for.
+      if ((err as { status?: number }).status !== 404) {
+        this.error = `The recording could not be deleted: ${(err as Error).message}`;
+        return;
+      }
+    }
+    this.items = this.items.filter((r) => r.id !== id);
   }
 
   private async load(): Promise<void> {
@@ -51,7 +70,8 @@ export class SbRecordingsView extends LitElement {
       const page = await (admin ? api.domainRecordings(PAGE) : api.recordings(PAGE));
       const audio = await Promise.all(page.items.map((r) => api.recordingAudio(r.id, r.extension).catch(() => null)));
       this.release();
-      this.items = page.items.map((r, i) => this.item(r, audio[i] ?? null, admin));
+      const me = this.session?.user?.extension;
+      this.items = page.items.map((r, i) => this.item(r, audio[i] ?? null, admin, admin || r.extension === me));
     } catch (err) {
       this.error = (err as Error).message;
     } finally {
@@ -59,7 +79,7 @@ export class SbRecordingsView extends LitElement {
     }
   }
 
-  private item(r: RecordingInfo, audio: Blob | null, admin: boolean): RecordingItem {
+  private item(r: RecordingInfo, audio: Blob | null, admin: boolean, deletable: boolean): RecordingItem {
     const url = audio ? URL.createObjectURL(audio) : '';
     if (url) this.urls.push(url);
     return {
@@ -67,9 +87,11 @@ export class SbRecordingsView extends LitElement {
       remoteName: r.remote_name ?? '',
       remoteNumber: r.remote_number ?? '',
       startedAt: r.started_at,
-      durationS: r.duration_s,
+      durationS: r.duration_s ?? null,
       ...(admin ? { owner: r.extension } : {}),
       audioUrl: url,
+      contentType: r.content_type,
+      deletable,
     };
   }
 
