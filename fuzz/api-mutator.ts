@@ -73,6 +73,7 @@ const TEMPLATES: Template[] = [
   { route: 'GET /users/:user', method: 'GET', auth: 'user', path: (_c, rng) => `/api/v2/domains/~/users/${rng.pick(['~', '1001', '1002', '1005'])}` },
   { route: 'GET /devices', method: 'GET', auth: 'user', path: () => `${ME}/devices` },
   { route: 'POST /devices', method: 'POST', auth: 'user', path: () => `${ME}/devices`, body: () => ({ label: 'fuzz device' }) },
+  { route: 'PATCH /devices/:id', method: 'PATCH', auth: 'user', path: (c, rng) => `${ME}/devices/${pickId(c.deviceIds, rng)}`, body: () => ({ label: 'fuzz renamed' }) },
   { route: 'DELETE /devices/:id', method: 'DELETE', auth: 'user', path: (c, rng) => `${ME}/devices/${pickId(c.deviceIds, rng)}` },
   { route: 'GET /cdrs', method: 'GET', auth: 'user', path: () => `${ME}/cdrs`, query: () => ({ limit: '10' }) },
   { route: 'GET /contacts', method: 'GET', auth: 'user', path: () => `${ME}/contacts`, weight: 2, query: (_c, rng) => rng.pick<Record<string, string>>([{ q: 'pat' }, { limit: '5' }, { updated_since: '2020-01-01T00:00:00.000Z' }, { q: '555', limit: '2' }]) },
@@ -83,6 +84,7 @@ const TEMPLATES: Template[] = [
   { route: 'DELETE /contacts/:id', method: 'DELETE', auth: 'user', path: (c, rng) => `${ME}/contacts/${pickId(c.contactIds, rng)}` },
   { route: 'GET /calls', method: 'GET', auth: 'user', path: () => `${ME}/calls` },
   { route: 'POST /calls/:id/switch', method: 'POST', auth: 'user', path: (c) => `${ME}/calls/${encodeURIComponent(c.callId() ?? 'no-call')}/switch`, body: (c, rng) => ({ device_id: pickId(c.deviceIds, rng) }) },
+  { route: 'POST /calls/:id/recording', method: 'POST', auth: 'user', path: (c) => `${ME}/calls/${encodeURIComponent(c.callId() ?? 'no-call')}/recording`, body: (_c, rng) => ({ recording: rng.chance(0.5) }) },
   { route: 'POST /calls/:id/switch/:offer/decline', method: 'POST', auth: 'user', path: (c, rng) => `${ME}/calls/${encodeURIComponent(c.callId() ?? 'no-call')}/switch/${pickId(c.offerIds, rng)}/decline` },
   {
     route: 'POST /recordings', method: 'POST', auth: 'user', path: () => `${ME}/recordings`, weight: 2,
