@@ -28,6 +28,7 @@ import type { Registrar } from './registrar.js';
 import type { SipAuthenticator } from './sip-auth.js';
 import { formatNameAddr, formatUri, parseCSeq, parseNameAddr, parseParams, parseUri, parseVia } from './uri.js';
 import type { Flow } from './ws-transport.js';
+import { readableLabel } from '../../shared/device-label.js';
 
 export interface ProxyOptions {
   /** Our host name in Via and Record-Route; UAs never resolve it, they reply on their WebSocket. */
@@ -383,7 +384,7 @@ export class SipProxy {
       }
       extension = auth.device.extension;
       deviceId = auth.device.id;
-      deviceLabel = auth.device.label;
+      deviceLabel = readableLabel(auth.device.label);
       if (fromUser !== extension || from?.uri.host !== domain) {
         flow.send(createResponse(req, 403, 'Forbidden', [['Warning', '399 switchboard "From does not match credentials"']]));
         return null;

@@ -6,7 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, delay, login, openEvents, phone, startPlatform, type EventsSocket, type Phone, type TestPlatform } from '../support/harness.js';
+import { answeredCall, api, delay, login, openEvents, phone, startPlatform, type EventsSocket, type Phone, type TestPlatform } from '../support/harness.js';
+import { SipUa } from '../support/sip-ua.js';
+import { computeHa1 } from '../../server/sip/digest.js';
 import { describeUserAgent, isRawUserAgent } from '../../shared/device-label.js';
 
 const DEVICES = '/api/v2/domains/~/users/~/devices';
@@ -64,6 +66,37 @@ describe('device labels and renaming', () => {
     assert.equal(await labelOf(alice, raw.body.id), 'Chrome on Linux');
     const named = await create(alice, { label: '  Front  desk ' });
     assert.equal(named.body.label, 'Front desk');
+  });
+
+  it('shows a device named before labels were readable (a raw user agent, "Web phone - ...") by a readable name, in lists and live calls', async () => {
+    const store = t.platform.store;
+    const make = async (id: string, label: string, password: string) => {
+      const sipUsername = `1001-${id}`;
+      await store.devices.create({ id, domain: 'demo', extension: '1001', label, sipUsername, ha1: computeHa1(sipUsername, 'demo', password), createdAt: Date.now(), lastSeenAt: null, loginFamily: null });
+      const ua = new SipUa(t.wsUrl, { uri: 'sip:1001@demo', authorizationUser: sipUsername, password });
+      await ua.connect();
+      assert.equal((await ua.register()).status, 200);
+      return ua;
+    };
+    const legacy = await make('legacy-raw', CHROME_LINUX, 'pw-legacy-1');
+    const prefixed = await make('legacy-prefix', 'Web phone - Firefox on Windows', 'pw-legacy-2');
+    try {
+      assert.equal(await labelOf(alice, 'legacy-raw'), 'Chrome on Linux');
+      assert.equal(await labelOf(alice, 'legacy-prefix'), 'Firefox on Windows');
+      const bobUa = await phone(t, '1002', 'Bob desk');
+      try {
+        // The call forks to both; the legacy one answers.
+        const { out } = await answeredCall(bobUa.ua, legacy, 'sip:1001@demo');
+        const calls = (await api(t.url, 'GET', '/api/v2/domains/~/users/~/calls', { token: alice })).body.calls;
+        assert.equal(calls.length, 1);
+        assert.equal(calls[0].device_label, 'Chrome on Linux');
+        await out.dialog!.bye();
+      } finally {
+        await bobUa.ua.close();
+      }
+    } finally {
+      await Promise.all([legacy.close(), prefixed.close()]);
+    }
   });
 
   it('renames a device of mine, and says what is wrong with a bad name in words', async () => {
