@@ -134,13 +134,16 @@ export class SbSettingsView extends LitElement {
   private readonly watch = new StoreController(this, ['settings-changed']);
   private readonly watchInstall = new StoreController(this, ['install-changed']);
   private readonly watchDevices = new StoreController(this, ['other-devices-changed']);
+  /** The devices store whose list this view has asked for. */
+  private devicesFetched: OtherDevices | undefined;
   private readonly onDeviceChange = () => void this.loadDevices();
 
   override connectedCallback(): void {
     super.connectedCallback();
     navigator.mediaDevices?.addEventListener('devicechange', this.onDeviceChange);
     void this.loadDevices();
-    void this.devices?.refreshDevices();
+    // Opened again: my devices may have changed meanwhile (the first time, willUpdate fetches them).
+    if (this.hasUpdated) void this.devices?.refreshDevices();
   }
 
   override disconnectedCallback(): void {
@@ -152,6 +155,11 @@ export class SbSettingsView extends LitElement {
     this.watch.observe(this.settings);
     this.watchInstall.observe(this.install);
     this.watchDevices.observe(this.devices);
+    // The phone's services (and with them my devices) may arrive after Settings opened.
+    if (this.devices && this.devices !== this.devicesFetched) {
+      this.devicesFetched = this.devices;
+      void this.devices.refreshDevices();
+    }
   }
 
   override render() {

@@ -206,6 +206,24 @@ describe('sb-settings-view', () => {
       await expect(view).to.be.accessible();
     });
 
+    it('lists my devices when the phone\'s services arrive after Settings opened (they load after sign-in)', async () => {
+      const settings = new SettingsStore(new MemoryStorage());
+      const host = document.body.appendChild(document.createElement('div'));
+      new ContextProvider(host, { context: settingsContext, initialValue: settings });
+      const provider = new ContextProvider(host, { context: otherDevicesContext, initialValue: undefined });
+      const view = document.createElement('sb-settings-view') as SbSettingsView;
+      host.append(view);
+      await view.updateComplete;
+      expect(view.shadowRoot!.querySelector('#devices-title')).to.equal(null);
+      const api = new FakeDevicesApi();
+      provider.setValue(new OtherDevices(api as unknown as ApiClient, new EventTarget() as unknown as Phone, {} as CallStore, new EventTarget() as EventsClient, () => 'here'));
+      await new Promise((r) => setTimeout(r, 0));
+      await view.updateComplete;
+      await new Promise((r) => setTimeout(r, 0));
+      await view.updateComplete;
+      expect(text(view)).to.contain('Chrome on Linux (this device)');
+    });
+
     it('renames a device: Rename, type, Save', async () => {
       const { view, api } = await mountDevices();
       button(view, 'Rename Firefox on Windows').click();
