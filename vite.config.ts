@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompressDir } from './scripts/precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -34,6 +35,35 @@ function installIdentity(): Plugin {
       for (const file of files()) {
         this.emitFile({ type: 'asset', fileName: file, source: readFileSync(join(root, file)) });
       }
+    },
+  };
+}
+
+/**
+ * Precompressed copies of the built app (scripts/precompress.ts): `name.br` and `name.gz` beside
+ * each compressible file of dist/, for the platform to send per Accept-Encoding. The precache
+ * manifest lists the plain names only: the browser decodes the transfer and caches the file.
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  let log: (message: string) => void = () => undefined;
+  return {
+    name: 'switchboard:precompress',
+    apply: 'build',
+    enforce: 'post',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+      log = (message) => config.logger.info(message);
+    },
+    closeBundle: {
+      // After vite-plugin-pwa's closeBundle, which writes sw.js.
+      order: 'post',
+      sequential: true,
+      handler() {
+        const f = precompressDir(outDir);
+        const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+        log(`precompressed ${f.files} files: ${kb(f.raw)} -> brotli ${kb(f.brotli)}, gzip ${kb(f.gzip)}`);
+      },
     },
   };
 }
@@ -70,5 +100,6 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    precompress(),
   ],
 });

@@ -6,6 +6,7 @@
  */
 import { measureCallSetup } from './web-calls.js';
 import { measureHistoryList } from './web-history.js';
+import { lighthouseTable, measureLighthouse, type LighthouseFigures } from './web-lighthouse.js';
 import { measureLists, type ListFigures } from './web-lists.js';
 import { measureMemory, type MemoryFigures } from './web-memory.js';
 import { measureSize, type SizeFigures } from './web-size.js';
@@ -22,6 +23,7 @@ export interface WebBench {
   memory: MemoryFigures;
   lists: ListFigures;
   history: { records: number; pages: number; firstPageMs: Samples; loadMoreMs: Samples; lateLoadMoreMs: Samples; scrollFrameMs: Samples; deepPageMs: Samples };
+  lighthouse: LighthouseFigures;
 }
 
 const step = (what: string) => process.stderr.write(`bench (web): ${what}...\n`);
@@ -53,7 +55,10 @@ export async function runWebBench(opts: { quick: boolean }): Promise<WebBench> {
     lateLoadMoreMs: summarize(h.loadMoreMs.slice(-Math.ceil(pages / 4))),
     scrollFrameMs: summarize(h.scrollFrameMs), deepPageMs: summarize(h.deepPageMs),
   };
-  return { quick: opts.quick, runs, size, start, calls, memory, lists, history };
+  const lighthouseRuns = opts.quick ? 1 : 3;
+  step(`Lighthouse (mobile) on the login page and the workspace, ${lighthouseRuns} times each`);
+  const lighthouse = await measureLighthouse({ runs: lighthouseRuns });
+  return { quick: opts.quick, runs, size, start, calls, memory, lists, history, lighthouse };
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -109,6 +114,8 @@ export function webTable(b: WebBench): string {
     '| package or folder | bytes | share |',
     '|---|---:|---:|',
     ...size.modules.slice(0, 8).map((m) => `| ${m.name} | ${kib(m.bytes)} | ${(m.share * 100).toFixed(1)}% |`),
+    '',
+    lighthouseTable(b.lighthouse),
   ];
   return lines.join('\n') + '\n';
 }

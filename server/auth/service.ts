@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role, Store, TokenKind, TokenRecord, User } from '../store/types.js';
+import type { TokenGrant, WireUser } from '../../src/data/wire.js';
 import { decoyHash, verifyPassword } from './passwords.js';
 import { GateBusyError, HashGate } from './hash-gate.js';
 import { LoginThrottle, type Reservation } from './throttle.js';
@@ -18,22 +19,9 @@ export interface Principal {
   session: string;
 }
 
-export interface TokenGrant {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  refresh_token: string;
-  refresh_expires_in: number;
-  user: PublicUser;
-}
-
-export interface PublicUser {
-  domain: string;
-  extension: string;
-  first_name: string;
-  last_name: string;
-  role: Role;
-}
+/** The wire shapes (src/data/wire.ts) of a granted login and of its user. */
+export type { TokenGrant };
+export type PublicUser = WireUser;
 
 export type LoginResult =
   | { kind: 'granted'; grant: TokenGrant }

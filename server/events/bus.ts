@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { DialogChange } from '../sip/dialogs.js';
 import type { Cdr } from '../store/types.js';
+import type { PlatformEvent } from '../../src/data/wire.js';
 
 export interface PlatformEvents {
   /** A user's first binding appeared or their last one went away. */
@@ -16,9 +17,9 @@ export interface PlatformEvents {
   /** Personal contacts of a user were created, changed or deleted (ids of them all). */
   contacts: [{ domain: string; extension: string; ids: string[] }];
   /** An event for the events sockets of one device of a user (they name it in their auth). */
-  'device-event': [{ domain: string; extension: string; deviceId: string; event: object }];
+  'device-event': [{ domain: string; extension: string; deviceId: string; event: PlatformEvent }];
   /** An event for every events socket of a user. */
-  'user-event': [{ domain: string; extension: string; event: object }];
+  'user-event': [{ domain: string; extension: string; event: PlatformEvent }];
   /** A login's tokens were revoked (logout, or a reused refresh token): its sockets and devices go. */
   'login-ended': [{ domain: string; extension: string; family: string; reason: 'logout' | 'refresh-reuse' }];
   /**
@@ -31,6 +32,7 @@ export interface PlatformEvents {
   'device-removed': [{ domain: string; extension: string; deviceId: string }];
 }
 
-export type DeviceChange = 'online' | 'offline' | 'added' | 'renamed' | 'removed';
+export type { DeviceChange } from '../../src/data/wire.js';
+import type { DeviceChange } from '../../src/data/wire.js';
 
 export class EventBus extends EventEmitter<PlatformEvents> {}

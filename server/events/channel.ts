@@ -20,6 +20,7 @@ import type { RecordingNotices } from './recording-notices.js';
 import { cdrView } from '../http/routes/cdrs.js';
 import { liveCallsOf } from '../http/routes/calls.js';
 import type { EventBus, PlatformEvents } from './bus.js';
+import type { CallsEvent, PlatformEvent, ReadyEvent } from '../../src/data/wire.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
 
@@ -104,7 +105,8 @@ export class EventsChannel {
       if (ws.readyState !== ws.OPEN) return;
       subscriber = { ws, principal, deviceId: ownDevice };
       this.subscribers.add(subscriber);
-      ws.send(JSON.stringify({ type: 'ready', device_id: ownDevice }));
+      const ready: ReadyEvent = { type: 'ready', device_id: ownDevice };
+      ws.send(JSON.stringify(ready));
       ws.send(JSON.stringify(this.callsEvent(principal.domain, principal.extension)));
       for (const e of this.deps.recordingNotices?.eventsFor(principal.domain, principal.extension) ?? []) ws.send(JSON.stringify(e));
     });
@@ -126,11 +128,12 @@ export class EventsChannel {
     }
   }
 
-  private callsEvent(domain: string, extension: string) {
+  private callsEvent(domain: string, extension: string): CallsEvent {
     return { type: 'calls', calls: liveCallsOf(this.deps.dialogs, domain, extension) };
   }
 
-  private publish(to: (s: Subscriber) => boolean, event: object): void {
+  /** Every event sent after `ready` goes through here, typed as the wire's PlatformEvent (src/data/wire.ts). */
+  private publish(to: (s: Subscriber) => boolean, event: PlatformEvent): void {
     const text = JSON.stringify(event);
     for (const s of this.subscribers) if (to(s)) s.ws.send(text);
   }

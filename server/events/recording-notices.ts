@@ -10,6 +10,7 @@
  * other party hears `recording-stopped`; when the other party's leg moves, the notice follows it
  * to the new dialog.
  */
+import type { RecordingNoticeEvent } from '../../src/data/wire.js';
 import type { DialogChange, DialogParty, LiveDialog } from '../sip/dialogs.js';
 import type { EventBus } from './bus.js';
 
@@ -21,11 +22,7 @@ interface Notice {
   other: { domain: string; extension: string };
 }
 
-export interface RecordingEvent {
-  type: 'recording-started' | 'recording-stopped';
-  call_id: string;
-  by: { number: string; name: string };
-}
+export type RecordingEvent = RecordingNoticeEvent;
 
 const sameUser = (a: { domain: string; extension: string }, b: { domain: string; extension: string }) =>
   a.domain === b.domain && a.extension === b.extension;

@@ -12,10 +12,11 @@ import { randomUUID } from 'node:crypto';
 import type { DialogChange, DialogParty, LiveDialog } from '../sip/dialogs.js';
 import { liveCallView } from '../http/routes/calls.js';
 import type { EventBus } from './bus.js';
+import type { SwitchOfferEnd } from '../../src/data/wire.js';
 
 export const SWITCH_OFFER_TTL_MS = 30_000;
 
-export type OfferEnd = 'accepted' | 'declined' | 'expired' | 'call-ended' | 'superseded';
+export type OfferEnd = SwitchOfferEnd;
 
 export interface SwitchOffer {
   id: string;

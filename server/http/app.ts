@@ -19,6 +19,7 @@ import type { Store } from '../store/types.js';
 import type { Config } from '../config.js';
 import { ApiError, unauthorized } from './errors.js';
 import { addSecurityHeaders } from './security-headers.js';
+import { skipStaleVariants } from './precompressed.js';
 import { statusRoutes } from './routes/status.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -144,21 +145,36 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
   return app;
 }
 
-/** Serves the built web phone; unknown paths get index.html so client-side routes work. */
+/**
+ * Serves the built web phone; unknown paths get index.html so client-side routes work.
+ *
+ * The build leaves a brotli `name.br` and a gzip `name.gz` beside each compressible file
+ * (vite.config.ts, `precompress`): a request that accepts one gets it with Content-Encoding (br
+ * first), and every answer says `Vary: Accept-Encoding` so caches keep the variants apart. Each
+ * variant has its own ETag (send's, from its size and time). A Range applies to the variant
+ * sent (RFC 9110 s14: ranges are of the selected representation); browsers ask for ranges of
+ * media, which the build does not compress. The `.br`/`.gz` files have no URL of their own,
+ * and a variant older than its file is not sent (precompressed.ts).
+ */
 async function registerWebApp(app: FastifyInstance, webRoot: string): Promise<void> {
   const index = path.join(webRoot, 'index.html');
   if (!fs.existsSync(index)) {
     app.get('/', async (_req, reply) => reply.type('text/plain').send('Switchboard platform is running; the web app is not built (run `npm run build`).\n'));
     return;
   }
+  skipStaleVariants(app, webRoot);
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
+    preCompressed: true,
+    globIgnore: ['**/*.br', '**/*.gz'],
     // Our own Cache-Control below; the plugin's default (public, max-age=0) would overwrite it.
     cacheControl: false,
     // The service worker and the HTML must revalidate so a new version is found; hashed assets may be cached for good.
     setHeaders(res, file) {
-      const name = path.basename(file);
+      // `file` is the variant sent (index.html.br); the rules are about the file it encodes.
+      const name = path.basename(file).replace(/\.(br|gz)$/, '');
+      res.setHeader('Vary', 'Accept-Encoding');
       if (name === 'sw.js' || name.endsWith('.html') || name.endsWith('.webmanifest')) res.setHeader('Cache-Control', 'no-cache');
       else if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     },

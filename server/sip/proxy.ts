@@ -28,7 +28,8 @@ import type { Registrar } from './registrar.js';
 import type { SipAuthenticator } from './sip-auth.js';
 import { formatNameAddr, formatUri, parseCSeq, parseNameAddr, parseParams, parseUri, parseVia } from './uri.js';
 import type { Flow } from './ws-transport.js';
-import { readableLabel } from '../../shared/device-label.js';
+import { readableLabel } from '../../src/data/device-label.js';
+import type { OutsideCallsPhrase } from '../../src/data/wire.js';
 
 export interface ProxyOptions {
   /** Our host name in Via and Record-Route; UAs never resolve it, they reply on their WebSocket. */
@@ -50,6 +51,13 @@ const CANCEL_GRACE_MS = 5_000;
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, PRACK';
 /** How long an accepted REFER lets the transferee's next call to the target count as the transfer. */
 const REFERRAL_MS = 120_000;
+/**
+ * A number outside the organisation: a telephone number (7 to 15 digits, E.164's longest, with
+ * an optional +) rather than an extension. Calls to one need trunks, which are not set up yet,
+ * so they get 403 with a phrase of their own; an unknown extension gets 404.
+ */
+const OUTSIDE_NUMBER = /^\+?\d{7,15}$/;
+const OUTSIDE_PHRASE: OutsideCallsPhrase = 'Outside Calls Not Set Up';
 
 /** Where a branch goes: a live binding, or the flow of one party of a known dialog. */
 interface Target {
@@ -262,6 +270,11 @@ export class SipProxy {
     if (isInvite) {
       const transferredFrom = callee ? this.takeReferral(caller.user, domain, dialled, req) : null;
       this.recorder.started(callId, partyOf(caller.user), calleeParty, dialled, transferredFrom);
+    }
+    if (!callee && OUTSIDE_NUMBER.test(dialled)) {
+      if (isInvite) this.recorder.failed(callId, 'failed', 403);
+      flow.send(createResponse(req, 403, OUTSIDE_PHRASE, [['Warning', '399 switchboard "Calls to outside numbers are not set up on this phone system"']]));
+      return;
     }
     if (!callee) {
       if (isInvite) this.recorder.failed(callId, 'failed', 404);

@@ -3,7 +3,7 @@
  * WebSocket flow it arrived on and dies with it, so presence is truthful: a closed browser is
  * offline at once, not when its registration would have expired.
  */
-import { readableLabel } from '../../shared/device-label.js';
+import { readableLabel } from '../../src/data/device-label.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../log.js';

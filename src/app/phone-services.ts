@@ -44,10 +44,11 @@ export function createPhoneServices(deps: { session: Session; settings: Settings
   });
   const otherDevices = new OtherDevices(session.api, phone, calls, events, () => session.deviceId);
   // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
+  // The other party is told when I record (and I when they do): `relay`.
   const recordings = new CallRecordings(queue, (legs) => {
     const conference = legs.length > 1 ? calls.conferenceOf(legs[0]!.id) : undefined;
     return conference ? new CallRecording((conference.mixer as ConferenceMixer).recordingStream()) : new CallRecording(legs[0]!);
-  });
+  }, { api: session.api, events, calls });
   // Recordings a closed tab or a crash left behind are finished and uploaded; so are any that
   // waited for the network. This module loads at a sign-in, and later sign-ins reuse it.
   const recover = () => {

@@ -4,106 +4,19 @@
  * password. Every failure becomes an ApiError with a message fit to show the user.
  */
 
-export interface ApiUser {
-  domain: string;
-  extension: string;
-  first_name: string;
-  last_name: string;
-  role: 'user' | 'admin';
-}
+import type {
+  CdrEntry, Contact, ContactFields, ContactNumberLabel, ContactTombstone, DeviceGrant, DeviceInfo, DirectoryEntry,
+  MfaChallenge, Page, RecordingInfo, SwitchOfferCreated, TokenGrant, WireError, WireUser,
+} from './wire.js';
 
-export interface TokenGrant {
-  access_token: string;
-  expires_in: number;
-  refresh_token: string;
-  user: ApiUser;
-}
-
-export interface DirectoryEntry {
-  domain: string;
-  extension: string;
-  first_name: string;
-  last_name: string;
-  name: string;
-  email: string;
-  online: boolean;
-}
-
-export interface DeviceGrant {
-  id: string;
-  label: string;
-  sip: { uri: string; authorization_user: string; password: string; realm: string; websocket_path: string };
-}
-
-export interface CdrEntry {
-  id: number;
-  call_id: string;
-  type: 'inbound' | 'outbound' | 'missed';
-  disposition: string;
-  remote_number: string;
-  remote_name: string;
-  started_at: string;
-  answered_at: string | null;
-  ended_at: string | null;
-  duration_s: number;
-  /** This user transferred the call to that number. */
-  transferred_to?: string | null;
-  /** A transfer by that number set this call up. */
-  transferred_from?: string | null;
-}
-
-export interface DeviceInfo {
-  id: string;
-  label: string;
-  sip_username: string;
-  /** It has a live registration now. */
-  online?: boolean;
-  /** The SIP User-Agent of each live registration: never shown (the label is). */
-  registrations: Array<{ contact: string; user_agent: string; expires_at: string }>;
-}
-
-export interface RecordingInfo {
-  id: string;
-  call_id: string;
-  extension: string;
-  remote_number?: string;
-  remote_name?: string;
-  started_at: string;
-  /** Null when the phone that made it could not tell. */
-  duration_s: number | null;
-  bytes: number;
-  content_type: string;
-}
-
-export type ContactNumberLabel = 'mobile' | 'work' | 'home' | 'main' | 'fax' | 'other';
+// The JSON shapes live in wire.ts, shared with the platform; these names are the app's.
+export type {
+  CdrEntry, Contact, ContactFields, ContactNumberLabel, ContactTombstone, DeviceGrant, DeviceInfo, DirectoryEntry,
+  RecordingInfo, TokenGrant,
+};
+export type ApiUser = WireUser;
 
 export const CONTACT_NUMBER_LABELS: ReadonlyArray<ContactNumberLabel> = ['mobile', 'work', 'home', 'main', 'fax', 'other'];
-
-/** What the user edits on a personal contact (the body of POST and PUT). */
-export interface ContactFields {
-  first_name: string;
-  last_name: string;
-  company: string;
-  email: string;
-  notes: string;
-  numbers: Array<{ label: ContactNumberLabel; number: string }>;
-}
-
-/** A personal contact as the platform stores it; `version` goes back in If-Match. */
-export interface Contact extends ContactFields {
-  id: string;
-  client_id: string | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
-
-/** What `updated_since` lists for a deleted contact. */
-export interface ContactTombstone {
-  id: string;
-  deleted: true;
-  updated_at: string;
-}
 
 export type ApiErrorKind = 'network' | 'http';
 
@@ -170,7 +83,7 @@ export class ApiClient {
   ) {}
 
   async login(username: string, password: string): Promise<LoginOutcome> {
-    const body = await this.send<TokenGrant | { mfa_required: true; mfa_token: string }>('POST', '/api/v2/tokens', {
+    const body = await this.send<TokenGrant | MfaChallenge>('POST', '/api/v2/tokens', {
       grant_type: 'password', username: username.trim(), password,
     }, false);
     if ('mfa_required' in body) return { kind: 'mfa-required', mfaToken: body.mfa_token };
@@ -234,7 +147,7 @@ export class ApiClient {
   }
 
   /** Offers my live call (SIP Call-ID) to another of my devices (Switch Phone). */
-  switchCall(callId: string, deviceId: string): Promise<{ offer_id: string }> {
+  switchCall(callId: string, deviceId: string): Promise<SwitchOfferCreated> {
     return this.send('POST', `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/switch`, { device_id: deviceId });
   }
 
@@ -242,12 +155,12 @@ export class ApiClient {
     await this.send('POST', `/api/v2/domains/~/users/~/calls/${encodeURIComponent(callId)}/switch/${encodeURIComponent(offerId)}/decline`);
   }
 
-  recordings(limit = 50): Promise<{ items: RecordingInfo[]; next_cursor: number | null }> {
+  recordings(limit = 50): Promise<Page<RecordingInfo>> {
     return this.send('GET', `/api/v2/domains/~/users/~/recordings?limit=${limit}`);
   }
 
   /** Every recording of my domain (domain administrators only). */
-  domainRecordings(limit = 50): Promise<{ items: RecordingInfo[]; next_cursor: number | null }> {
+  domainRecordings(limit = 50): Promise<Page<RecordingInfo>> {
     return this.send('GET', `/api/v2/domains/~/recordings?limit=${limit}`);
   }
 
@@ -316,7 +229,7 @@ export class ApiClient {
     await this.send('DELETE', `/api/v2/domains/~/users/~/devices/${encodeURIComponent(id)}`);
   }
 
-  cdrs(opts: { limit?: number; before?: number } = {}): Promise<{ items: CdrEntry[]; next_cursor: number | null }> {
+  cdrs(opts: { limit?: number; before?: number } = {}): Promise<Page<CdrEntry>> {
     const q = new URLSearchParams();
     if (opts.limit) q.set('limit', String(opts.limit));
     if (opts.before) q.set('before', String(opts.before));
@@ -327,7 +240,7 @@ export class ApiClient {
    * One page of my personal contacts; `next_cursor` is opaque, null on the last page. With
    * `updated_since`, the changes after that time, oldest first, deletions as tombstones.
    */
-  contacts(opts: { q?: string; limit?: number; cursor?: string; updated_since?: string } = {}): Promise<{ items: Array<Contact | ContactTombstone>; next_cursor: string | null }> {
+  contacts(opts: { q?: string; limit?: number; cursor?: string; updated_since?: string } = {}): Promise<Page<Contact | ContactTombstone, string>> {
     const q = new URLSearchParams();
     if (opts.q) q.set('q', opts.q);
     if (opts.updated_since) q.set('updated_since', opts.updated_since);
@@ -419,7 +332,7 @@ export class ApiClient {
       if (res.ok) throw new ApiError('http', 'The phone system sent an unreadable answer.', res.status);
     }
     if (!res.ok) {
-      const err = (json ?? {}) as { code?: string; message?: string; field?: string };
+      const err = (json ?? {}) as Partial<WireError>;
       if (res.status >= 500 || res.status === 502 || res.status === 504) throw new ApiError('http', UNREACHABLE, res.status, err.code ?? '');
       throw new ApiError('http', err.message ?? `Request failed (HTTP ${res.status})`, res.status, err.code ?? '', err.field, json);
     }

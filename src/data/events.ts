@@ -4,30 +4,38 @@
  * backoff, and re-dispatches each event as a typed DOM event.
  */
 
-export interface LiveCall {
-  call_id: string;
-  device_id: string;
-  device_label: string;
-  local_tag: string;
-  remote_tag: string;
-  remote: { number: string; name: string };
-  direction: 'inbound' | 'outbound';
-  since: string | number;
-}
+import type { LiveCall, PlatformEvent, PlatformEventType, SwitchOfferEvent } from './wire.js';
 
-export interface SwitchOffer {
-  offer_id: string;
-  call: LiveCall;
-  from_device_label: string;
-}
+// The events themselves are declared in wire.ts, which the platform's channel also uses.
+export type { LiveCall, PlatformEvent, PlatformEventType };
 
-export type PlatformEvent =
-  | { type: 'ready' }
-  | { type: 'presence'; domain: string; extension: string; online: boolean }
-  | { type: 'cdr'; cdr: unknown }
-  | { type: 'calls'; calls: LiveCall[] }
-  | { type: 'contacts-changed'; ids: string[] }
-  | { type: 'switch-offer'; offer_id: string; call: LiveCall; from_device_label: string };
+/** A Switch Phone offer as the app keeps it: the `switch-offer` event without its type. */
+export type SwitchOffer = Omit<SwitchOfferEvent, 'type'>;
+
+/**
+ * Every event type of the wire, once: `satisfies` makes a missing or an extra key a type error,
+ * so this list is the union at run time. Events of any other type (from a newer platform) are
+ * not dispatched.
+ */
+const EVENT_TYPES = {
+  ready: true,
+  presence: true,
+  cdr: true,
+  calls: true,
+  'contacts-changed': true,
+  'switch-offer': true,
+  'switch-offer-ended': true,
+  'devices-changed': true,
+  'recording-started': true,
+  'recording-stopped': true,
+} as const satisfies Record<PlatformEventType, true>;
+
+export const PLATFORM_EVENT_TYPES = Object.keys(EVENT_TYPES) as PlatformEventType[];
+
+export function isPlatformEvent(data: unknown): data is PlatformEvent {
+  const type = (data as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && Object.hasOwn(EVENT_TYPES, type);
+}
 
 export class PlatformEventMessage extends Event {
   constructor(readonly data: PlatformEvent) {
@@ -76,12 +84,13 @@ export class EventsClient extends EventTarget {
       }
     };
     ws.onmessage = (e) => {
-      let data: PlatformEvent;
+      let data: unknown;
       try {
-        data = JSON.parse(String(e.data)) as PlatformEvent;
+        data = JSON.parse(String(e.data));
       } catch {
         return;
       }
+      if (!isPlatformEvent(data)) return;
       if (data.type === 'ready') this.backoffMs = 1000;
       this.dispatchEvent(new PlatformEventMessage(data));
     };

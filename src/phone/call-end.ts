@@ -4,10 +4,19 @@
  * the same language as the real one.
  */
 import type { CallDirection, EndReason, Party } from './types.js';
+import type { OutsideCallsPhrase } from '../data/wire.js';
 
-/** End reason for a final SIP response to our INVITE (RFC 3261 s21.4-21.6). */
-export function reasonForStatus(status: number): EndReason {
+/** The platform's phrase for a call to a number outside the organisation (server/sip/proxy.ts). */
+const OUTSIDE_CALLS: OutsideCallsPhrase = 'Outside Calls Not Set Up';
+
+/**
+ * End reason for a final SIP response to our INVITE (RFC 3261 s21.4-21.6), with its reason
+ * phrase where the platform uses one to say more than the status does.
+ */
+export function reasonForStatus(status: number, phrase = ''): EndReason {
   switch (status) {
+    case 403: // Forbidden: the platform's refusal of an outside number says so in its phrase
+      return phrase.trim().toLowerCase() === OUTSIDE_CALLS.toLowerCase() ? 'outside' : 'failed';
     case 486: // Busy Here
     case 600: // Busy Everywhere
       return 'busy';
@@ -61,6 +70,10 @@ export function endMessage(reason: EndReason, remote: Party, direction: CallDire
       return /no answer/i.test(detail.phrase ?? '') ? `${who} did not answer` : `${who} is not available right now`;
     case 'not-found':
       return `No such number: ${remote.number}`;
+    case 'outside':
+      return 'Calls to outside numbers are not set up on this phone system';
+    case 'offline':
+      return 'You are offline: calls need a connection';
     case 'cancelled':
       return direction === 'incoming' ? `Missed call from ${who}` : 'Call cancelled';
     case 'answered-elsewhere':
@@ -83,12 +96,13 @@ export function endMessage(reason: EndReason, remote: Party, direction: CallDire
  * Said about the target, the way the same answer to my own call would be.
  */
 export function transferFailure(status: number, phrase: string, target: Party): string {
-  const reason = reasonForStatus(status);
+  const reason = reasonForStatus(status, phrase);
   switch (reason) {
     case 'busy':
     case 'declined':
     case 'unavailable':
     case 'not-found':
+    case 'outside':
       return endMessage(reason, target, 'outgoing', { status, phrase });
     default:
       // 487 is what JsSIP's notifier reports when the new call failed without a response

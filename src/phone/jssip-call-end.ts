@@ -54,7 +54,7 @@ export function classifyEnd(e: SessionEnd, call: EndContext): { reason: EndReaso
   }
   if (e.cause === C.NO_ANSWER) return { reason: 'unavailable', detail: {} };
   if (response && response.status_code >= 300) {
-    return { reason: reasonForStatus(response.status_code), detail: { status: response.status_code, phrase: response.reason_phrase } };
+    return { reason: reasonForStatus(response.status_code, response.reason_phrase), detail: { status: response.status_code, phrase: response.reason_phrase } };
   }
   return { reason: 'failed', detail: { problem: describeCause(e.cause) } };
 }

@@ -7,6 +7,10 @@
  *                          │    └─401/403───▶ failed         │ socket lost / refresh failed
  *                          └─────────── backoff ◀────────────┘
  *   any ──stop()──▶ offline
+ *
+ * Back online (the window's `online` event) with the socket down, it reconnects at once and
+ * again shortly after while that fails, instead of waiting out JsSIP's recovery backoff (2 s
+ * doubling to 30 s while the network was gone).
  */
 import JsSIP from 'jssip';
 import type { RTCSessionEvent, UA, UnRegisteredEvent } from 'jssip/lib/UA';
@@ -38,6 +42,10 @@ export interface JsSipPhoneOptions {
   iceSettleMs?: number;
   /** REGISTER expiry asked for, seconds; JsSIP refreshes at about half of it. */
   registerExpires?: number;
+  /** JsSIP's reconnect backoff after a lost socket, seconds (default 2, doubling to 30). */
+  recovery?: { minS: number; maxS: number };
+  /** Where the browser announces `online` (window by default). */
+  network?: EventTarget;
 }
 
 /** Seconds between retries of a refused-but-not-forbidden REGISTER (500, 503, timeout). */
@@ -45,6 +53,8 @@ const RETRY_MIN_S = 2;
 const RETRY_MAX_S = 30;
 /** Upper bound for the un-REGISTER in stop(): a dead server must not hang the caller. */
 const UNREGISTER_WAIT_MS = 2_000;
+/** Back online: reconnect attempts at these times (ms) while the socket is still down, before JsSIP's own recovery. */
+const ONLINE_RETRIES_MS = [0, 250, 750, 1500];
 
 export class JsSipPhone extends EventTarget implements Phone {
   private ua: UA | null = null;
@@ -56,6 +66,10 @@ export class JsSipPhone extends EventTarget implements Phone {
   private devices: AudioDevices = { microphone: '', speaker: '', ringer: '' };
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retries = 0;
+  /** The SIP socket as JsSIP's connecting/connected/disconnected events last told it. */
+  private transport: 'connecting' | 'connected' | 'disconnected' = 'disconnected';
+  private onlineTimers: Array<ReturnType<typeof setTimeout>> = [];
+  private readonly onOnline = () => this.reconnectSoon();
   private readonly media: MediaPolicy;
   private readonly context: CallContext;
 
@@ -102,16 +116,26 @@ export class JsSipPhone extends EventTarget implements Phone {
       register_expires: this.options.registerExpires ?? 300,
       // Our proxy neither needs nor refreshes RFC 4028 timers; JsSIP would send re-INVITEs for them.
       session_timers: false,
-      connection_recovery_min_interval: 2,
-      connection_recovery_max_interval: 30,
+      connection_recovery_min_interval: this.options.recovery?.minS ?? 2,
+      connection_recovery_max_interval: this.options.recovery?.maxS ?? 30,
     });
     this.ua = ua;
     this.socket = socket;
     this.retries = 0;
+    this.transport = 'disconnected';
+    this.network()?.addEventListener('online', this.onOnline);
 
-    ua.on('connecting', (e) => this.whenCurrent(ua, () => this.setState('connecting', e.attempts ? 'Reconnecting' : 'Connecting')));
-    ua.on('connected', () => this.whenCurrent(ua, () => this.setState('connecting', 'Registering')));
+    ua.on('connecting', (e) => this.whenCurrent(ua, () => {
+      this.transport = 'connecting';
+      this.setState('connecting', e.attempts ? 'Reconnecting' : 'Connecting');
+    }));
+    ua.on('connected', () => this.whenCurrent(ua, () => {
+      this.transport = 'connected';
+      this.clearOnlineRetries();
+      this.setState('connecting', 'Registering');
+    }));
     ua.on('disconnected', () => this.whenCurrent(ua, () => {
+      this.transport = 'disconnected';
       // JsSIP reconnects by itself with backoff and registers again on connect.
       this.clearRetry();
       this.setState('connecting', 'Connection lost, reconnecting');
@@ -144,6 +168,7 @@ export class JsSipPhone extends EventTarget implements Phone {
     this.ua = null;
     this.socket = null;
     this.clearRetry();
+    this.stopWatchingNetwork();
     if (ua && socket) await this.shutdown(ua, socket);
     this.setState('offline', '');
   }
@@ -225,6 +250,46 @@ export class JsSipPhone extends EventTarget implements Phone {
     this.retryTimer = null;
   }
 
+  // ---- back online ------------------------------------------------------------------------
+
+  private network(): EventTarget | undefined {
+    return this.options.network ?? (typeof window === 'undefined' ? undefined : window);
+  }
+
+  /**
+   * The browser has a network again: if the SIP socket is down, connect now, and again at short
+   * intervals while it stays down (the first attempt may beat the network's own readiness).
+   * After the last, JsSIP's recovery goes on from its shortest interval.
+   */
+  private reconnectSoon(): void {
+    const ua = this.ua;
+    // Connected (the network blinked without the socket noticing) or connecting: nothing to do.
+    if (!ua || this.transport !== 'disconnected') return;
+    this.clearOnlineRetries();
+    for (const ms of ONLINE_RETRIES_MS) {
+      this.onlineTimers.push(setTimeout(() => {
+        if (this.ua !== ua || this.transport !== 'disconnected') return;
+        // JsSIP has no public "reconnect now" (its transport's connect() is internal, and the
+        // pending recovery timer cannot be cut short). stop() then start() is its documented
+        // restart: the transport is closed and opened again at once, the recovery backoff starts
+        // over, and registration follows the connection as on a first start. Calls cannot have
+        // outlived the lost socket: the platform ended them when it closed.
+        ua.stop();
+        ua.start();
+      }, ms));
+    }
+  }
+
+  private clearOnlineRetries(): void {
+    for (const t of this.onlineTimers) clearTimeout(t);
+    this.onlineTimers = [];
+  }
+
+  private stopWatchingNetwork(): void {
+    this.clearOnlineRetries();
+    this.network()?.removeEventListener('online', this.onOnline);
+  }
+
   // ---- calls and shutdown -----------------------------------------------------------------
 
   private track(call: JsSipCall): void {
@@ -261,6 +326,7 @@ export class JsSipPhone extends EventTarget implements Phone {
     this.ua = null;
     this.socket = null;
     this.clearRetry();
+    this.stopWatchingNetwork();
     this.hangupAll();
     ua.stop();
     ua.removeAllListeners();

@@ -31,6 +31,8 @@ export type EndReason =
   | 'busy' // 486 / 600
   | 'unavailable' // 480: nobody registered, or no answer
   | 'not-found' // 404
+  | 'outside' // 403 Outside Calls Not Set Up: a number outside the organisation, and no trunks
+  | 'offline' // no network: the call was never sent
   | 'cancelled' // the caller gave up before I answered (incoming), or I did (outgoing)
   | 'answered-elsewhere' // another of my devices answered
   | 'transferred' // I transferred the other party away (blind or attended)

@@ -18,6 +18,7 @@
  */
 import type { CallSnapshot, Phone, PhoneCall } from '../phone/types.js';
 import { CallChangeEvent, IncomingCallEvent, OutgoingCallEvent } from '../phone/types.js';
+import { UnsentCall } from '../phone/unsent-call.js';
 
 /** Mixes the legs of a conference (phone/conference-mixer.ts in the app, a fake in tests). */
 export interface Mixer {
@@ -49,6 +50,8 @@ export interface CallStoreOptions {
   holdReminderMs: number;
   /** How long a normally ended call stays on screen. */
   endedLingerMs: number;
+  /** Whether the browser has a network (navigator.onLine unless a test says otherwise). */
+  isOnline?: () => boolean;
 }
 
 export class CallsChangedEvent extends Event {
@@ -182,8 +185,17 @@ export class CallStore extends EventTarget {
     return this.entries.get(id)?.call;
   }
 
-  /** Places a call; whatever I was talking on goes on hold first. */
+  /**
+   * Places a call; whatever I was talking on goes on hold first. Offline, nothing is sent: the
+   * call's card says at once that calls need a connection.
+   */
   async dial(target: string): Promise<CallSnapshot> {
+    if (!(this.options.isOnline ?? (() => navigator.onLine))()) {
+      const unsent = new UnsentCall(target, 'offline');
+      this.track(unsent);
+      this.changed();
+      return unsent.snapshot;
+    }
     await this.holdAllExcept(null);
     const call = this.phone.call(target);
     this.track(call);

@@ -3,7 +3,9 @@
  *
  * - Push: from a live call here, `offerTo(device)` asks the platform to offer the call to
  *   another of my devices; that device rings, and when answered it takes the call over with an
- *   INVITE carrying Replaces (RFC 3891). Unanswered offers expire: the call stays here.
+ *   INVITE carrying Replaces (RFC 3891). Unanswered offers expire: the call stays here. An
+ *   offer shown here goes when the platform says it ended (`switch-offer-ended`: taken,
+ *   declined on another tab, the call ended, superseded, expired) or at its `expires_at`.
  * - Pull: the platform tells every device of mine about my live calls (`calls` events); a call
  *   on another device can be pulled here the same way, with one click.
  * - Devices: the list of my devices is fetched again whenever the platform says one of them came
@@ -15,7 +17,7 @@ import type { ApiClient, DeviceInfo } from '../data/api.js';
 import { PlatformEventMessage, type EventsClient, type LiveCall, type SwitchOffer } from '../data/events.js';
 import type { CallStore } from './call-store.js';
 import type { Phone, PhoneCall } from '../phone/types.js';
-import { readableLabel } from '../../shared/device-label.js';
+import { readableLabel } from '../data/device-label.js';
 
 /** One of my devices as Settings and the Switch Phone picker show it. */
 export interface MyDevice {
@@ -34,13 +36,19 @@ export class OtherDevicesChangedEvent extends Event {
   }
 }
 
-/** How long an offer rings here before it is treated as declined (the platform expires it too). */
-const OFFER_TTL_MS = 30_000;
+/**
+ * The least time an arriving offer stays up by the local clock. The platform sends an offer
+ * while it is live (the socket keeps its events in order, so an ending comes after it), and
+ * `expires_at` is on the platform's clock: a clock here that runs ahead must not hide it.
+ */
+const MIN_OFFER_MS = 5_000;
 
 export class OtherDevices extends EventTarget {
   /** My live calls as the platform sees them, on every device. */
   private live: LiveCall[] = [];
   private offerList: SwitchOffer[] = [];
+  /** The timer that drops each offer at its `expires_at`. */
+  private readonly offerTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private devices: DeviceInfo[] = [];
 
   constructor(
@@ -62,13 +70,21 @@ export class OtherDevices extends EventTarget {
     events.addEventListener('platform-switch-offer', (e) => {
       const data = (e as PlatformEventMessage).data;
       if (data.type !== 'switch-offer') return;
-      const offer: SwitchOffer = { offer_id: data.offer_id, call: data.call, from_device_label: data.from_device_label };
-      this.offerList = [...this.offerList, offer];
-      setTimeout(() => this.dropOffer(offer.offer_id), OFFER_TTL_MS);
+      const { type: _type, ...offer } = data;
+      // Dropped at expires_at, or sooner when the platform says it ended (switch-offer-ended).
+      const left = Math.max(MIN_OFFER_MS, Date.parse(offer.expires_at) - Date.now() || 0);
+      this.offerList = [...this.offerList.filter((o) => o.offer_id !== offer.offer_id), offer];
+      clearTimeout(this.offerTimers.get(offer.offer_id));
+      this.offerTimers.set(offer.offer_id, setTimeout(() => this.dropOffer(offer.offer_id), left));
       this.changed();
     });
     // Another device of mine registered, went away, or was renamed: Switch Phone targets change.
     events.addEventListener('platform-devices-changed', () => void this.refreshDevices());
+    events.addEventListener('platform-switch-offer-ended', (e) => {
+      const data = (e as PlatformEventMessage).data;
+      if (data.type !== 'switch-offer-ended') return;
+      this.dropOffer(data.offer_id);
+    });
   }
 
   /** Calls of mine that are live on another device (candidates for pulling). */
@@ -155,6 +171,8 @@ export class OtherDevices extends EventTarget {
   }
 
   private dropOffer(offerId: string): void {
+    clearTimeout(this.offerTimers.get(offerId));
+    this.offerTimers.delete(offerId);
     const before = this.offerList.length;
     this.offerList = this.offerList.filter((o) => o.offer_id !== offerId);
     if (this.offerList.length !== before) this.changed();

@@ -12,7 +12,7 @@
  */
 import { ApiError, type ApiClient, type ApiUser, type DeviceGrant } from '../data/api.js';
 import type { SipCredentials } from '../phone/types.js';
-import { describeUserAgent } from '../../shared/device-label.js';
+import { describeUserAgent } from '../data/device-label.js';
 
 export type SessionState = 'restoring' | 'signed-out' | 'mfa' | 'signed-in';
 

@@ -170,6 +170,8 @@ export class SbCallWorkspace extends LitElement {
           .consultation=${consultations[c.id] ?? null}
           .mergeable=${mergeable.includes(c.id)}
           .canSwitch=${canSwitch}
+          .holdReminder=${store.remindedIds.includes(c.id)}
+          .remoteRecording=${this.recordings?.remoteRecordingIds.includes(c.id) ?? false}
         ></sb-call-card>`)}
         ${hidden.length ? nothing /* the chips say what is there */ : html`<div class="empty" slot="empty">
           <span class="art" aria-hidden="true">${icon('phone')}</span>
@@ -195,7 +197,7 @@ export class SbCallWorkspace extends LitElement {
       ></sb-target-picker>
       <sb-device-picker
         .open=${switchingCall !== undefined}
-        .devices=${devices?.onlineDevices ?? []}
+        .devices=${devices?.pickerDevices ?? []}
         .callName=${switchingCall ? switchingCall.remote.name || switchingCall.remote.number : ''}
         @sb-device-chosen=${this.onDeviceChosen}
         @sb-device-cancel=${() => (this.switching = null)}

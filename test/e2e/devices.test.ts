@@ -6,9 +6,6 @@
  * cards: the other party's card says "Recording" while I record, a held call whose reminder
  * fired says "Still on hold", the Switch Phone picker names this device, and Recordings offers
  * duration, Download and Delete.
- *
- * WIRING: the tests marked `todo` need three lines in the workspace shell (see WIRING below);
- * until they are in, they run and report without failing the file. Remove `todo` once wired.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,15 +14,6 @@ import { eventually } from '../support/harness.js';
 import { card, dial, gridEmpties } from './phone-ui.js';
 import { api, login } from '../support/harness.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
-
-/**
- * WIRING (shell): src/workspace/sb-call-workspace.ts passes
- *   `.holdReminder=${store.remindedIds.includes(c.id)}` and
- *   `.remoteRecording=${this.recordings?.remoteRecordingIds.includes(c.id) ?? false}` to each sb-call-card,
- *   `.devices=${devices?.pickerDevices ?? []}` to sb-device-picker;
- * src/app/phone-services.ts gives CallRecordings its relay: `new CallRecordings(queue, capture, { api: session.api, events, calls })`.
- */
-const WIRED = { todo: 'needs the WIRING lines in sb-call-workspace.ts and phone-services.ts' };
 
 async function connect(from: Page, to: Page, toNumber: string, fromName: string, toName: string): Promise<void> {
   await dial(from, toNumber);
@@ -96,7 +84,7 @@ describe('my devices end to end', () => {
     await second.context.close();
   });
 
-  it('the other party\'s card says "Recording" while I record; Recordings shows it with duration, Download and Delete', WIRED, async () => {
+  it('the other party\'s card says "Recording" while I record; Recordings shows it with duration, Download and Delete', async () => {
     await connect(alice, bob, '1002', 'Alice Anders', 'Bob Baker');
     await card(alice, 'Bob Baker').getByRole('button', { name: 'Start Recording' }).click();
     await card(bob, 'Alice Anders').getByText('Alice Anders is recording this call').waitFor({ timeout: 10_000 });
@@ -120,7 +108,7 @@ describe('my devices end to end', () => {
     await eventually(async () => (await download.count()) === 0);
   });
 
-  it('a held call whose reminder fired says "Still on hold"; the Switch Phone picker names this device', WIRED, async () => {
+  it('a held call whose reminder fired says "Still on hold"; the Switch Phone picker names this device', async () => {
     await alice.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
     const reminder = alice.getByLabel('Hold reminder (seconds, 0 = off)');
     await reminder.fill('1');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { answeredCall, api, delay, login, openEvents, phone, startPlatform, type EventsSocket, type Phone, type TestPlatform } from '../support/harness.js';
 import { SipUa } from '../support/sip-ua.js';
 import { computeHa1 } from '../../server/sip/digest.js';
-import { describeUserAgent, isRawUserAgent } from '../../shared/device-label.js';
+import { describeUserAgent, isRawUserAgent } from '../../src/data/device-label.js';
 
 const DEVICES = '/api/v2/domains/~/users/~/devices';
 const CHROME_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';

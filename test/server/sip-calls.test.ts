@@ -208,6 +208,24 @@ describe('SIP calls through the proxy', () => {
     assert.equal(dans!.type, 'missed');
   });
 
+  it('answers a number outside the organisation 403 "Outside Calls Not Set Up", and an unknown extension 404', async () => {
+    for (const number of ['5551234567', '+4930123456', '0044207946000']) {
+      const res = await alice.call(`sip:${number}@demo`).final;
+      assert.equal(res.status, 403, number);
+      assert.equal(res.reason, 'Outside Calls Not Set Up', number);
+      assert.match(res.headers.get('Warning') ?? '', /outside numbers are not set up/);
+      const [latest] = await cdrsOf(t, '1001');
+      assert.equal(latest!.remote_number, number);
+      assert.equal(latest!.disposition, 'failed');
+      assert.equal(latest!.sip_status, 403);
+    }
+    for (const extension of ['4242', '100', '123456', 'sales']) {
+      const res = await alice.call(`sip:${extension}@demo`).final;
+      assert.equal(res.status, 404, extension);
+      assert.equal(res.reason, 'Not Found', extension);
+    }
+  });
+
   it('forks to every registration of the callee: the first answer wins, the other is cancelled', async () => {
     const bob2 = await registeredUa(t, '1002');
     try {

@@ -13,9 +13,10 @@ import type { Services } from '../app.js';
 import { DialogRegistry, type DialogParty, type LiveDialog } from '../../sip/dialogs.js';
 import { principalOf, resolveOwner } from '../access.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
+import type { LiveCall, SwitchOfferCreated } from '../../../src/data/wire.js';
 
 /** One leg of a live dialog as its user sees it (also the shape of the `calls` event). */
-export function liveCallView(dialog: LiveDialog, me: DialogParty) {
+export function liveCallView(dialog: LiveDialog, me: DialogParty): LiveCall {
   const other = me === dialog.caller ? dialog.callee : dialog.caller;
   return {
     call_id: dialog.callId,
@@ -24,12 +25,12 @@ export function liveCallView(dialog: LiveDialog, me: DialogParty) {
     local_tag: me.tag,
     remote_tag: other.tag,
     remote: { number: other.extension, name: other.name },
-    direction: me === dialog.caller ? 'outbound' as const : 'inbound' as const,
+    direction: me === dialog.caller ? 'outbound' : 'inbound',
     since: new Date(dialog.startedAt).toISOString(),
   };
 }
 
-export type LiveCallView = ReturnType<typeof liveCallView>;
+export type LiveCallView = LiveCall;
 
 /** Every leg a user has in live dialogs (both legs when they call their own other device). */
 export function liveCallsOf(dialogs: DialogRegistry, domain: string, extension: string): LiveCallView[] {
@@ -79,7 +80,8 @@ export function callRoutes(s: Services): FastifyPluginAsync {
         }
         if (deviceId === me.deviceId) throw new ApiError(409, 'conflict', 'The call is already on that device');
         const offer = s.switchOffers.create(dialog, me, deviceId);
-        return reply.code(202).send({ offer_id: offer.id, expires_at: new Date(offer.expiresAt).toISOString() });
+        const created: SwitchOfferCreated = { offer_id: offer.id, expires_at: new Date(offer.expiresAt).toISOString() };
+        return reply.code(202).send(created);
       },
     );
 

@@ -7,11 +7,13 @@ import type { Services } from '../app.js';
 import type { Cdr } from '../../store/types.js';
 import { resolveExistingOwner } from '../access.js';
 import { badRequest } from '../errors.js';
+import type { CdrEntry, Page } from '../../../src/data/wire.js';
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const iso = (t: number) => new Date(t).toISOString();
+const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
 
 /** What the user sees: an unanswered inbound call is "missed" whatever the reason. */
-export function cdrView(c: Cdr) {
+export function cdrView(c: Cdr): CdrEntry {
   const type = c.direction === 'outbound' ? 'outbound' : c.disposition === 'missed' ? 'missed' : 'inbound';
   return {
     id: c.id,
@@ -22,8 +24,8 @@ export function cdrView(c: Cdr) {
     remote_number: c.remoteNumber,
     remote_name: c.remoteName,
     started_at: iso(c.startedAt),
-    answered_at: iso(c.answeredAt),
-    ended_at: iso(c.endedAt),
+    answered_at: isoOrNull(c.answeredAt),
+    ended_at: isoOrNull(c.endedAt),
     duration_s: c.answeredAt && c.endedAt ? Math.round((c.endedAt - c.answeredAt) / 1000) : 0,
     sip_status: c.sipStatus,
     /** This user transferred the call to that number (their REFER was accepted). */
@@ -55,7 +57,7 @@ export function cdrRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: { domain: string; user: string }; Querystring: { limit?: string; before?: string } }>(
       '/domains/:domain/users/:user/cdrs',
       { schema: { querystring: query } },
-      async (req) => {
+      async (req): Promise<Page<CdrEntry>> => {
         const owner = await resolveExistingOwner(req, req.params, s.store.users);
         const page = await s.store.cdrs.listForUser(owner.domain, owner.extension, {
           limit: wholeNumber('limit', req.query.limit, 1, 500) ?? 50,

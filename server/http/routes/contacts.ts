@@ -38,6 +38,7 @@ import { digitsOf } from '../../store/contact-text.js';
 import { resolveSelf, type Owner } from '../access.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { wholeNumber } from './cdrs.js';
+import type * as Wire from '../../../src/data/wire.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Anything@anything.tld without spaces: loose on purpose (the address is for people to read and mail). */
@@ -51,7 +52,7 @@ const CONTROL_IN_NOTES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function contactView(c: Contact) {
+export function contactView(c: Contact): Wire.Contact {
   return {
     id: c.id,
     client_id: c.clientId,
@@ -67,11 +68,11 @@ export function contactView(c: Contact) {
   };
 }
 
-export function tombstoneView(t: ContactTombstone) {
-  return { id: t.id, deleted: true as const, updated_at: iso(t.updatedAt) };
+export function tombstoneView(t: ContactTombstone): Wire.ContactTombstone {
+  return { id: t.id, deleted: true, updated_at: iso(t.updatedAt) };
 }
 
-export const recordView = (r: ContactRecord) => (r.deleted ? tombstoneView(r) : contactView(r));
+export const recordView = (r: ContactRecord): Wire.Contact | Wire.ContactTombstone => (r.deleted ? tombstoneView(r) : contactView(r));
 
 const numberItem = {
   type: 'object',
@@ -273,7 +274,7 @@ export function contactRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: OwnerParams; Querystring: { q?: string; limit?: string; cursor?: string; updated_since?: string } }>(
       '/domains/:domain/users/:user/contacts',
       { schema: { querystring: listQuery } },
-      async (req) => {
+      async (req): Promise<Wire.Page<Wire.Contact | Wire.ContactTombstone, string>> => {
         const owner = resolveSelf(req, req.params);
         const page = await s.store.contacts.list(owner.domain, owner.extension, {
           q: req.query.q,

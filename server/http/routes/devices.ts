@@ -15,9 +15,10 @@ import type { Services } from '../app.js';
 import { principalOf, resolveExistingOwner } from '../access.js';
 import { badRequest, notFound } from '../errors.js';
 import { computeHa1 } from '../../sip/digest.js';
-import { DEVICE_LABEL_MAX, describeUserAgent, isRawUserAgent, readableLabel } from '../../../shared/device-label.js';
+import { DEVICE_LABEL_MAX, describeUserAgent, isRawUserAgent, readableLabel } from '../../../src/data/device-label.js';
 import type { Device } from '../../store/types.js';
 import type { Binding } from '../../sip/registrar.js';
+import type { DeviceGrant, DeviceInfo, DeviceRegistration } from '../../../src/data/wire.js';
 
 type OwnerParams = { domain: string; user: string };
 
@@ -56,8 +57,8 @@ export function deviceLabelFrom(given: string | undefined, userAgent: string | u
 }
 
 /** One device as GET lists it; `bindings` are the user's live ones (lookup()). */
-export function deviceView(d: Device, bindings: Binding[]) {
-  const registrations = bindings.filter((b) => b.deviceId === d.id).map((b) => ({
+export function deviceView(d: Device, bindings: Binding[]): DeviceInfo {
+  const registrations = bindings.filter((b) => b.deviceId === d.id).map((b): DeviceRegistration => ({
     contact: b.contact,
     user_agent: b.userAgent,
     online: b.flow.isOpen,
@@ -77,7 +78,7 @@ export function deviceView(d: Device, bindings: Binding[]) {
 
 export function deviceRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
-    app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/devices', async (req) => {
+    app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/devices', async (req): Promise<DeviceInfo[]> => {
       const owner = await resolveExistingOwner(req, req.params, s.store.users);
       const devices = await s.store.devices.listForUser(owner.domain, owner.extension);
       // lookup() returns only live bindings (unexpired, on an open flow): a device is online
@@ -105,7 +106,7 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
         });
         s.bus.emit('devices-changed', { domain: owner.domain, extension: owner.extension, deviceId: id, change: 'added' });
         void reply.code(201).header('Cache-Control', 'no-store');
-        return {
+        const grant: DeviceGrant = {
           id,
           label,
           sip: {
@@ -116,6 +117,7 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
             websocket_path: '/sip',
           },
         };
+        return grant;
       },
     );
 

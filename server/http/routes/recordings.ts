@@ -28,6 +28,7 @@ class NotAudioError extends Error {
 import { principalOf, resolveDomain, resolveExistingOwner, resolveOwner } from '../access.js';
 import { ApiError, badRequest, forbidden, notFound } from '../errors.js';
 import { wholeNumber } from './cdrs.js';
+import type { Page, RecordingInfo } from '../../../src/data/wire.js';
 
 export const RECORDING_MAX_BYTES = 50 * 1024 * 1024;
 const ACCEPTED_TYPES = new Set(['audio/webm', 'audio/ogg']);
@@ -35,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const iso = (t: number) => new Date(t).toISOString();
 
-export function recordingView(r: Recording) {
+export function recordingView(r: Recording): RecordingInfo {
   return {
     id: r.id,
     domain: r.domain,
@@ -260,7 +261,7 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: OwnerParams; Querystring: ListQuery }>(
       '/domains/:domain/users/:user/recordings',
       { schema: { querystring: listQuery } },
-      async (req) => {
+      async (req): Promise<Page<RecordingInfo>> => {
         const owner = await resolveExistingOwner(req, req.params, s.store.users);
         const page = await s.store.recordings.listForUser(owner.domain, owner.extension, {
           limit: wholeNumber('limit', req.query.limit, 1, 500) ?? 100,
@@ -273,7 +274,7 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: { domain: string }; Querystring: ListQuery }>(
       '/domains/:domain/recordings',
       { schema: { querystring: listQuery } },
-      async (req) => {
+      async (req): Promise<Page<RecordingInfo>> => {
         const domain = resolveDomain(req, req.params.domain);
         if (principalOf(req).role !== 'admin') throw forbidden('Only a domain administrator may list every recording');
         const page = await s.store.recordings.listForDomain(domain, {

@@ -4,11 +4,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
+import type { PlatformStatus } from '../../../src/data/wire.js';
 import pkg from '../../../package.json' with { type: 'json' };
 
 export function statusRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
-    app.get('/status', { config: { public: true } }, async () => ({
+    app.get('/status', { config: { public: true } }, async (): Promise<PlatformStatus> => ({
       name: 'Switchboard',
       version: pkg.version,
       status: 'ok',

@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
 import { principalOf } from '../access.js';
+import type { MfaChallenge, TokenGrant } from '../../../src/data/wire.js';
 
 const loginBody = {
   type: 'object',
@@ -40,7 +41,7 @@ type LoginBody = {
 
 export function tokenRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
-    app.post<{ Body: LoginBody }>('/tokens', { config: { public: true }, schema: { body: loginBody } }, async (req, reply) => {
+    app.post<{ Body: LoginBody }>('/tokens', { config: { public: true }, schema: { body: loginBody } }, async (req, reply): Promise<TokenGrant | MfaChallenge> => {
       const b = req.body;
       void reply.header('Cache-Control', 'no-store');
       if (b.grant_type === 'password') {

@@ -7,8 +7,9 @@ import type { Services } from '../app.js';
 import type { User } from '../../store/types.js';
 import { resolveDomain, resolveOwner } from '../access.js';
 import { notFound } from '../errors.js';
+import type { DirectoryEntry } from '../../../src/data/wire.js';
 
-export function directoryEntry(u: User, online: boolean) {
+export function directoryEntry(u: User, online: boolean): DirectoryEntry {
   return {
     domain: u.domain,
     extension: u.extension,

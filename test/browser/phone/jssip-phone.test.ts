@@ -20,6 +20,7 @@ import {
   lockDemoUsers,
   nextIncoming,
   packetsReceived,
+  sleep,
   unlockDemoUsers,
   waitFor,
 } from './sip-test-support.js';
@@ -194,6 +195,13 @@ describe('JsSipPhone with the platform', function () {
     expect(out.snapshot).to.include({ endReason: 'not-found', endMessage: 'No such number: 4242' });
   });
 
+  it('reports a number outside the organisation as not set up, not as an unknown number', async () => {
+    const out = alice.call('5551234567');
+    live.push(out);
+    await ended(out);
+    expect(out.snapshot).to.include({ endReason: 'outside', endMessage: 'Calls to outside numbers are not set up on this phone system' });
+  });
+
   it('switches the microphone of a live call, keeping it muted', async () => {
     const inputs = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput');
     const microphone = inputs[inputs.length - 1]?.deviceId ?? '';
@@ -255,6 +263,33 @@ describe('JsSipPhone with the platform', function () {
     const inc = await incoming;
     live.push(inc);
     expect(inc.snapshot.remote).to.deep.equal({ number: '1002', name: 'Bob Baker' });
+  });
+
+  it('back online with the socket down, registers again at once instead of waiting out the backoff', async () => {
+    // The window's `online` event, here from a target of the test's own; JsSIP's first
+    // reconnect is 10 s away, so only the online handler can register it sooner.
+    const network = new EventTarget();
+    const erin = new JsSipPhone({ network, recovery: { minS: 10, maxS: 30 } });
+    try {
+      erin.start(await device('1005'));
+      await waitFor('registered', () => erin.registration === 'registered');
+      const states = registrationsOf(erin);
+      network.dispatchEvent(new Event('online'));
+      await sleep(300);
+      expect(states, 'online while connected changes nothing').to.deep.equal([]);
+
+      expect(await dropFlows('1005')).to.be.greaterThan(0);
+      await waitFor('connecting', () => erin.registration === 'connecting', 2_000);
+      await sleep(500);
+      expect(erin.registration, 'JsSIP waits out its backoff').to.equal('connecting');
+      const t0 = performance.now();
+      network.dispatchEvent(new Event('online'));
+      await waitFor('registered again', () => erin.registration === 'registered', 3_000);
+      console.log(`back online -> registered again in ${Math.round(performance.now() - t0)} ms`);
+      expect(states[states.length - 1]).to.equal('registered');
+    } finally {
+      await erin.stop();
+    }
   });
 
   it('hangs up, unregisters and goes offline on stop()', async () => {

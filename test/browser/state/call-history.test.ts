@@ -5,8 +5,9 @@ import { openSwitchboardDB } from '../../../src/data/db.js';
 import { CallHistory, HistoryChangedEvent } from '../../../src/state/call-history.js';
 
 const cdr = (id: number, type: CdrEntry['type'] = 'inbound'): CdrEntry => ({
-  id, call_id: `c${id}`, type, disposition: type === 'missed' ? 'missed' : 'answered', remote_number: '1002', remote_name: 'Bob Baker',
-  started_at: new Date().toISOString(), answered_at: null, ended_at: null, duration_s: 0,
+  id, call_id: `c${id}`, type, direction: type === 'outbound' ? 'outbound' : 'inbound', disposition: type === 'missed' ? 'missed' : 'answered',
+  remote_number: '1002', remote_name: 'Bob Baker', started_at: new Date().toISOString(), answered_at: null, ended_at: null, duration_s: 0,
+  sip_status: null, transferred_to: null, transferred_from: null,
 });
 
 describe('CallHistory (real IndexedDB)', () => {

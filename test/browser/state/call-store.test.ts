@@ -33,6 +33,25 @@ describe('CallStore', () => {
     expect(store.calls[0]!.status).to.equal('calling');
   });
 
+  it('offline, Call says calls need a connection at once, sends nothing and keeps the card until dismissed', async () => {
+    let online = true;
+    const offlineStore = new CallStore(phone, { holdReminderMs: 0, endedLingerMs: 20, isOnline: () => online });
+    const first = await offlineStore.dial('1002');
+    phone.lastCall!.simulateRemoteAnswer();
+    await tick();
+    const placed = phone.calls.length;
+    online = false;
+    const call = await offlineStore.dial('1004');
+    await until(() => offlineStore.calls.find((c) => c.id === call.id)?.status === 'ended');
+    const ended = offlineStore.calls.find((c) => c.id === call.id)!;
+    expect(ended).to.include({ direction: 'outgoing', endReason: 'offline', endMessage: 'You are offline: calls need a connection' });
+    expect(ended.endMessage).to.not.equal('Call cancelled');
+    expect(phone.calls.length, 'nothing reached the phone').to.equal(placed);
+    expect(offlineStore.calls.find((c) => c.id === first.id)!.status, 'the live call is left as it was').to.equal('connected');
+    await tick(60);
+    expect(offlineStore.calls.some((c) => c.id === call.id), 'it stays until dismissed').to.equal(true);
+  });
+
   it('names calls from the directory when signalling carried no name', async () => {
     store.setDirectory(new Map([['1002', 'Bob Baker']]));
     await store.dial('1002');

@@ -6,7 +6,7 @@ import { OtherDevices } from '../../../src/state/other-devices.js';
 import type { Phone } from '../../../src/phone/types.js';
 import { deviceLabel } from '../../../src/state/session.js';
 
-const reg = (ua: string) => ({ contact: 'sip:x@y', user_agent: ua, expires_at: '2030-01-01T00:00:00Z' });
+const reg = (ua: string) => ({ contact: 'sip:x@y', user_agent: ua, online: true, registered_at: '2029-12-31T00:00:00Z', expires_at: '2030-01-01T00:00:00Z' });
 const RAW_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 /** The devices the fake platform lists, and the renames it was asked for. */
@@ -40,13 +40,13 @@ function setup() {
 describe('OtherDevices: my devices and Switch Phone targets', () => {
   it('offers a new target as soon as another device of mine registers (devices-changed), without any call event', async () => {
     const { api, devices, send } = setup();
-    api.list = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', online: true, registrations: [reg(RAW_UA)] }];
+    api.list = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [reg(RAW_UA)] }];
     await devices.refreshDevices();
     expect(devices.onlineDevices).to.deep.equal([]);
 
     let changes = 0;
     devices.addEventListener('other-devices-changed', () => changes++);
-    api.list.push({ id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', online: true, registrations: [reg('Firefox')] });
+    api.list.push({ id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: true, registrations: [reg('Firefox')] });
     send({ type: 'devices-changed', device_id: 'laptop', change: 'online' });
     await tick();
     expect(api.listed).to.equal(2);
@@ -64,9 +64,9 @@ describe('OtherDevices: my devices and Switch Phone targets', () => {
   it('lists this device first, marked current, for the picker and Settings; labels are never raw user agents', async () => {
     const { api, devices } = setup();
     api.list = [
-      { id: 'old', label: RAW_UA, sip_username: 'c', online: false, registrations: [] },
-      { id: 'laptop', label: 'Web phone - Firefox on Windows', sip_username: 'b', online: true, registrations: [reg('x')] },
-      { id: 'here', label: 'Chrome on Linux', sip_username: 'a', online: true, registrations: [reg(RAW_UA)] },
+      { id: 'old', label: RAW_UA, sip_username: 'c', created_at: '', last_seen_at: null, online: false, registrations: [] },
+      { id: 'laptop', label: 'Web phone - Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: true, registrations: [reg('x')] },
+      { id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [reg(RAW_UA)] },
     ];
     await devices.refreshDevices();
     expect(devices.myDevices).to.deep.equal([
@@ -85,7 +85,7 @@ describe('OtherDevices: my devices and Switch Phone targets', () => {
 
   it('renames a device through the platform and shows the new name; a refusal comes back as an error', async () => {
     const { api, devices } = setup();
-    api.list = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', online: true, registrations: [] }];
+    api.list = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [] }];
     await devices.refreshDevices();
     await devices.rename('here', 'Work laptop');
     expect(api.renames).to.deep.equal([['here', 'Work laptop']]);

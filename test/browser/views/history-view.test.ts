@@ -26,6 +26,7 @@ function cdr(id: number, over: Partial<CdrEntry> = {}): CdrEntry {
     id,
     call_id: `c${id}`,
     type: 'inbound',
+    direction: 'inbound',
     disposition: 'answered',
     remote_number: '1002',
     remote_name: 'Bob Baker',
@@ -33,6 +34,9 @@ function cdr(id: number, over: Partial<CdrEntry> = {}): CdrEntry {
     answered_at: new Date(Date.now() - (100 - id) * 60_000).toISOString(),
     ended_at: new Date().toISOString(),
     duration_s: 30,
+    sip_status: null,
+    transferred_to: null,
+    transferred_from: null,
     ...over,
   };
 }

@@ -8,7 +8,7 @@ import type { SbRecordingsView } from '../../../src/views/recordings/sb-recordin
 import { button, hasButton, text, until } from '../components/helpers.js';
 
 const rec = (id: string, extension: string, over: Partial<RecordingInfo> = {}): RecordingInfo => ({
-  id, call_id: `${id}@x`, extension, remote_number: '1002', remote_name: 'Bob Baker', started_at: '2025-03-14T14:05:00Z',
+  id, domain: 'demo', cdr_id: null, created_at: '2025-03-14T14:06:00Z', audio_url: `/api/v2/domains/demo/users/${extension}/recordings/${id}/audio`, call_id: `${id}@x`, extension, remote_number: '1002', remote_name: 'Bob Baker', started_at: '2025-03-14T14:05:00Z',
   duration_s: 65, bytes: 10, content_type: 'audio/webm', ...over,
 });
 

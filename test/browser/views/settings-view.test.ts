@@ -18,8 +18,8 @@ const RAW_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 /** The platform's device list and its PATCH, as far as Settings uses them. */
 class FakeDevicesApi {
   list: DeviceInfo[] = [
-    { id: 'here', label: 'Chrome on Linux', sip_username: 'a', online: true, registrations: [{ contact: 'sip:a@b', user_agent: RAW_UA, expires_at: '' }] },
-    { id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', online: false, registrations: [] },
+    { id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [{ contact: 'sip:a@b', user_agent: RAW_UA, online: true, registered_at: '', expires_at: '' }] },
+    { id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: false, registrations: [] },
   ];
   async devices() { return structuredClone(this.list); }
   async renameDevice(id: string, label: string) {

@@ -1,0 +1,299 @@
+/**
+ * The wire: JSON shapes of the platform's REST API (/api/v2) and of every event on its events
+ * channel (/api/v2/events), declared once. The platform (server/) builds its answers and events
+ * as these types and the web phone (src/) reads them as these types, both with `import type`,
+ * so a field or an event that one side adds, renames or drops is a type error on the other.
+ *
+ * Types only: this module has no runtime code (it is erased from both builds). Times are ISO
+ * 8601 strings; ids of stored rows are strings except call records' (numbers that grow with time).
+ */
+
+// ---------------------------------------------------------------- users and tokens
+
+export type Role = 'user' | 'admin';
+
+/** Who a login belongs to (in token grants). */
+export interface WireUser {
+  domain: string;
+  extension: string;
+  first_name: string;
+  last_name: string;
+  role: Role;
+}
+
+/** POST /api/v2/tokens: a granted login (password, mfa or refresh_token grant). */
+export interface TokenGrant {
+  access_token: string;
+  token_type: 'Bearer';
+  /** Seconds the access token lives. */
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+  user: WireUser;
+}
+
+/** POST /api/v2/tokens (password grant) for a user with MFA: send the passcode with this token. */
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
+  expires_in: number;
+}
+
+/** GET /api/v2/domains/~/users (a list) and /users/{user}: a user of the organisation. */
+export interface DirectoryEntry extends WireUser {
+  name: string;
+  email: string;
+  /** At least one of their devices is registered now. */
+  online: boolean;
+}
+
+/** GET /api/v2/status (public). */
+export interface PlatformStatus {
+  name: 'Switchboard';
+  version: string;
+  status: 'ok';
+  uptime_s: number;
+}
+
+// ---------------------------------------------------------------- devices
+
+/** POST /api/v2/domains/~/users/~/devices: the new device with its SIP password (shown once). */
+export interface DeviceGrant {
+  id: string;
+  label: string;
+  sip: { uri: string; authorization_user: string; password: string; realm: string; websocket_path: string };
+}
+
+export interface DeviceRegistration {
+  contact: string;
+  user_agent: string;
+  /** The connection it arrived on is open. */
+  online: boolean;
+  registered_at: string;
+  expires_at: string;
+}
+
+/** GET /api/v2/domains/~/users/~/devices (a list). */
+export interface DeviceInfo {
+  id: string;
+  label: string;
+  sip_username: string;
+  created_at: string;
+  last_seen_at: string | null;
+  online: boolean;
+  registrations: DeviceRegistration[];
+}
+
+// ---------------------------------------------------------------- call records
+
+export type CdrDirection = 'inbound' | 'outbound';
+export type CdrDisposition = 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'interrupted';
+
+/** GET /api/v2/domains/~/users/~/cdrs (a page), and the `cdr` event: one party's call record. */
+export interface CdrEntry {
+  id: number;
+  call_id: string;
+  /** What the user sees: an unanswered inbound call is `missed` whatever its disposition. */
+  type: 'inbound' | 'outbound' | 'missed';
+  direction: CdrDirection;
+  disposition: CdrDisposition;
+  remote_number: string;
+  remote_name: string;
+  started_at: string;
+  answered_at: string | null;
+  ended_at: string | null;
+  duration_s: number;
+  /** SIP status of a failed attempt (404, 480, 486, ...), else null. */
+  sip_status: number | null;
+  /** This user transferred the call to that number. */
+  transferred_to: string | null;
+  /** A transfer by that number set this call up. */
+  transferred_from: string | null;
+}
+
+// ---------------------------------------------------------------- recordings
+
+/** GET .../recordings (a page) and .../recordings/{id}: a call recording's metadata. */
+export interface RecordingInfo {
+  id: string;
+  domain: string;
+  /** The user who recorded it (the owner). */
+  extension: string;
+  call_id: string;
+  cdr_id: number | null;
+  remote_number: string | null;
+  remote_name: string | null;
+  content_type: string;
+  bytes: number;
+  duration_s: number | null;
+  started_at: string;
+  created_at: string;
+  audio_url: string;
+}
+
+// ---------------------------------------------------------------- personal contacts
+
+export type ContactNumberLabel = 'mobile' | 'work' | 'home' | 'main' | 'fax' | 'other';
+
+/** What the user edits on a personal contact (the body of POST and PUT). */
+export interface ContactFields {
+  first_name: string;
+  last_name: string;
+  company: string;
+  email: string;
+  notes: string;
+  numbers: Array<{ label: ContactNumberLabel; number: string }>;
+}
+
+/** A personal contact as the platform stores it; `version` goes back in If-Match. */
+export interface Contact extends ContactFields {
+  id: string;
+  client_id: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+/** What `updated_since` lists for a deleted contact. */
+export interface ContactTombstone {
+  id: string;
+  deleted: true;
+  updated_at: string;
+}
+
+// ---------------------------------------------------------------- pages and errors
+
+/** A page of a list; `next_cursor` goes back as `before` (numbers) or `cursor` (strings); null on the last page. */
+export interface Page<T, Cursor extends number | string = number> {
+  items: T[];
+  next_cursor: Cursor | null;
+}
+
+/** Every error answer of the API. */
+export interface WireError {
+  code: string;
+  message: string;
+  /** The request field at fault (nested ones by path: numbers.0.label). */
+  field?: string;
+  /** Some errors carry more, e.g. 409 version_conflict carries the current `contact`. */
+  [detail: string]: unknown;
+}
+
+// ---------------------------------------------------------------- live calls and Switch Phone
+
+/** One leg of a live dialog as its user sees it: GET .../calls and the `calls` event. */
+export interface LiveCall {
+  call_id: string;
+  /** The device holding this leg; null for a SIP client that is not one of the user's devices. */
+  device_id: string | null;
+  device_label: string;
+  local_tag: string;
+  remote_tag: string;
+  remote: { number: string; name: string };
+  direction: CdrDirection;
+  since: string;
+}
+
+/** POST .../calls/{call_id}/switch: the offer made to the other device. */
+export interface SwitchOfferCreated {
+  offer_id: string;
+  expires_at: string;
+}
+
+/** Why a Switch Phone offer ended. */
+export type SwitchOfferEnd = 'accepted' | 'declined' | 'expired' | 'call-ended' | 'superseded';
+
+// ---------------------------------------------------------------- SIP answers the app reads
+
+/**
+ * The reason phrase of the platform's 403 to a call to a number outside the organisation (a
+ * telephone number, not an extension): outside calling needs trunks, which are not set up. An
+ * extension that does not exist is 404 Not Found.
+ */
+export type OutsideCallsPhrase = 'Outside Calls Not Set Up';
+
+// ---------------------------------------------------------------- the events channel
+
+/** The socket is authenticated; `device_id` is the device it speaks for (null: none of the user's). */
+export interface ReadyEvent {
+  type: 'ready';
+  device_id: string | null;
+}
+
+/** A colleague's first device registered or their last one went away (everyone in the domain). */
+export interface PresenceEvent {
+  type: 'presence';
+  domain: string;
+  extension: string;
+  online: boolean;
+}
+
+/** One of my call records was created or changed. */
+export interface CdrEvent {
+  type: 'cdr';
+  cdr: CdrEntry;
+}
+
+/** All my live calls, on every device (after authenticating and whenever one changes). */
+export interface CallsEvent {
+  type: 'calls';
+  calls: LiveCall[];
+}
+
+/** Personal contacts of mine were created, changed or deleted (elsewhere too): sync them. */
+export interface ContactsChangedEvent {
+  type: 'contacts-changed';
+  ids: string[];
+}
+
+/** Switch Phone: take this call on this device (sent to the chosen device's sockets only). */
+export interface SwitchOfferEvent {
+  type: 'switch-offer';
+  offer_id: string;
+  call: LiveCall;
+  from_device_label: string;
+  /** The platform drops the offer then (and says so with `switch-offer-ended`). */
+  expires_at: string;
+}
+
+/** A Switch Phone offer ended (sent to all my sockets, so every device drops its prompt). */
+export interface SwitchOfferEndedEvent {
+  type: 'switch-offer-ended';
+  offer_id: string;
+  call_id: string;
+  reason: SwitchOfferEnd;
+}
+
+/** What happened to one of my devices. */
+export type DeviceChange = 'online' | 'offline' | 'added' | 'renamed' | 'removed';
+
+/** Another device of mine came online, went offline, or was added, renamed or removed. */
+export interface DevicesChangedEvent {
+  type: 'devices-changed';
+  device_id: string;
+  change: DeviceChange;
+}
+
+/** The other party of my call started or stopped recording it (never a silent recording). */
+export interface RecordingNoticeEvent {
+  type: 'recording-started' | 'recording-stopped';
+  call_id: string;
+  by: { number: string; name: string };
+}
+
+/** Every event the events channel sends. */
+export type PlatformEvent =
+  | ReadyEvent
+  | PresenceEvent
+  | CdrEvent
+  | CallsEvent
+  | ContactsChangedEvent
+  | SwitchOfferEvent
+  | SwitchOfferEndedEvent
+  | DevicesChangedEvent
+  | RecordingNoticeEvent;
+
+export type PlatformEventType = PlatformEvent['type'];
+
+/** The event of one type: `EventOf<'calls'>` is CallsEvent. */
+export type EventOf<T extends PlatformEventType> = Extract<PlatformEvent, { type: T }>;
