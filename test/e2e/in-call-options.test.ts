@@ -27,7 +27,8 @@ async function audioFlows(pages: Page[]): Promise<void> {
   }, 10_000);
 }
 
-describe('in-call options end to end', () => {
+// Six multi-user scenarios: about 90 s on a busy machine, so the file's own deadline is above the per-test one.
+describe('in-call options end to end', { timeout: 300_000 }, () => {
   let e2e: E2E;
   let alice: Page;
   let bob: Page;
