@@ -11,16 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { eventually } from '../support/harness.js';
-import { card, dial, gridEmpties } from './phone-ui.js';
+import { card, connect, gridEmpties } from './phone-ui.js';
 import { api, login } from '../support/harness.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
-
-async function connect(from: Page, to: Page, toNumber: string, fromName: string, toName: string): Promise<void> {
-  await dial(from, toNumber);
-  await card(to, fromName).getByRole('button', { name: 'Answer' }).click();
-  await card(from, toName).getByText('Connected', { exact: true }).waitFor();
-  await card(to, fromName).getByText('Connected', { exact: true }).waitFor();
-}
 
 describe('my devices end to end', () => {
   let e2e: E2E;

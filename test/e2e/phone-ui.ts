@@ -1,6 +1,7 @@
 /** What a user does on the phone's screen, shared by the end-to-end tests. */
 import type { Page } from 'playwright-core';
 import { eventually } from '../support/harness.js';
+import { packetsReceived } from './browser.js';
 
 /** The card of a call with `name` (its accessible name is "Call with <name>"). */
 export const card = (page: Page, name: string) => page.getByRole('article', { name: `Call with ${name}` });
@@ -10,6 +11,23 @@ export async function dial(page: Page, number: string): Promise<void> {
   await page.getByRole('button', { name: 'New Call' }).first().click();
   await page.getByLabel('Number').fill(number);
   await page.getByRole('button', { name: 'Call', exact: true }).click();
+}
+
+/** `from` calls `to` (who answers); resolves when both cards say Connected. */
+export async function connect(from: Page, to: Page, toNumber: string, fromName: string, toName: string): Promise<void> {
+  await dial(from, toNumber);
+  await card(to, fromName).getByRole('button', { name: 'Answer' }).click();
+  await card(from, toName).getByText('Connected', { exact: true }).waitFor();
+  await card(to, fromName).getByText('Connected', { exact: true }).waitFor();
+}
+
+/** Packets keep arriving on every page (audio is flowing now, not just earlier). */
+export async function audioFlows(pages: Page[]): Promise<void> {
+  const before = await Promise.all(pages.map(packetsReceived));
+  await eventually(async () => {
+    const now = await Promise.all(pages.map(packetsReceived));
+    return now.every((n, i) => n > before[i]! + 10);
+  }, 10_000);
 }
 
 /** Normally ended calls leave the grid by themselves after a few seconds; waits for that. */
