@@ -10,6 +10,7 @@ import { AuthError, type AuthService } from '../auth/service.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SwitchOffers } from '../events/switch-offers.js';
+import type { Presence } from '../events/presence.js';
 import type { DialogRegistry } from '../sip/dialogs.js';
 import type { Registrar } from '../sip/registrar.js';
 import type { RecordingFiles } from '../store/recording-files.js';
@@ -32,6 +33,7 @@ export interface Services {
   store: Store;
   auth: AuthService;
   registrar: Registrar;
+  presence: Presence;
   dialogs: DialogRegistry;
   switchOffers: SwitchOffers;
   recordingFiles: RecordingFiles;
