@@ -26,7 +26,10 @@ export interface DirectoryEntry {
   last_name: string;
   name: string;
   email: string;
+  /** A device is registered. */
   online: boolean;
+  /** What they are doing (platforms before it send only `online`). */
+  presence?: 'on-call' | 'ringing' | 'online' | 'offline';
 }
 
 export interface DeviceGrant {

@@ -23,7 +23,8 @@ export interface SwitchOffer {
 
 export type PlatformEvent =
   | { type: 'ready' }
-  | { type: 'presence'; domain: string; extension: string; online: boolean }
+  /** `state` says what they are doing; platforms before it send only `online`. */
+  | { type: 'presence'; domain: string; extension: string; online: boolean; state?: 'on-call' | 'ringing' | 'online' | 'offline' }
   | { type: 'cdr'; cdr: unknown }
   | { type: 'calls'; calls: LiveCall[] }
   | { type: 'contacts-changed'; ids: string[] }
