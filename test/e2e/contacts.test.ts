@@ -23,7 +23,7 @@ describe('contacts end to end', () => {
 
   it('lists the organisation, creates "Pat Lee", finds it by search and calls its work number', async () => {
     await alice.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Contacts', exact: true }).click();
-    await alice.getByRole('button', { name: /^Bob Baker, extension 1002, (online|offline)$/ }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('button', { name: /^Bob Baker, extension 1002, (Online|Offline)$/ }).waitFor({ timeout: 10_000 });
 
     await alice.getByRole('button', { name: 'New Contact' }).click();
     await alice.getByLabel('First name', { exact: true }).fill('Pat');
