@@ -267,13 +267,14 @@ export class SbContactList extends LitElement {
     if (!e) return nothing;
     const org = e.kind === 'organisation';
     // The button's content is its name: separators are in the text but not on screen, and only
-    // follow inline content (Chromium puts a space before a comma that follows a block).
+    // follow inline content (Chromium puts a space before a comma that follows a block), so the
+    // comma after the name is inside the name's block.
     const sub = e.subtitle ? (org ? `extension ${e.subtitle}` : e.subtitle) : '';
     const number = !org && e.number && e.number !== e.name ? e.number : '';
     const presence = org ? entryPresence(e) : null;
     return html`<div class="item" role="listitem">
       <button type="button" data-key=${e.key} @click=${this.select}>
-        <span class="name">${e.name || 'Unnamed contact'}</span><span class="sep">, </span
+        <span class="name">${e.name || 'Unnamed contact'}<span class="sep">, </span></span
         ><span class="meta">${sub ? html`<span class="part sub">${sub}</span><span class="sep">, </span>` : nothing}${number
           ? html`<span class="part number">${number}</span><span class="sep">, </span>`
           : nothing}${presence

@@ -37,7 +37,7 @@ describe('contacts end to end', () => {
     await alice.getByRole('button', { name: 'Close' }).click();
 
     await alice.getByLabel('Search contacts').fill('pat');
-    const pat = alice.getByRole('button', { name: 'Pat Lee, personal contact', exact: true });
+    const pat = alice.getByRole('button', { name: 'Pat Lee, 1004, personal contact', exact: true });
     await pat.waitFor();
     await alice.getByRole('button', { name: /^Bob Baker, / }).waitFor({ state: 'detached' });
     await pat.click();
