@@ -11,6 +11,7 @@ import { LoginThrottle, type ThrottleRule } from './auth/throttle.js';
 import type { Config } from './config.js';
 import { EventBus } from './events/bus.js';
 import { EventsChannel } from './events/channel.js';
+import { Presence } from './events/presence.js';
 import { SwitchOffers, SWITCH_OFFER_TTL_MS } from './events/switch-offers.js';
 import { RecordingNotices } from './events/recording-notices.js';
 import { buildHttpApp } from './http/app.js';
@@ -64,6 +65,7 @@ export interface Platform {
   readonly store: Store;
   readonly registrar: Registrar;
   readonly recorder: CallRecorder;
+  readonly presence: Presence;
   readonly dialogs: DialogRegistry;
   readonly transport: SipWsTransport;
   readonly events: EventsChannel;
@@ -95,6 +97,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const sipAuth = new SipAuthenticator(store.devices);
   const registrar = new Registrar(store, sipAuth, bus, log);
   const recorder = new CallRecorder(store, bus, log);
+  const presence = new Presence(bus, registrar);
   const dialogs = new DialogRegistry((change) => bus.emit('dialog', change));
   const switchOffers = new SwitchOffers(bus, opts.switchOfferTtlMs ?? SWITCH_OFFER_TTL_MS);
   const recordingNotices = new RecordingNotices(bus);
@@ -125,7 +128,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   });
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs, recordingNotices });
   const http = await buildHttpApp({
-    config, store, auth, registrar, dialogs, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
+    config, store, auth, registrar, presence, dialogs, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes),
     bus, log, startedAt: Date.now(),
   });
@@ -152,7 +155,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, dialogs, transport, events, seeded,
+    http, store, registrar, recorder, presence, dialogs, transport, events, seeded,
     url() {
       const addr = http.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

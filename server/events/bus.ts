@@ -6,10 +6,13 @@ import { EventEmitter } from 'node:events';
 import type { DialogChange } from '../sip/dialogs.js';
 import type { Cdr } from '../store/types.js';
 import type { PlatformEvent } from '../../src/data/wire.js';
+import type { PresenceState } from './presence.js';
 
 export interface PlatformEvents {
   /** A user's first binding appeared or their last one went away. */
   presence: [{ domain: string; extension: string; online: boolean }];
+  /** What a user is doing changed (events/presence.ts): registered or not, ringing, on a call. */
+  'user-presence': [{ domain: string; extension: string; online: boolean; state: PresenceState }];
   /** A call record was created or changed. */
   cdr: [Cdr];
   /** A live dialog started, ended or was replaced. */

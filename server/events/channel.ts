@@ -43,7 +43,9 @@ export class EventsChannel {
   private readonly subscribers = new Set<Subscriber>();
 
   constructor(private readonly auth: AuthService, bus: EventBus, private readonly log: Logger, private readonly deps: EventsChannelDeps) {
-    bus.on('presence', (e) => this.publish((s) => s.principal.domain === e.domain, { type: 'presence', ...e }));
+    // `state` says what the user is doing (online, ringing, on-call, offline); `online` (whether a
+    // device is registered) stays for clients that predate it.
+    bus.on('user-presence', (e) => this.publish((s) => s.principal.domain === e.domain, { type: 'presence', ...e }));
     bus.on('cdr', (c: PlatformEvents['cdr'][0]) =>
       this.publish((s) => isUser(s, c.domain, c.extension), { type: 'cdr', cdr: cdrView(c) }),
     );

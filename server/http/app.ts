@@ -11,6 +11,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { SwitchOffers } from '../events/switch-offers.js';
 import type { RecordingNotices } from '../events/recording-notices.js';
+import type { Presence } from '../events/presence.js';
 import type { DialogRegistry } from '../sip/dialogs.js';
 import type { Registrar } from '../sip/registrar.js';
 import type { RecordingFiles } from '../store/recording-files.js';
@@ -34,6 +35,7 @@ export interface Services {
   store: Store;
   auth: AuthService;
   registrar: Registrar;
+  presence: Presence;
   dialogs: DialogRegistry;
   switchOffers: SwitchOffers;
   /** "The other party records this call" notices (optional for tests that build the app alone). */

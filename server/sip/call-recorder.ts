@@ -3,9 +3,12 @@
  * from that party's point of view (RFC-agnostic; this is the PBX's own bookkeeping).
  *
  *   INVITE routed --> ringing --200--> answered --BYE--> ended
- *                        |--CANCEL (caller)--> caller: cancelled, callee: missed
- *                        |--486/600/603------> both: declined (caller: busy for 486)
- *                        '--other failure----> caller: failed,    callee: missed
+ *                        |--CANCEL (caller)--------> caller: cancelled,   callee: missed
+ *                        |--603 (Decline)----------> caller: declined,    callee: declined
+ *                        |--486/600 (busy)---------> caller: busy,        callee: declined
+ *                        |--ring timeout-----------> caller: no-answer,   callee: missed
+ *                        |--no device / 480 / 408--> caller: unavailable, callee: missed
+ *                        '--other failure (404..)--> caller: failed,      callee: missed
  *
  * Transfers: when a REFER is accepted, the referring user's record gets `transferredTo`; the call
  * the transferee then places is recorded for both its parties with `transferredFrom` (the
@@ -92,7 +95,7 @@ export class CallRecorder {
       if (!call || call.answered) return;
       this.live.delete(callId);
       const endedAt = this.now();
-      const caller: CdrDisposition = cause === 'no-answer' || cause === 'unavailable' ? 'failed' : cause;
+      const caller: CdrDisposition = cause;
       const callee: CdrDisposition = cause === 'declined' || cause === 'busy' ? 'declined' : 'missed';
       await this.patch(call.callerId, { endedAt, disposition: caller, sipStatus });
       if (call.calleeId !== null) await this.patch(call.calleeId, { endedAt, disposition: callee, sipStatus });

@@ -58,8 +58,17 @@ export interface TokenRecord {
 }
 
 export type CdrDirection = 'inbound' | 'outbound';
-/** `interrupted`: an answered call that was still going when the platform stopped unexpectedly. */
-export type CdrDisposition = 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'interrupted';
+/**
+ * How a call attempt ended, from this party's side. The caller's record says why nobody talked:
+ * `cancelled` (the caller hung up while it rang), `declined` (the callee pressed Decline: 603),
+ * `busy` (486/600), `no-answer` (it rang until the ring timeout), `unavailable` (no device of the
+ * callee could take it: none registered, or every one answered 480/408), `failed` (anything else,
+ * e.g. 404 for a number that is nobody). The callee's record is `missed`, or `declined` when one
+ * of its devices refused the call. `interrupted`: an answered call that was still going when the
+ * platform stopped unexpectedly.
+ */
+export type CdrDisposition =
+  | 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'no-answer' | 'unavailable' | 'interrupted';
 
 /** One party's view of one call attempt. A call between two users yields two records. */
 export interface Cdr {

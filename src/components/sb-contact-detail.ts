@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { icon } from './icons.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
+import { entryPresence, presenceText, type ContactPresence } from './sb-contact-list.js';
 
 /** A contact as the detail shows it (an organisation user or a personal contact). */
 export interface ContactDetailValue {
@@ -14,6 +15,8 @@ export interface ContactDetailValue {
   numbers: ReadonlyArray<{ label: string; number: string }>;
   /** Presence, organisation users only. */
   online?: boolean;
+  /** What they are doing (organisation users; `online` decides when absent). */
+  presence?: ContactPresence;
 }
 
 export interface ContactCallDetail {
@@ -165,7 +168,7 @@ export class SbContactDetail extends LitElement {
         <button class="btn ghost" type="button" @click=${() => this.dispatchEvent(new ContactCloseEvent())}>${icon('close')}Close</button>
       </header>
       <dl>
-        ${c.kind === 'organisation' ? html`<dt>Status</dt><dd>${c.online ? 'Online' : 'Offline'}</dd>` : nothing}
+        ${c.kind === 'organisation' ? html`<dt>Status</dt><dd>${presenceText(entryPresence(c))}</dd>` : nothing}
         ${c.company ? html`<dt>Company</dt><dd>${c.company}</dd>` : nothing}
         ${c.email ? html`<dt>Email</dt><dd>${c.email}</dd>` : nothing}
         ${c.notes ? html`<dt>Notes</dt><dd class="notes">${c.notes}</dd>` : nothing}

@@ -37,6 +37,62 @@ export class ContactCancelEvent extends Event {
 
 type TextField = 'first_name' | 'last_name' | 'company' | 'email';
 
+/** The platform's rules for a contact (server/http/routes/contacts.ts), checked before sending. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+const PHONE = /^\+?[0-9*#()\[\]\s.\-]+$/;
+const MAX_DIGITS = 32;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_IN_NOTES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** What the user is told, in their words, never naming a field of the API. */
+export const CONTACT_MESSAGES = {
+  name: 'Enter a first name, last name or company, or add a number.',
+  email: 'Enter an email address like name@example.com.',
+  number: 'Enter a phone number: digits, with + * # spaces, dashes, dots or brackets.',
+  numberLength: `This number is too long: use at most ${MAX_DIGITS} digits.`,
+  control: 'Remove the special characters (such as tabs) from this field.',
+  other: 'Check this field: the phone system did not accept it.',
+} as const;
+
+/**
+ * The message for a field the platform refused (`first_name`, `email`, `numbers.0.number`, ...),
+ * in the user's words: the platform's own text names API fields, so it is never shown as is.
+ */
+export function contactFieldMessage(field: string, platformMessage = ''): string {
+  const m = platformMessage.toLowerCase();
+  if (/^numbers\.\d+\.(number|label)$/.test(field) || field === 'numbers') {
+    if (m.includes('control')) return CONTACT_MESSAGES.control;
+    return m.includes('digits') && m.includes('more than') ? CONTACT_MESSAGES.numberLength : CONTACT_MESSAGES.number;
+  }
+  if (m.includes('control characters')) return CONTACT_MESSAGES.control;
+  if (field === 'email') return CONTACT_MESSAGES.email;
+  if (field === 'first_name' || field === 'last_name' || field === 'company') {
+    return m.includes('needs a name') ? CONTACT_MESSAGES.name : CONTACT_MESSAGES.other;
+  }
+  return CONTACT_MESSAGES.other;
+}
+
+/** Checks the fields as the platform will; messages by field (`numbers.0.number` for numbers). */
+export function validateContact(d: ContactFormValue): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const key of ['first_name', 'last_name', 'company', 'email'] as const) {
+    if (CONTROL.test(d[key])) errors[key] = CONTACT_MESSAGES.control;
+  }
+  const email = d.email.trim();
+  if (!errors.email && email && !EMAIL.test(email)) errors.email = CONTACT_MESSAGES.email;
+  if (CONTROL_IN_NOTES.test(d.notes)) errors.notes = CONTACT_MESSAGES.control;
+  d.numbers.forEach((n, i) => {
+    const number = n.number.trim();
+    if (!number) return; // blank rows are dropped on save
+    const digits = number.replace(/\D/g, '');
+    if (!PHONE.test(number) || !digits) errors[`numbers.${i}.number`] = CONTACT_MESSAGES.number;
+    else if (digits.length > MAX_DIGITS) errors[`numbers.${i}.number`] = CONTACT_MESSAGES.numberLength;
+  });
+  const named = d.first_name.trim() || d.last_name.trim() || d.company.trim();
+  if (!named && !d.numbers.some((n) => n.number.trim()) && !errors.first_name) errors.first_name = CONTACT_MESSAGES.name;
+  return errors;
+}
+
 const TEXT_FIELDS: ReadonlyArray<{ key: TextField; label: string; type: string; autocomplete: string }> = [
   { key: 'first_name', label: 'First name', type: 'text', autocomplete: 'given-name' },
   { key: 'last_name', label: 'Last name', type: 'text', autocomplete: 'family-name' },
@@ -47,9 +103,13 @@ const TEXT_FIELDS: ReadonlyArray<{ key: TextField; label: string; type: string; 
 /**
  * Creates or edits a personal contact: first and last name, company, email, notes, and a list
  * of numbers (a label select and a number input each, "Add number", "Remove"). `value` pre-fills
- * it (e.g. "Add to Contacts" from Call History). `errors` shows the server's messages on the
- * fields they name (`first_name`, `email`, `numbers.0.number`, ...); `error` is shown above the
- * form in an alert (e.g. a version conflict).
+ * it (e.g. "Add to Contacts" from Call History). "Save" first checks the fields as the platform
+ * will ({@link validateContact}) and, when one is wrong, shows why beside it in the user's words
+ * and moves focus there instead of saving. `errors` are the fields the platform refused
+ * (`first_name`, `email`, `numbers.0.number`, ...): they are shown in the user's words too
+ * ({@link contactFieldMessage}), never the platform's text. A message goes as soon as its field
+ * is fixed (checked as the user types). `error` is shown above the form in an alert (e.g. a
+ * version conflict).
  *
  * @fires sb-contact-save - {@link ContactSaveEvent} with the fields
  * @fires sb-contact-cancel - {@link ContactCancelEvent}
@@ -142,11 +202,55 @@ export class SbContactForm extends LitElement {
   busy = false;
 
   @state() private draft: ContactFormValue = emptyContactForm();
+  /** The messages shown, by field: the last check's and the platform's, until fixed. */
+  @state() private shown: Record<string, string> = {};
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('value')) {
       const v = { ...emptyContactForm(), ...this.value };
       this.draft = { ...v, numbers: (v.numbers ?? []).map((n) => ({ ...n })) };
+      this.shown = {};
+    }
+    if (changed.has('errors')) {
+      const fromPlatform: Record<string, string> = {};
+      for (const [field, message] of Object.entries(this.errors ?? {})) fromPlatform[field] = contactFieldMessage(field, message);
+      this.shown = { ...this.shown, ...fromPlatform };
+    }
+  }
+
+  /** After an edit: a message whose field is now right goes; the others stay. */
+  private recheck(): void {
+    if (Object.keys(this.shown).length === 0) return;
+    const now = validateContact(this.draft);
+    const kept: Record<string, string> = {};
+    for (const [field, message] of Object.entries(this.shown)) {
+      // The "needs a name or number" rule is about several fields: any of them fixes it.
+      if (now[field]) kept[field] = now[field]!;
+      else if (this.platformStillRefuses(field, message)) kept[field] = message;
+    }
+    this.shown = kept;
+  }
+
+  /** A message from the platform stays until its field changes (we cannot check all it checks). */
+  private platformStillRefuses(field: string, message: string): boolean {
+    const original = this.errors?.[field];
+    if (original === undefined || contactFieldMessage(field, original) !== message) return false;
+    return this.fieldValue(field) === this.refusedValues[field];
+  }
+
+  /** The values the platform refused, to tell when the user has changed them. */
+  private refusedValues: Record<string, string> = {};
+
+  private fieldValue(field: string): string {
+    const m = /^numbers\.(\d+)\.(number|label)$/.exec(field);
+    if (m) return this.draft.numbers[Number(m[1])]?.[m[2] as 'number' | 'label'] ?? '';
+    return field in this.draft ? String(this.draft[field as keyof Omit<ContactFormValue, 'numbers'>]) : '';
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('errors')) {
+      this.refusedValues = {};
+      for (const field of Object.keys(this.errors ?? {})) this.refusedValues[field] = this.fieldValue(field);
     }
   }
 
@@ -158,8 +262,8 @@ export class SbContactForm extends LitElement {
       ${TEXT_FIELDS.map((f) => this.renderText(f.key, f.label, f.type, f.autocomplete))}
       <div class="field">
         <label for="notes">Notes</label>
-        <textarea id="notes" .value=${d.notes} aria-invalid=${this.errors.notes ? 'true' : 'false'}
-          aria-describedby=${this.errors.notes ? 'notes-error' : nothing}
+        <textarea id="notes" .value=${d.notes} aria-invalid=${this.shown.notes ? 'true' : 'false'}
+          aria-describedby=${this.shown.notes ? 'notes-error' : nothing}
           @input=${(e: Event) => this.set('notes', (e.target as HTMLTextAreaElement).value)}></textarea>
         ${this.renderError('notes')}
       </div>
@@ -177,7 +281,7 @@ export class SbContactForm extends LitElement {
   }
 
   private renderText(key: TextField, label: string, type: string, autocomplete: string) {
-    const err = this.errors[key];
+    const err = this.shown[key];
     return html`<div class="field">
       <label for=${key}>${label}</label>
       <input id=${key} name=${key} type=${type} autocomplete=${autocomplete} .value=${this.draft[key]}
@@ -189,7 +293,7 @@ export class SbContactForm extends LitElement {
 
   private renderNumber(n: { label: ContactFormLabel; number: string }, i: number) {
     const key = `numbers.${i}.number`;
-    const err = this.errors[key] ?? this.errors[`numbers.${i}.label`];
+    const err = this.shown[key] ?? this.shown[`numbers.${i}.label`];
     return html`<div class="field">
       <div class="number">
         <div class="field">
@@ -211,16 +315,18 @@ export class SbContactForm extends LitElement {
   }
 
   private renderError(key: string) {
-    const err = this.errors[key];
+    const err = this.shown[key];
     return err ? html`<p class="field-error" id="${key}-error">${icon('alert')}<span>${err}</span></p>` : nothing;
   }
 
   private set(key: keyof Omit<ContactFormValue, 'numbers'>, value: string): void {
     this.draft = { ...this.draft, [key]: value };
+    this.recheck();
   }
 
   private setNumber(i: number, change: Partial<{ label: ContactFormLabel; number: string }>): void {
     this.draft = { ...this.draft, numbers: this.draft.numbers.map((n, j) => (j === i ? { ...n, ...change } : n)) };
+    this.recheck();
   }
 
   private readonly addNumber = async (): Promise<void> => {
@@ -232,11 +338,30 @@ export class SbContactForm extends LitElement {
 
   private removeNumber(i: number): void {
     this.draft = { ...this.draft, numbers: this.draft.numbers.filter((_, j) => j !== i) };
+    // Messages of the numbers below move up with them; a fresh check puts them right.
+    const renumbered: Record<string, string> = {};
+    for (const [field, message] of Object.entries(this.shown)) {
+      const m = /^numbers\.(\d+)\.(number|label)$/.exec(field);
+      const n = m ? Number(m[1]) : -1;
+      if (!m) renumbered[field] = message;
+      else if (n > i) renumbered[`numbers.${n - 1}.${m[2]}`] = message;
+      else if (n < i) renumbered[field] = message;
+    }
+    this.shown = renumbered;
+    this.recheck();
   }
 
-  private onSubmit(e: Event): void {
+  private async onSubmit(e: Event): Promise<void> {
     e.preventDefault();
     const d = this.draft;
+    const errors = validateContact(d);
+    if (Object.keys(errors).length > 0) {
+      this.shown = errors;
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    this.shown = {};
     this.dispatchEvent(new ContactSaveEvent({
       first_name: d.first_name.trim(),
       last_name: d.last_name.trim(),

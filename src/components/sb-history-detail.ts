@@ -2,20 +2,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { icon } from './icons.js';
 import { baseStyles, buttonStyles } from './shared-styles.js';
-import type { HistoryEntry } from './sb-history-list.js';
+import { HistoryCallEvent, type HistoryEntry, type NameOf } from './sb-history-list.js';
 import './sb-history-list.js';
 
-export interface HistoryCallDetail {
-  number: string;
-}
-
-/** The user wants to call this party back. */
-export class HistoryCallEvent extends Event {
-  static readonly eventName = 'sb-history-call' as const;
-  constructor(readonly detail: HistoryCallDetail) {
-    super(HistoryCallEvent.eventName, { bubbles: true, composed: true });
-  }
-}
+export { HistoryCallEvent, type HistoryCallDetail } from './sb-history-list.js';
 
 export interface HistoryAddContactDetail {
   number: string;
@@ -55,12 +45,20 @@ export class SbHistoryDetail extends LitElement {
     css`
       :host {
         display: block;
+        height: 100%;
+        min-height: 0;
       }
 
       section {
         display: flex;
         flex-direction: column;
         gap: var(--sb-sys-space-md);
+        height: 100%;
+        min-height: 0;
+      }
+
+      sb-history-list {
+        flex: 1 1 auto;
       }
 
       header {
@@ -103,6 +101,10 @@ export class SbHistoryDetail extends LitElement {
   @property({ attribute: false })
   entries: ReadonlyArray<HistoryEntry> = [];
 
+  /** Names by number, for the records' transfer notes (see sb-history-list). */
+  @property({ attribute: false })
+  nameOf: NameOf = () => '';
+
   override render() {
     const title = this.name.trim() || this.number || 'Unknown caller';
     return html`<section aria-labelledby="title">
@@ -116,7 +118,7 @@ export class SbHistoryDetail extends LitElement {
           <button class="btn secondary" type="button" @click=${() => this.dispatchEvent(new HistoryCloseEvent())}>${icon('close')}Close</button>
         </div>
       </header>
-      <sb-history-list .entries=${this.entries} .selectable=${false} label="Calls with ${title}"></sb-history-list>
+      <sb-history-list .entries=${this.entries} .nameOf=${this.nameOf} .selectable=${false} label="Calls with ${title}"></sb-history-list>
     </section>`;
   }
 }
@@ -126,7 +128,6 @@ declare global {
     'sb-history-detail': SbHistoryDetail;
   }
   interface HTMLElementEventMap {
-    'sb-history-call': HistoryCallEvent;
     'sb-history-close': HistoryCloseEvent;
     'sb-history-add-contact': HistoryAddContactEvent;
   }

@@ -39,12 +39,17 @@ export interface MfaChallenge {
   expires_in: number;
 }
 
+/** What a user is doing, as presence shows it. */
+export type PresenceState = 'offline' | 'online' | 'ringing' | 'on-call';
+
 /** GET /api/v2/domains/~/users (a list) and /users/{user}: a user of the organisation. */
 export interface DirectoryEntry extends WireUser {
   name: string;
   email: string;
   /** At least one of their devices is registered now. */
   online: boolean;
+  /** What they are doing (platforms before it send only `online`). */
+  presence?: PresenceState;
 }
 
 /** GET /api/v2/status (public). */
@@ -87,7 +92,7 @@ export interface DeviceInfo {
 // ---------------------------------------------------------------- call records
 
 export type CdrDirection = 'inbound' | 'outbound';
-export type CdrDisposition = 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'interrupted';
+export type CdrDisposition = 'ringing' | 'answered' | 'missed' | 'declined' | 'cancelled' | 'failed' | 'busy' | 'no-answer' | 'unavailable' | 'interrupted';
 
 /** GET /api/v2/domains/~/users/~/cdrs (a page), and the `cdr` event: one party's call record. */
 export interface CdrEntry {
@@ -226,6 +231,8 @@ export interface PresenceEvent {
   domain: string;
   extension: string;
   online: boolean;
+  /** What they are doing; platforms before it send only `online`. */
+  state?: PresenceState;
 }
 
 /** One of my call records was created or changed. */

@@ -1,18 +1,32 @@
 /**
  * The organisation directory with live presence: loaded from the API after sign-in and kept
- * current by `presence` events. Call cards take names from it; pickers search it. The names are
- * kept in IndexedDB too, so an offline start still shows the organisation (everyone offline).
+ * current by `presence` events (on a call, ringing, online, offline). Call cards take names from
+ * it; pickers search it. The names are kept in IndexedDB too, so an offline start still shows
+ * the organisation. Presence is only known while the platform can be reached: `presenceKnown` is
+ * false from an offline start, a failed load or the browser going offline, until a load succeeds
+ * (the events channel reconnecting reloads the directory).
  */
 import type { IDBPDatabase } from 'idb';
 import type { ApiClient } from '../data/api.js';
 import type { SwitchboardDB } from '../data/db.js';
 import { PlatformEventMessage, type EventsClient } from '../data/events.js';
 
+/** What a colleague is doing, as the platform says. */
+export type PresenceState = 'on-call' | 'ringing' | 'online' | 'offline';
+
 export interface DirectoryPerson {
   extension: string;
   name: string;
+  /** A device of theirs is registered. */
   online: boolean;
+  /** Absent: only `online` is known (online or offline). */
+  presence?: PresenceState;
 }
+
+const presenceOf = (online: boolean, state: PresenceState | undefined): PresenceState => state ?? (online ? 'online' : 'offline');
+
+/** What the person is doing, from `presence` or, where only that is known, `online`. */
+export const personPresence = (p: Pick<DirectoryPerson, 'online' | 'presence'>): PresenceState => presenceOf(p.online, p.presence);
 
 export class DirectoryChangedEvent extends Event {
   static readonly eventName = 'directory-changed' as const;
@@ -23,6 +37,8 @@ export class DirectoryChangedEvent extends Event {
 
 export class Directory extends EventTarget {
   entries: DirectoryPerson[] = [];
+  /** The presence shown is the platform's, live; false while it cannot be reached. */
+  presenceKnown = false;
 
   constructor(
     private readonly api: Pick<ApiClient, 'directory'>,
@@ -33,7 +49,13 @@ export class Directory extends EventTarget {
     events.addEventListener('platform-presence', (e) => {
       const data = (e as PlatformEventMessage).data;
       if (data.type !== 'presence') return;
-      this.entries = this.entries.map((p) => (p.extension === data.extension ? { ...p, online: data.online } : p));
+      const presence = presenceOf(data.online, data.state);
+      this.entries = this.entries.map((p) => (p.extension === data.extension ? { ...p, online: data.online, presence } : p));
+      this.changed();
+    });
+    globalThis.addEventListener?.('offline', () => {
+      if (!this.presenceKnown) return;
+      this.presenceKnown = false;
       this.changed();
     });
   }
@@ -49,7 +71,7 @@ export class Directory extends EventTarget {
     if (!db || this.entries.length > 0) return;
     const stored = await db.getAll('directory');
     if (this.entries.length === 0 && stored.length > 0) {
-      this.entries = stored.map((p) => ({ ...p, online: false }));
+      this.entries = stored.map((p) => ({ ...p, online: false, presence: 'offline' as const }));
       this.changed();
     }
   }
@@ -59,10 +81,18 @@ export class Directory extends EventTarget {
     await this.showStored();
     const db = await this.db;
     try {
-      this.entries = (await this.api.directory()).map((u) => ({ extension: u.extension, name: u.name, online: u.online }));
+      this.entries = (await this.api.directory()).map((u) => ({
+        extension: u.extension, name: u.name, online: u.online, presence: presenceOf(u.online, u.presence),
+      }));
+      this.presenceKnown = true;
       this.changed();
     } catch {
-      return; // offline: keep what we had
+      // Offline: keep the names we had; who is doing what is not known.
+      if (this.presenceKnown) {
+        this.presenceKnown = false;
+        this.changed();
+      }
+      return;
     }
     if (db) {
       const tx = db.transaction('directory', 'readwrite');
@@ -74,10 +104,37 @@ export class Directory extends EventTarget {
 
   clear(): void {
     this.entries = [];
+    this.presenceKnown = false;
     this.changed();
   }
 
   private changed(): void {
     this.dispatchEvent(new DirectoryChangedEvent());
   }
+}
+
+/** The digits of a number, for matching "+1 (415) 555-0101" with "14155550101". */
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+/**
+ * Names people by number: an extension of the directory first, then any number of a personal
+ * contact (compared by its digits); '' for a number nobody has. Build it once per change of the
+ * sources: each look-up is a map access.
+ */
+export function partyNames(
+  people: ReadonlyArray<Pick<DirectoryPerson, 'extension' | 'name'>>,
+  contacts: ReadonlyArray<{ first_name: string; last_name: string; company: string; numbers: ReadonlyArray<{ number: string }> }>,
+): (number: string) => string {
+  const byExtension = new Map<string, string>();
+  for (const p of people) if (p.name.trim()) byExtension.set(p.extension, p.name.trim());
+  const byDigits = new Map<string, string>();
+  for (const c of contacts) {
+    const name = `${c.first_name} ${c.last_name}`.trim() || c.company.trim();
+    if (!name) continue;
+    for (const n of c.numbers) {
+      const d = digitsOf(n.number);
+      if (d && !byDigits.has(d)) byDigits.set(d, name);
+    }
+  }
+  return (number) => byExtension.get(number) ?? byExtension.get(number.trim()) ?? byDigits.get(digitsOf(number)) ?? '';
 }

@@ -23,7 +23,7 @@ describe('contacts end to end', () => {
 
   it('lists the organisation, creates "Pat Lee", finds it by search and calls its work number', async () => {
     await alice.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Contacts', exact: true }).click();
-    await alice.getByRole('button', { name: /^Bob Baker, extension 1002, (online|offline)$/ }).waitFor({ timeout: 10_000 });
+    await alice.getByRole('button', { name: /^Bob Baker, extension 1002, (Online|Offline)$/ }).waitFor({ timeout: 10_000 });
 
     await alice.getByRole('button', { name: 'New Contact' }).click();
     await alice.getByLabel('First name', { exact: true }).fill('Pat');
@@ -37,7 +37,7 @@ describe('contacts end to end', () => {
     await alice.getByRole('button', { name: 'Close' }).click();
 
     await alice.getByLabel('Search contacts').fill('pat');
-    const pat = alice.getByRole('button', { name: 'Pat Lee, personal contact', exact: true });
+    const pat = alice.getByRole('button', { name: 'Pat Lee, 1004, personal contact', exact: true });
     await pat.waitFor();
     await alice.getByRole('button', { name: /^Bob Baker, / }).waitFor({ state: 'detached' });
     await pat.click();

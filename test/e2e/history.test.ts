@@ -38,7 +38,7 @@ describe('call history end to end', () => {
     await historyItem.click();
     // Shown: the badge goes.
     await nav.getByRole('button', { name: 'Call History', exact: true }).waitFor();
-    const missed = bob.getByRole('button', { name: /^Missed call from Alice Anders, / });
+    const missed = bob.getByRole('button', { name: /^Alice Anders, Missed call, / });
     await missed.waitFor();
     await missed.click();
     await bob.getByRole('heading', { name: /Alice Anders/ }).waitFor();

@@ -56,7 +56,7 @@ describe('offline start and app updates end to end', () => {
     await card(dan, 'Bob Baker').getByRole('button', { name: 'Hang Up' }).click();
     await gridEmpties(dan);
     await nav.getByRole('button', { name: /^Call History/ }).click();
-    await page.getByRole('button', { name: /call from Dan Diaz, / }).first().waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: /^Dan Diaz, Missed call, / }).first().waitFor({ timeout: 10_000 });
     // A personal contact, saved online.
     await nav.getByRole('button', { name: 'Contacts', exact: true }).click();
     await page.getByRole('button', { name: 'New Contact' }).click();
@@ -70,9 +70,9 @@ describe('offline start and app updates end to end', () => {
     await page.reload();
     await page.getByText('You are offline.').waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'Pat Lee, personal contact', exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Dan Diaz, extension 1004, offline', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Dan Diaz, extension 1004, Unknown', exact: true }).waitFor();
     await nav.getByRole('button', { name: /^Call History/ }).click();
-    await page.getByRole('button', { name: /call from Dan Diaz, / }).first().waitFor();
+    await page.getByRole('button', { name: /^Dan Diaz, Missed call, / }).first().waitFor();
     assert.equal(await page.getByText('Cannot reach the phone system', { exact: false }).count(), 0);
 
     await nav.getByRole('button', { name: 'Contacts', exact: true }).click();

@@ -5,11 +5,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
 import type { User } from '../../store/types.js';
+import type { PresenceState } from '../../events/presence.js';
 import { resolveDomain, resolveOwner } from '../access.js';
 import { notFound } from '../errors.js';
 import type { DirectoryEntry } from '../../../src/data/wire.js';
 
-export function directoryEntry(u: User, online: boolean): DirectoryEntry {
+/** `online`: a device is registered; `presence`: what they are doing (see events/presence.ts). */
+export function directoryEntry(u: User, online: boolean, presence: PresenceState): DirectoryEntry {
   return {
     domain: u.domain,
     extension: u.extension,
@@ -19,6 +21,7 @@ export function directoryEntry(u: User, online: boolean): DirectoryEntry {
     email: u.email,
     role: u.role,
     online,
+    presence,
   };
 }
 
@@ -27,7 +30,7 @@ export function userRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: { domain: string } }>('/domains/:domain/users', async (req) => {
       const domain = resolveDomain(req, req.params.domain);
       const users = await s.store.users.list(domain);
-      return users.map((u) => directoryEntry(u, s.registrar.isOnline(u.domain, u.extension)));
+      return users.map((u) => directoryEntry(u, s.registrar.isOnline(u.domain, u.extension), s.presence.state(u.domain, u.extension)));
     });
 
     app.get<{ Params: { domain: string; user: string } }>('/domains/:domain/users/:user', async (req) => {
@@ -35,7 +38,7 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       const extension = req.params.user === '~' ? resolveOwner(req, req.params).extension : req.params.user;
       const user = await s.store.users.get(domain, extension);
       if (!user) throw notFound('No such user');
-      return directoryEntry(user, s.registrar.isOnline(domain, extension));
+      return directoryEntry(user, s.registrar.isOnline(domain, extension), s.presence.state(domain, extension));
     });
   };
 }

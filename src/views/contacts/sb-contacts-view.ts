@@ -1,17 +1,18 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { callStoreContext, contactBookContext, directoryContext } from '../../app/contexts.js';
+import { callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../app/contexts.js';
 import type { ContactFields } from '../../data/api.js';
 import type { LocalContact } from '../../data/db.js';
 import type { CallStore } from '../../state/call-store.js';
-import { ContactNotice, type ContactBook } from '../../state/contact-book.js';
-import type { Directory, DirectoryPerson } from '../../state/directory.js';
+import { ContactBookChangedEvent, ContactNotice, type ContactBook } from '../../state/contact-book.js';
+import { DirectoryChangedEvent, personPresence, type Directory, type DirectoryPerson } from '../../state/directory.js';
+import type { Session } from '../../state/session.js';
 import { StoreController } from '../../controllers/store-controller.js';
 import { baseStyles, buttonStyles, fieldStyles, listStateStyles, viewStyles } from '../../components/shared-styles.js';
 import type { ContactListEntry, ContactSelectEvent } from '../../components/sb-contact-list.js';
 import type { ContactCallEvent, ContactDetailValue } from '../../components/sb-contact-detail.js';
-import type { ContactFormValue, ContactSaveEvent } from '../../components/sb-contact-form.js';
+import { contactFieldMessage, type ContactFormValue, type ContactSaveEvent } from '../../components/sb-contact-form.js';
 import { NavigateRequestEvent } from '../history/sb-history-view.js';
 import '../../components/sb-contact-list.js';
 import '../../components/sb-contact-detail.js';
@@ -35,10 +36,13 @@ interface Indexed extends ContactListEntry {
 const digits = (s: string) => s.replace(/\D/g, '');
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-function orgEntry(p: DirectoryPerson): Indexed {
+function orgEntry(p: DirectoryPerson, presenceKnown: boolean): Indexed {
   const [first = '', ...rest] = p.name.trim().split(/\s+/);
+  const presence = presenceKnown ? personPresence(p) : 'unknown';
   return {
-    key: `org:${p.extension}`, kind: 'organisation', name: p.name, subtitle: p.extension, online: p.online,
+    key: `org:${p.extension}`, kind: 'organisation', name: p.name, subtitle: p.extension,
+    // "Online" as a filter means reachable: on a call and ringing count.
+    online: presence !== 'offline' && presence !== 'unknown', presence,
     search: `${p.name} ${p.extension}`.toLowerCase(), first, last: rest.join(' '), ext: p.extension,
   };
 }
@@ -50,7 +54,7 @@ function personalName(c: Pick<ContactFields, 'first_name' | 'last_name' | 'compa
 function personalEntry(c: LocalContact): Indexed {
   const numbers = c.numbers.map((n) => `${n.number} ${digits(n.number)}`).join(' ');
   return {
-    key: `personal:${c.id}`, kind: 'personal', name: personalName(c),
+    key: `personal:${c.id}`, kind: 'personal', name: personalName(c), number: c.numbers[0]?.number ?? '',
     subtitle: c.pending ? [c.company, 'Not sent yet'].filter(Boolean).join(' · ') : c.company,
     search: `${c.first_name} ${c.last_name} ${c.company} ${numbers}`.toLowerCase(),
     first: c.first_name || c.last_name || c.company, last: c.last_name || c.first_name || c.company,
@@ -83,8 +87,10 @@ export function filterContacts<T extends Indexed>(sorted: readonly T[], query: s
 }
 
 /**
- * Contacts: the organisation directory (with presence, from directoryContext) and my personal
- * contacts (from the ContactBook: IndexedDB first, offline edits queued) in one virtualised list.
+ * Contacts: the organisation directory (with presence: On a call, Ringing, Online, Offline, or
+ * Unknown while the platform cannot be reached; the signed-in user is not listed) and my personal
+ * contacts (from the ContactBook: IndexedDB first, offline edits queued; each row shows its
+ * number) in one virtualised list.
  * Search filters in memory as the user types, over a lower-cased string computed once per entry;
  * the list is sorted once per sort order and directory/contacts change, so a keystroke costs one
  * pass over the entries. Picking a contact shows its detail; "Call" dials through the CallStore
@@ -128,6 +134,7 @@ export class SbContactsView extends LitElement {
     `,
   ];
 
+  @consume({ context: sessionContext, subscribe: true }) session?: Session;
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
   @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
@@ -145,10 +152,10 @@ export class SbContactsView extends LitElement {
   /** A save was queued offline. */
   @state() private info = '';
 
-  private readonly watchDirectory = new StoreController(this, ['directory-changed']);
-  private readonly watchBook = new StoreController(this, ['contact-book-changed']);
+  private readonly watchDirectory = new StoreController(this, [DirectoryChangedEvent.eventName]);
+  private readonly watchBook = new StoreController(this, [ContactBookChangedEvent.eventName]);
   private sortedCache: { directory: unknown; personal: LocalContact[]; sort: ContactSort; entries: Indexed[] } | null = null;
-  private orgCache: { source: DirectoryPerson[]; entries: Indexed[] } | null = null;
+  private orgCache: { source: DirectoryPerson[]; known: boolean; me: string; entries: Indexed[] } | null = null;
   private personalCache: { source: LocalContact[]; entries: Indexed[] } | null = null;
 
   private get personal(): LocalContact[] {
@@ -165,12 +172,18 @@ export class SbContactsView extends LitElement {
   /** Sorted entries of both kinds; recomputed only when a source or the sort order changes. */
   private sorted(): Indexed[] {
     const people = this.directory?.entries ?? [];
-    if (this.orgCache?.source !== people) this.orgCache = { source: people, entries: people.map(orgEntry) };
+    const known = this.directory?.presenceKnown ?? false;
+    // The user is not a contact of their own.
+    const me = this.session?.user?.extension ?? '';
+    const org = this.orgCache;
+    if (org?.source !== people || org.known !== known || org.me !== me) {
+      this.orgCache = { source: people, known, me, entries: people.filter((p) => p.extension !== me).map((p) => orgEntry(p, known)) };
+    }
     if (this.personalCache?.source !== this.personal) this.personalCache = { source: this.personal, entries: this.personal.map(personalEntry) };
     const c = this.sortedCache;
-    if (c && c.directory === people && c.personal === this.personal && c.sort === this.sort) return c.entries;
-    const entries = [...this.orgCache.entries, ...this.personalCache.entries].sort(compare(this.sort));
-    this.sortedCache = { directory: people, personal: this.personal, sort: this.sort, entries };
+    if (c && c.directory === this.orgCache!.entries && c.personal === this.personal && c.sort === this.sort) return c.entries;
+    const entries = [...this.orgCache!.entries, ...this.personalCache.entries].sort(compare(this.sort));
+    this.sortedCache = { directory: this.orgCache!.entries, personal: this.personal, sort: this.sort, entries };
     return entries;
   }
 
@@ -234,7 +247,7 @@ export class SbContactsView extends LitElement {
     const notice = this.book?.notice;
     return html`
       <div role="alert">${this.error ? html`<p class="error">${this.error}</p>` : nothing}${notice
-        ? html`<p class="error">${notice.message} <button class="btn secondary" type="button" @click=${() => this.book?.dismissNotice()}>Dismiss</button></p>`
+        ? html`<p class="error">${noticeText(notice)} <button class="btn secondary" type="button" @click=${() => this.book?.dismissNotice()}>Dismiss</button></p>`
         : nothing}</div>
       <div role="status">${this.info ? html`<p class="info">${this.info}</p>` : nothing}</div>
     `;
@@ -243,7 +256,9 @@ export class SbContactsView extends LitElement {
   private detailOf(key: string): ContactDetailValue | null {
     if (key.startsWith('org:')) {
       const p = this.directory?.entries.find((e) => `org:${e.extension}` === key);
-      return p ? { kind: 'organisation', name: p.name, online: p.online, numbers: [{ label: 'extension', number: p.extension }] } : null;
+      if (!p) return null;
+      const presence = this.directory?.presenceKnown ? personPresence(p) : 'unknown';
+      return { kind: 'organisation', name: p.name, online: p.online, presence, numbers: [{ label: 'extension', number: p.extension }] };
     }
     const c = this.personal.find((e) => `personal:${e.id}` === key);
     return c ? { kind: 'personal', name: personalName(c), company: c.company, email: c.email, notes: c.notes, numbers: c.numbers } : null;
@@ -316,6 +331,11 @@ export class SbContactsView extends LitElement {
       this.error = (err as Error).message;
     }
   }
+}
+
+/** A notice in the user's words: a change refused later (sent from the outbox) names no API field. */
+function noticeText(notice: ContactNotice): string {
+  return notice.field ? `A contact change was not saved. ${contactFieldMessage(notice.field, notice.message)}` : notice.message;
 }
 
 function fieldsOf(c: ContactFields): ContactFormValue {

@@ -1,15 +1,18 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { viewStyles } from '../../components/shared-styles.js';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { callHistoryContext, callStoreContext, sessionContext } from '../../app/contexts.js';
+import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../app/contexts.js';
 import { ApiError, type CdrEntry } from '../../data/api.js';
 import { HistoryChangedEvent, type CallHistory } from '../../state/call-history.js';
 import type { CallStore } from '../../state/call-store.js';
 import { markSeen, seenKey } from '../../state/missed-calls.js';
 import type { Session } from '../../state/session.js';
-import type { HistorySelectEvent } from '../../components/sb-history-list.js';
-import type { HistoryAddContactEvent, HistoryCallEvent } from '../../components/sb-history-detail.js';
+import { DirectoryChangedEvent, partyNames, type Directory } from '../../state/directory.js';
+import { ContactBookChangedEvent, type ContactBook } from '../../state/contact-book.js';
+import { StoreController } from '../../controllers/store-controller.js';
+import type { HistoryCallEvent, HistorySelectEvent, NameOf } from '../../components/sb-history-list.js';
+import type { HistoryAddContactEvent } from '../../components/sb-history-detail.js';
 import '../../components/sb-history-list.js';
 import '../../components/sb-history-detail.js';
 
@@ -36,8 +39,10 @@ export class NavigateRequestEvent extends Event {
 /**
  * Call History: the user's call records, newest first, paged 50 at a time from IndexedDB (see
  * state/call-history.ts): the stored first page paints at once, even offline, then the records
- * made since are fetched and the page redrawn. Picking a record shows every loaded record with that number; "Call" there dials
- * through the CallStore and asks the shell (`sb-navigate-request` {area: 'calls'}) to show Calls.
+ * made since are fetched and the page redrawn. Picking a record shows every loaded record with that number; "Call" there (or
+ * on any row) dials through the CallStore and asks the shell (`sb-navigate-request` {area: 'calls'}) to show Calls.
+ * Parties are named from the directory and the personal contacts whenever the number matches
+ * one (the record's own name otherwise), and the list fills the view's height.
  *
  * Loading the first page marks the missed calls in it as seen (see state/missed-calls.ts), which
  * is what clears the shell's badge. It reloads when the page becomes visible again, and when new
@@ -47,11 +52,35 @@ export class NavigateRequestEvent extends Event {
  */
 @customElement('sb-history-view')
 export class SbHistoryView extends LitElement {
-  static override styles = viewStyles;
+  static override styles = [
+    viewStyles,
+    css`
+      :host {
+        /* Fills the panel: the list scrolls inside, the view does not grow with it. */
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
+        box-sizing: border-box;
+      }
+
+      sb-history-list,
+      sb-history-detail {
+        flex: 1 1 auto;
+        min-height: 0;
+      }
+    `,
+  ];
 
   @consume({ context: sessionContext, subscribe: true }) session?: Session;
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
   @consume({ context: callHistoryContext, subscribe: true }) callHistory?: CallHistory;
+  @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
+  @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
+
+  private readonly watchDirectory = new StoreController(this, [DirectoryChangedEvent.eventName]);
+  private readonly watchBook = new StoreController(this, [ContactBookChangedEvent.eventName]);
+  private namesCache: { people: unknown; contacts: unknown; nameOf: NameOf } | null = null;
 
   @state() private entries: CdrEntry[] = [];
   @state() private more = false;
@@ -82,13 +111,6 @@ export class SbHistoryView extends LitElement {
     this.watched = undefined;
   }
 
-  override willUpdate(): void {
-    if (this.isConnected && this.callHistory !== this.watched) {
-      this.watched?.removeEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
-      this.callHistory?.addEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
-      this.watched = this.callHistory;
-    }
-  }
 
   /** Shows the stored first page again (no platform round trip). */
   private async reload(): Promise<void> {
@@ -99,15 +121,38 @@ export class SbHistoryView extends LitElement {
     if (generation === this.generation) this.show(page.items, page.more);
   }
 
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    this.watchDirectory.observe(this.directory);
+    this.watchBook.observe(this.book);
+    if (this.isConnected && this.callHistory !== this.watched) {
+      this.watched?.removeEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+      this.callHistory?.addEventListener(HistoryChangedEvent.eventName, this.onHistoryChanged);
+      this.watched = this.callHistory;
+    }
+  }
+
+  /** Names by number from the directory and personal contacts, rebuilt when either changes. */
+  private get nameOf(): NameOf {
+    const people = this.directory?.entries ?? [];
+    const contacts = this.book?.entries ?? [];
+    const c = this.namesCache;
+    if (c && c.people === people && c.contacts === contacts) return c.nameOf;
+    const nameOf = partyNames(people, contacts);
+    this.namesCache = { people, contacts, nameOf };
+    return nameOf;
+  }
+
   override render() {
+    const nameOf = this.nameOf;
     if (this.selected !== null) {
       const number = this.selected;
       const withParty = this.entries.filter((e) => e.remote_number === number);
-      const name = withParty.find((e) => e.remote_name.trim())?.remote_name ?? '';
+      const name = nameOf(number) || (withParty.find((e) => e.remote_name.trim())?.remote_name ?? '');
       return html`<sb-history-detail
         .name=${name}
         .number=${number}
         .entries=${withParty}
+        .nameOf=${nameOf}
         @sb-history-call=${this.onCall}
         @sb-history-add-contact=${(e: HistoryAddContactEvent) => this.dispatchEvent(new NavigateRequestEvent({ area: 'contacts', contact: e.detail }))}
         @sb-history-close=${() => (this.selected = null)}
@@ -118,6 +163,8 @@ export class SbHistoryView extends LitElement {
       .loading=${this.loading}
       .hasMore=${this.more}
       .error=${this.error}
+      .nameOf=${nameOf}
+      @sb-history-call=${this.onCall}
       @sb-history-select=${(e: HistorySelectEvent) => (this.selected = e.detail.number)}
       @sb-history-more=${() => void this.loadMore()}
     ></sb-history-list>`;

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
 import { deleteDB } from 'idb';
-import { callStoreContext, contactBookContext, directoryContext } from '../../../src/app/contexts.js';
+import { callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../../src/app/contexts.js';
+import type { Session } from '../../../src/state/session.js';
 import { ApiError, type Contact, type ContactFields } from '../../../src/data/api.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
@@ -75,11 +76,11 @@ class FakeApi {
 async function mount(personal: Contact[] = [
   contact('p1', { first_name: 'Pat', last_name: 'Lee', company: 'Acme', numbers: [{ label: 'work', number: '1004' }] }),
   contact('p2', { first_name: 'Zed', last_name: 'Adams', company: 'Globex', numbers: [{ label: 'mobile', number: '+1 555 0199' }] }),
-], people: DirectoryPerson[] = PEOPLE) {
+], people: DirectoryPerson[] = PEOPLE, o: { me?: string; presenceKnown?: boolean } = {}) {
   const api = new FakeApi(personal);
   const book = new ContactBook(openSwitchboardDB(dbName), api);
   await book.load();
-  const directory = Object.assign(new EventTarget(), { entries: people }) as unknown as Directory;
+  const directory = Object.assign(new EventTarget(), { entries: people, presenceKnown: o.presenceKnown ?? true }) as unknown as Directory;
   const phone = new FakePhone();
   phone.start({ uri: 'sip:1001@demo', authorizationUser: 'u', password: 'p', websocketUrl: 'ws://x/sip', displayName: 'Alice', userAgent: 't' });
   const store = new CallStore(phone, { holdReminderMs: 0, endedLingerMs: 20 });
@@ -87,6 +88,7 @@ async function mount(personal: Contact[] = [
   new ContextProvider(host, { context: contactBookContext, initialValue: book });
   new ContextProvider(host, { context: callStoreContext, initialValue: store });
   new ContextProvider(host, { context: directoryContext, initialValue: directory });
+  if (o.me) new ContextProvider(host, { context: sessionContext, initialValue: { user: { extension: o.me, domain: 'demo' } } as unknown as Session });
   const view = document.createElement('sb-contacts-view') as SbContactsView;
   host.append(view);
   await tick();
@@ -95,7 +97,7 @@ async function mount(personal: Contact[] = [
   return { api, book, phone, view, host, directory };
 }
 
-const rows = (view: Element) => buttonNames(view).filter((n) => /, (online|offline|personal contact)$/.test(n));
+const rows = (view: Element) => buttonNames(view).filter((n) => /, (On a call|Ringing|Online|Offline|Unknown|personal contact)$/.test(n));
 
 async function settle(view: SbContactsView, check: () => boolean): Promise<void> {
   await view.updateComplete;
@@ -104,7 +106,7 @@ async function settle(view: SbContactsView, check: () => boolean): Promise<void>
 
 /** Opens Pat Lee, edits its company to `company`, and presses Save. */
 async function saveCompany(view: SbContactsView, company: string): Promise<void> {
-  button(view, 'Pat Lee, Acme, personal contact').click();
+  button(view, 'Pat Lee, Acme, 1004, personal contact').click();
   await view.updateComplete;
   await tick();
   button(view, 'Edit').click();
@@ -134,11 +136,11 @@ describe('sb-contacts-view', () => {
     await settle(view, () => rows(view).length === 5);
     expect(api.pages).to.deep.equal([undefined, '1']);
     expect(rows(view)).to.deep.equal([
-      'Alice Anders, extension 1001, online',
-      'Bob Baker, extension 1002, online',
-      'Carol Chen, extension 1003, offline',
-      'Pat Lee, Acme, personal contact',
-      'Zed Adams, Globex, personal contact',
+      'Alice Anders, extension 1001, Online',
+      'Bob Baker, extension 1002, Online',
+      'Carol Chen, extension 1003, Offline',
+      'Pat Lee, Acme, 1004, personal contact',
+      'Zed Adams, Globex, +1 555 0199, personal contact',
     ]);
     await expect(view).to.be.accessible();
   });
@@ -148,7 +150,7 @@ describe('sb-contacts-view', () => {
     await settle(view, () => rows(view).length === 5);
     typeInto(field(view, 'Search contacts'), 'pat');
     await settle(view, () => rows(view).length === 1);
-    expect(rows(view)).to.deep.equal(['Pat Lee, Acme, personal contact']);
+    expect(rows(view)).to.deep.equal(['Pat Lee, Acme, 1004, personal contact']);
     typeInto(field(view, 'Search contacts'), 'globex');
     await settle(view, () => rows(view)[0]?.startsWith('Zed') ?? false);
     typeInto(field(view, 'Search contacts'), '5550199');
@@ -165,7 +167,7 @@ describe('sb-contacts-view', () => {
     choose(view, 'Show', 'personal');
     await settle(view, () => rows(view).length === 2);
     choose(view, 'Show', 'online');
-    await settle(view, () => rows(view).length === 2 && rows(view).every((r) => r.endsWith(', online')));
+    await settle(view, () => rows(view).length === 2 && rows(view).every((r) => r.endsWith(', Online')));
     choose(view, 'Show', 'all');
     choose(view, 'Sort by', 'last');
     await settle(view, () => rows(view)[0]?.startsWith('Zed Adams') ?? false);
@@ -175,7 +177,7 @@ describe('sb-contacts-view', () => {
   it('selecting shows the detail; "Call" dials and asks to show Calls', async () => {
     const { view, phone } = await mount();
     await settle(view, () => rows(view).length === 5);
-    button(view, 'Pat Lee, Acme, personal contact').click();
+    button(view, 'Pat Lee, Acme, 1004, personal contact').click();
     await view.updateComplete;
     await tick();
     const detail = deepAll(view, 'sb-contact-detail')[0]!;
@@ -231,7 +233,7 @@ describe('sb-contacts-view', () => {
     await saveCompany(view, 'Acme Ltd');
     await settle(view, () => text(view).includes('This contact was changed elsewhere; their company was kept.'));
     button(view, 'Close').click();
-    await settle(view, () => rows(view).includes('Pat Lee, Acme Corp, personal contact'));
+    await settle(view, () => rows(view).includes('Pat Lee, Acme Corp, 1004, personal contact'));
   });
 
   it('offline, a new contact is kept and marked "Not sent yet", and sent when back online', async () => {
@@ -264,9 +266,62 @@ describe('sb-contacts-view', () => {
     await tick();
     typeInto(field(view, 'First name'), 'Rita');
     button(view, 'Save').click();
-    await settle(view, () => text(view).includes('email must be an email address'));
+    // In the user's words at the field, never the platform's text naming its field.
+    await settle(view, () => text(view).includes('Enter an email address like name@example.com.'));
+    expect(text(view)).not.to.contain('email must be');
+    const email = field(view, 'Email');
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+    typeInto(email, 'rita@example.com');
+    await settle(view, () => !text(view).includes('Enter an email address'));
     button(view, 'Cancel').click();
     await settle(view, () => rows(view).length === 5);
+  });
+
+  it('the signed-in user is not listed among their contacts', async () => {
+    const { view } = await mount(undefined, PEOPLE, { me: '1001' });
+    await settle(view, () => rows(view).length === 4);
+    expect(rows(view).some((r) => r.startsWith('Alice Anders'))).to.equal(false);
+    expect(rows(view)[0]).to.equal('Bob Baker, extension 1002, Online');
+  });
+
+  it('presence: On a call, Ringing, Online, Offline; Unknown for everyone while the platform cannot be reached', async () => {
+    const people: DirectoryPerson[] = [
+      { extension: '1002', name: 'Bob Baker', online: true, presence: 'on-call' },
+      { extension: '1003', name: 'Carol Chen', online: true, presence: 'ringing' },
+      { extension: '1004', name: 'Dan Diaz', online: true, presence: 'online' },
+      { extension: '1005', name: 'Erin Evans', online: false, presence: 'offline' },
+    ];
+    const { view, directory } = await mount([], people);
+    await settle(view, () => rows(view).length === 4);
+    expect(rows(view)).to.deep.equal([
+      'Bob Baker, extension 1002, On a call', 'Carol Chen, extension 1003, Ringing', 'Dan Diaz, extension 1004, Online', 'Erin Evans, extension 1005, Offline',
+    ]);
+    // "Online" as a filter keeps everyone reachable.
+    choose(view, 'Show', 'online');
+    await settle(view, () => rows(view).length === 3);
+    choose(view, 'Show', 'all');
+    (directory as unknown as { presenceKnown: boolean }).presenceKnown = false;
+    directory.dispatchEvent(new Event('directory-changed'));
+    await settle(view, () => rows(view).length === 4 && rows(view).every((r) => r.endsWith(', Unknown')));
+    button(view, 'Dan Diaz, extension 1004, Unknown').click();
+    await view.updateComplete;
+    await tick();
+    expect(text(view)).to.contain('Unknown');
+  });
+
+  it('a queued change the platform refuses later is told in the user\'s words', async () => {
+    const { view, api, book } = await mount();
+    await settle(view, () => rows(view).length === 5);
+    api.offline = true;
+    await saveCompany(view, 'Acme Ltd');
+    await settle(view, () => text(view).includes(QUEUED_MESSAGE));
+    api.offline = false;
+    api.updateContact = async () => {
+      throw new ApiError('http', 'numbers.0.number must be a phone number: digits, with + * # spaces dashes dots or brackets', 400, 'invalid_request', 'numbers.0.number');
+    };
+    await book.sync();
+    await settle(view, () => text(view).includes('A contact change was not saved. Enter a phone number'));
+    expect(text(view)).not.to.contain('numbers.0.number');
   });
 
   it('10,000 entries render and a search completes', async () => {

@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
 import { deleteDB } from 'idb';
-import { callHistoryContext, callStoreContext, sessionContext } from '../../../src/app/contexts.js';
+import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../../src/app/contexts.js';
+import type { Directory } from '../../../src/state/directory.js';
+import type { ContactBook } from '../../../src/state/contact-book.js';
 import { ApiError, type CdrEntry } from '../../../src/data/api.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
@@ -12,7 +14,7 @@ import { seenKey } from '../../../src/state/missed-calls.js';
 import '../../../src/views/history/sb-history-view.js';
 import type { SbHistoryView } from '../../../src/views/history/sb-history-view.js';
 import type { SbHistoryList } from '../../../src/components/sb-history-list.js';
-import { button, buttonNames, deepAll, hasButton, text, ignoreResizeObserverLoops, until } from '../components/helpers.js';
+import { accessibleName, button, buttonNames, deepAll, hasButton, text, ignoreResizeObserverLoops, until } from '../components/helpers.js';
 
 ignoreResizeObserverLoops();
 
@@ -61,7 +63,7 @@ const records = (to: number, from = 1) => Array.from({ length: to - from + 1 }, 
 
 let dbName = '';
 
-async function mount(entries: CdrEntry[], api = new FakeApi(entries)) {
+async function mount(entries: CdrEntry[], api = new FakeApi(entries), o: { directory?: Directory; book?: ContactBook; hostStyle?: string } = {}) {
   localStorage.removeItem(seenKey(USER));
   const session = Object.assign(new EventTarget(), { state: 'signed-in', user: USER, api }) as unknown as Session;
   const phone = new FakePhone();
@@ -70,7 +72,10 @@ async function mount(entries: CdrEntry[], api = new FakeApi(entries)) {
   // A plain host rather than fixture(): fixture waits for an animation frame, which a test page
   // running in a background tab may not get.
   const host = document.body.appendChild(document.createElement('div'));
+  if (o.hostStyle) host.setAttribute('style', o.hostStyle);
   new ContextProvider(host, { context: sessionContext, initialValue: session });
+  if (o.directory) new ContextProvider(host, { context: directoryContext, initialValue: o.directory });
+  if (o.book) new ContextProvider(host, { context: contactBookContext, initialValue: o.book });
   new ContextProvider(host, { context: callStoreContext, initialValue: store });
   new ContextProvider(host, { context: callHistoryContext, initialValue: new CallHistory(openSwitchboardDB(dbName), api) });
   const view = document.createElement('sb-history-view') as SbHistoryView;
@@ -84,7 +89,8 @@ async function mount(entries: CdrEntry[], api = new FakeApi(entries)) {
 }
 
 
-const rows = (view: Element) => buttonNames(view).filter((n) => /call (from|to) /.test(n));
+/** The records' own buttons (not their "Call" buttons), by accessible name. */
+const rows = (view: Element) => deepAll(view, 'button.row').map(accessibleName);
 /** "Load more", found without computing every row's accessible name (slow for 100+ rows). */
 const loadMore = (view: Element) => deepAll(view, '.more button')[0] as HTMLButtonElement | undefined;
 /** How many records the (virtualised) list holds: cheap, unlike every row's accessible name. */
@@ -105,8 +111,8 @@ describe('sb-history-view', () => {
     ]);
     expect(api.requests[0]).to.deep.equal({ limit: 100, before: undefined });
     expect(rows(view)).to.have.length(3);
-    expect(rows(view)[0]).to.match(/^Missed call from Bob Baker, /);
-    expect(rows(view)[1]).to.match(/^Outgoing call to Carol Chen, /);
+    expect(rows(view)[0]).to.match(/^Bob Baker, Missed call, /);
+    expect(rows(view)[1]).to.match(/^Carol Chen, Outgoing call, /);
     expect(localStorage.getItem(seenKey(USER))).to.equal('5');
     await expect(view).to.be.accessible();
   });
@@ -180,6 +186,52 @@ describe('sb-history-view', () => {
     await tick(10);
     expect(phone.dialled).to.deep.equal(['1002']);
     expect(asked).to.deep.equal({ area: 'calls' });
+  });
+
+  it('names parties and transferors from the directory and personal contacts, for every record', async () => {
+    const directory = Object.assign(new EventTarget(), {
+      entries: [{ extension: '1003', name: 'Carol Chen', online: true }, { extension: '1004', name: 'Dan Diaz', online: false }],
+      presenceKnown: true,
+    }) as unknown as Directory;
+    const book = Object.assign(new EventTarget(), {
+      entries: [{ id: 'p1', first_name: 'Pat', last_name: 'Lee', company: 'Acme', numbers: [{ label: 'mobile', number: '+1 (415) 555-0101' }] }],
+    }) as unknown as ContactBook;
+    const { view } = await mount([
+      cdr(3, { remote_number: '14155550101', remote_name: '', type: 'missed', disposition: 'missed', answered_at: null }),
+      cdr(2, { remote_number: '1003', remote_name: '', transferred_from: '1004' }),
+      cdr(1, { type: 'outbound', disposition: 'no-answer', remote_number: '1004', remote_name: 'Dan (old name)', answered_at: null }),
+    ], undefined, { directory, book });
+    await until(() => deepAll(view, '[role=listitem]').length === 3);
+    const names = deepAll(view, '.item .name').map((n) => n.textContent!.trim());
+    expect(names).to.deep.equal(['Pat Lee', 'Carol Chen', 'Dan Diaz']);
+    expect(text(view)).to.contain('Transferred by Dan Diaz (1004)');
+    expect(text(view)).to.contain('No answer');
+    expect(rows(view)[0]).to.match(/^Pat Lee, Missed call, /);
+    // The detail is named the same way.
+    button(view, rows(view)[1]!).click();
+    await view.updateComplete;
+    await tick();
+    expect(deepAll(view, 'sb-history-detail')[0]!.shadowRoot!.querySelector('h2')!.textContent).to.contain('Carol Chen');
+  });
+
+  it('each row\'s "Call" dials that party and asks to show Calls', async () => {
+    const { phone, view } = await mount([cdr(6, { remote_number: '1003', remote_name: 'Carol Chen' }), cdr(5, { type: 'missed', answered_at: null })]);
+    let asked: unknown = null;
+    view.addEventListener('sb-navigate-request', (e) => (asked = e.detail));
+    button(view, 'Call Bob Baker').click();
+    await tick(10);
+    expect(phone.dialled).to.deep.equal(['1002']);
+    expect(asked).to.deep.equal({ area: 'calls' });
+  });
+
+  it('the list fills the height of the panel it is shown in', async () => {
+    const { view } = await mount(records(3), undefined, { hostStyle: 'height: 720px; display: flex; flex-direction: column' });
+    const list = deepAll(view, 'lit-virtualizer')[0]!;
+    const viewBox = view.getBoundingClientRect();
+    expect(viewBox.height).to.be.closeTo(720, 2);
+    const bottomGap = viewBox.bottom - list.getBoundingClientRect().bottom;
+    expect(bottomGap, 'only the view\'s padding below the list').to.be.lessThan(40);
+    expect(list.getBoundingClientRect().height).to.be.greaterThan(600);
   });
 
   it('shows "No calls yet" for an empty history', async () => {
