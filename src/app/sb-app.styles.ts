@@ -12,10 +12,11 @@ export const shellStyles = [
   baseStyles,
   buttonStyles,
   css`
+    /* The viewport is the app: the area and the grid scroll on their own, side by side. */
     :host {
       display: flex;
-      min-height: 100vh;
-      min-height: 100dvh;
+      height: 100vh;
+      height: 100dvh;
       background: var(--sb-sys-color-background);
       color: var(--sb-sys-color-on-surface);
       font-family: var(--sb-sys-font);
@@ -38,12 +39,14 @@ export const shellStyles = [
       flex: 1;
       display: flex;
       min-width: 0;
+      min-height: 0;
     }
     .main {
       flex: 1;
       display: flex;
       flex-direction: column;
       min-width: 0;
+      min-height: 0;
     }
     header {
       position: sticky;
@@ -85,6 +88,7 @@ export const shellStyles = [
       flex: 1;
       display: flex;
       min-height: 0;
+      overflow: hidden;
       --sb-call-workspace-overlay-top: 3.5rem;
     }
     .area {
@@ -92,11 +96,14 @@ export const shellStyles = [
       flex-direction: column;
       flex: 0 1 40rem;
       min-width: 20rem;
+      min-height: 0;
+      overflow-y: auto;
       border-inline-end: 1px solid var(--sb-sys-color-outline);
       background: var(--sb-sys-color-background);
     }
     .area > :not(.area-header) {
       flex: 1;
+      min-height: 0;
       max-width: none;
     }
     .area-header {
@@ -118,6 +125,8 @@ export const shellStyles = [
     .grid {
       flex: 1 1 24rem;
       min-width: 0;
+      min-height: 0;
+      overflow-y: auto;
     }
     .starting,
     .loading {
@@ -131,12 +140,13 @@ export const shellStyles = [
       justify-content: flex-end;
     }
     .workspace:not([data-wide]) .area {
-      flex: 1 0 auto;
+      flex: 1 1 auto;
       min-width: 0;
       border-inline-end: 0;
     }
     .workspace:not([data-wide]) .grid {
       flex: none;
+      overflow: visible;
     }
     .workspace:not([data-wide]):not([data-area]) .grid {
       flex: 1;
