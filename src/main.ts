@@ -51,7 +51,7 @@ function mount(): SbApp {
   const userData = new UserData(db, directory, contactBook, callHistory, events);
   const queue = new RecordingQueue(db, (rec, body) => recordingsApi.upload(rec, body));
   window.addEventListener('online', () => void queue.flush());
-  const api = { devices, calls: new CallsResource(http) };
+  const phoneApi = { devices, calls: new CallsResource(http) };
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
     ringer: new Ringer(), install, recordingQueue: queue, missedCalls: new MissedCalls(callHistory),
@@ -62,7 +62,7 @@ function mount(): SbApp {
   let phone: Promise<void> | null = null;
   const loadPhone = () => {
     phone ??= import('./app/phone-services.js')
-      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue, api })))
+      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue, api: phoneApi })))
       .catch((err: unknown) => {
         phone = null; // a later sign-in (or the network coming back) tries again
         console.warn('Switchboard: loading the phone failed', err);
