@@ -6,7 +6,13 @@
  */
 import { Workbox } from 'workbox-window';
 import { tokens } from './styles/tokens.js';
-import { ApiClient, localSessionStorage } from './data/api.js';
+import { HttpClient, localSessionStorage } from './data/http.js';
+import { CallsResource } from './data/resources/calls.js';
+import { CdrsResource } from './data/resources/cdrs.js';
+import { ContactsResource } from './data/resources/contacts.js';
+import { DevicesResource } from './data/resources/devices.js';
+import { DirectoryResource } from './data/resources/directory.js';
+import { RecordingsResource } from './data/resources/recordings.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
 import { RecordingQueue } from './data/recording-queue.js';
@@ -32,18 +38,22 @@ function mount(): SbApp {
   }
   const app = document.querySelector('sb-app') ?? document.body.appendChild(document.createElement('sb-app'));
   const settings = new SettingsStore();
-  const session = new Session(new ApiClient(localSessionStorage()));
-  const api = session.api;
-  const events = new EventsClient(() => api.eventsUrl(), () => api.token(), () => session.deviceId);
+  // One HTTP client (tokens, refresh, errors); one module per resource, each given to what uses it.
+  const http = new HttpClient(localSessionStorage());
+  const devices = new DevicesResource(http);
+  const recordingsApi = new RecordingsResource(http);
+  const session = new Session(http, devices);
+  const events = new EventsClient(() => http.eventsUrl(), () => http.token(), () => session.deviceId);
   const db = openSwitchboardDB();
-  const directory = new Directory(api, events, db);
-  const contactBook = new ContactBook(db, api);
-  const callHistory = new CallHistory(db, api);
+  const directory = new Directory(new DirectoryResource(http), events, db);
+  const contactBook = new ContactBook(db, new ContactsResource(http));
+  const callHistory = new CallHistory(db, new CdrsResource(http));
   const userData = new UserData(db, directory, contactBook, callHistory, events);
-  const queue = new RecordingQueue(db, (rec, body) => api.uploadRecording(rec, body));
+  const queue = new RecordingQueue(db, (rec, body) => recordingsApi.upload(rec, body));
   window.addEventListener('online', () => void queue.flush());
+  const phoneApi = { devices, calls: new CallsResource(http) };
   Object.assign(app, {
-    session, settings, directory, contactBook, callHistory, userData, events,
+    session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
     ringer: new Ringer(), install, recordingQueue: queue, missedCalls: new MissedCalls(callHistory),
   });
 
@@ -52,7 +62,7 @@ function mount(): SbApp {
   let phone: Promise<void> | null = null;
   const loadPhone = () => {
     phone ??= import('./app/phone-services.js')
-      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue })))
+      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue, api: phoneApi })))
       .catch((err: unknown) => {
         phone = null; // a later sign-in (or the network coming back) tries again
         console.warn('Switchboard: loading the phone failed', err);
@@ -62,7 +72,7 @@ function mount(): SbApp {
     if (session.state === 'signed-in') loadPhone();
   });
   // A saved session (the installed app's every start): fetch the phone while the page starts.
-  if (api.savedUser()) loadPhone();
+  if (http.savedUser()) loadPhone();
   window.addEventListener('online', () => {
     if (session.state === 'signed-in') loadPhone();
   });

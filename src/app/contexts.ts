@@ -3,6 +3,7 @@
  * for exactly the service they use; components never do.
  */
 import { createContext } from '@lit/context';
+import type { RecordingsResource } from '../data/resources/recordings.js';
 import type { CallHistory } from '../state/call-history.js';
 import type { CallStore } from '../state/call-store.js';
 import type { ContactBook } from '../state/contact-book.js';
@@ -24,3 +25,5 @@ export const recordingsContext = createContext<CallRecordings | undefined>(Symbo
 export const installContext = createContext<InstallHelper | undefined>(Symbol('install'));
 export const contactBookContext = createContext<ContactBook | undefined>(Symbol('contact-book'));
 export const callHistoryContext = createContext<CallHistory | undefined>(Symbol('call-history'));
+/** The platform's call recordings (list, audio, delete), for the Recordings area. */
+export const recordingsApiContext = createContext<RecordingsResource | undefined>(Symbol('recordings-api'));

@@ -13,6 +13,8 @@ import { PhoneLine } from '../state/phone-line.js';
 import type { Session } from '../state/session.js';
 import type { SettingsStore } from '../state/settings.js';
 import type { EventsClient } from '../data/events.js';
+import type { CallsResource } from '../data/resources/calls.js';
+import type { DevicesResource } from '../data/resources/devices.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
 import { TabLock } from './tab-lock.js';
 import '../workspace/sb-call-workspace.js';
@@ -24,8 +26,14 @@ export interface PhoneServices {
   recordings: CallRecordings;
 }
 
-export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue }): PhoneServices {
-  const { session, settings, events, queue } = deps;
+/** The resources the phone's stores speak to: my devices and my calls. */
+export interface PhoneApi {
+  devices: DevicesResource;
+  calls: CallsResource;
+}
+
+export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue; api: PhoneApi }): PhoneServices {
+  const { session, settings, events, queue, api } = deps;
   const phone = new JsSipPhone();
   phone.setAudioDevices(settings.value);
   const line = new PhoneLine(
@@ -42,13 +50,13 @@ export function createPhoneServices(deps: { session: Session; settings: Settings
     phone.setAudioDevices(settings.value);
     calls.setOptions({ holdReminderMs: settings.value.holdReminderS * 1000 });
   });
-  const otherDevices = new OtherDevices(session.api, phone, calls, events, () => session.deviceId);
+  const otherDevices = new OtherDevices(api, phone, calls, events, () => session.deviceId);
   // One call records itself (mic + remote); a conference records its mixer's mix of everyone.
   // The other party is told when I record (and I when they do): `relay`.
   const recordings = new CallRecordings(queue, (legs) => {
     const conference = legs.length > 1 ? calls.conferenceOf(legs[0]!.id) : undefined;
     return conference ? new CallRecording((conference.mixer as ConferenceMixer).recordingStream()) : new CallRecording(legs[0]!);
-  }, { api: session.api, events, calls });
+  }, { api: api.calls, events, calls });
   // Recordings a closed tab or a crash left behind are finished and uploaded; so are any that
   // waited for the network. This module loads at a sign-in, and later sign-ins reuse it.
   const recover = () => {

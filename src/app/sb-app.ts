@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
+import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsApiContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
 import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
@@ -10,6 +10,7 @@ import type { CallHistory } from '../state/call-history.js';
 import type { ContactBook } from '../state/contact-book.js';
 import type { UserData } from '../state/user-data.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
+import type { RecordingsResource } from '../data/resources/recordings.js';
 import type { InstallHelper } from './install-prompt.js';
 import type { MissedCalls } from '../state/missed-calls.js';
 import { StoreController } from '../controllers/store-controller.js';
@@ -81,6 +82,7 @@ export class SbApp extends LitElement {
   @provide({ context: installContext }) @property({ attribute: false }) install?: InstallHelper;
   @provide({ context: contactBookContext }) @property({ attribute: false }) contactBook?: ContactBook;
   @provide({ context: callHistoryContext }) @property({ attribute: false }) callHistory?: CallHistory;
+  @provide({ context: recordingsApiContext }) @property({ attribute: false }) recordingsApi?: RecordingsResource;
   @property({ attribute: false }) events?: EventsClient;
   /** The user's local data: loaded at sign-in, cleared on logout. */
   @property({ attribute: false }) userData?: UserData;

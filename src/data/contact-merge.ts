@@ -8,7 +8,7 @@
  *     shown it, so an older offline edit never silently replaces it), and is reported.
  * `numbers` is one field: a list merged item by item would invent combinations nobody typed.
  */
-import type { ContactFields } from './api.js';
+import type { ContactFields } from './wire.js';
 
 export const CONTACT_FIELDS = ['first_name', 'last_name', 'company', 'email', 'notes', 'numbers'] as const satisfies ReadonlyArray<keyof ContactFields>;
 

@@ -6,7 +6,7 @@
  * keeps the stores consistent.
  */
 import type { IDBPDatabase } from 'idb';
-import type { Contact, ContactFields } from './api.js';
+import type { Contact, ContactFields } from './wire.js';
 import { fieldsOf } from './contact-merge.js';
 import type { ContactChange, LocalContact, MetaKey, SwitchboardDB } from './db.js';
 import type { Outbox, OutboxEntry, OutboxTx } from './outbox.js';

@@ -3,7 +3,7 @@
  * the service worker. Each step runs once, in order, when an older database is opened.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
-import type { CdrEntry, Contact, ContactFields } from './api.js';
+import type { CdrEntry, Contact, ContactFields } from './wire.js';
 
 export interface PendingRecording {
   /** Client-generated uuid, also the upload's idempotency key (X-Recording-Id). */

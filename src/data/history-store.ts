@@ -5,7 +5,7 @@
  * transaction.
  */
 import type { IDBPDatabase } from 'idb';
-import type { CdrEntry } from './api.js';
+import type { CdrEntry } from './wire.js';
 import type { MetaKey, SwitchboardDB } from './db.js';
 
 const COMPLETE: MetaKey = 'history.complete';

@@ -10,11 +10,12 @@
  * data/history-store.ts's.
  */
 import type { IDBPDatabase } from 'idb';
-import type { ApiClient, CdrEntry } from '../data/api.js';
+import type { CdrsResource } from '../data/resources/cdrs.js';
+import type { CdrEntry } from '../data/wire.js';
 import type { SwitchboardDB } from '../data/db.js';
 import { HistoryStore } from '../data/history-store.js';
 
-export type HistoryApi = Pick<ApiClient, 'cdrs'>;
+export type HistoryApi = Pick<CdrsResource, 'list'>;
 /** API pages fetched per sync before giving up on joining the cached run. */
 const MAX_SYNC_PAGES = 20;
 const API_PAGE = 100;
@@ -96,7 +97,7 @@ export class CallHistory extends EventTarget {
     let joined = newestKey === undefined;
     let complete = false;
     for (let i = 0; i < MAX_SYNC_PAGES; i++) {
-      const page = await this.api.cdrs({ limit: API_PAGE, before: cursor ?? undefined });
+      const page = await this.api.list({ limit: API_PAGE, before: cursor ?? undefined });
       fetched.push(...page.items);
       cursor = page.next_cursor;
       if (cursor === null) complete = true;
@@ -109,7 +110,7 @@ export class CallHistory extends EventTarget {
   }
 
   private async fetchOlder(before: number | undefined, want: number): Promise<HistoryPage> {
-    const page = await this.api.cdrs({ limit: Math.max(want, API_PAGE), before });
+    const page = await this.api.list({ limit: Math.max(want, API_PAGE), before });
     await this.store.putOlder(page.items, page.next_cursor === null);
     return { items: page.items.slice(0, want), more: page.items.length > want || page.next_cursor !== null };
   }

@@ -21,13 +21,15 @@
  * data/contact-store.ts. This store holds the rules: what to send, and what an answer means.
  */
 import type { IDBPDatabase } from 'idb';
-import { ApiError, type ApiClient, type Contact, type ContactFields, type ContactTombstone } from '../data/api.js';
+import { ApiError } from '../data/http.js';
+import type { ContactsResource } from '../data/resources/contacts.js';
+import type { Contact, ContactFields, ContactTombstone } from '../data/wire.js';
 import { ContactStore, type ContactEntry, type ContactResult } from '../data/contact-store.js';
 import type { LocalContact, SwitchboardDB } from '../data/db.js';
 import { fieldsOf, mergeContact, sameFields } from '../data/contact-merge.js';
 import { Outbox, type ConflictResolution, type OutboxFailure, type OutboxHandler, type OutboxOptions, type OutboxTx } from '../data/outbox.js';
 
-export type ContactsApi = Pick<ApiClient, 'contacts' | 'createContact' | 'updateContact' | 'deleteContact'>;
+export type ContactsApi = Pick<ContactsResource, 'list' | 'create' | 'update' | 'delete'>;
 
 /** Contacts per page when syncing. */
 const PAGE = 500;
@@ -172,11 +174,11 @@ export class ContactBook extends EventTarget {
   private async send({ change }: ContactEntry): Promise<ContactResult> {
     switch (change.kind) {
       case 'create':
-        return this.api.createContact({ ...change.fields, client_id: change.clientId });
+        return this.api.create({ ...change.fields, client_id: change.clientId });
       case 'update':
-        return this.api.updateContact(change.id, change.fields, change.baseVersion);
+        return this.api.update(change.id, change.fields, change.baseVersion);
       case 'delete':
-        await this.api.deleteContact(change.id, change.baseVersion);
+        await this.api.delete(change.id, change.baseVersion);
         return null;
     }
   }
@@ -212,7 +214,7 @@ export class ContactBook extends EventTarget {
     const seen: Contact[] = [];
     const deleted: string[] = [];
     do {
-      const page = await this.api.contacts({ limit: PAGE, cursor, updated_since: since });
+      const page = await this.api.list({ limit: PAGE, cursor, updated_since: since });
       for (const item of page.items) {
         if (isTombstone(item)) deleted.push(item.id);
         else seen.push(item);

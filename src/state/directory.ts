@@ -7,7 +7,7 @@
  * (the events channel reconnecting reloads the directory).
  */
 import type { IDBPDatabase } from 'idb';
-import type { ApiClient } from '../data/api.js';
+import type { DirectoryResource } from '../data/resources/directory.js';
 import type { SwitchboardDB } from '../data/db.js';
 import { PlatformEventMessage, type EventsClient } from '../data/events.js';
 
@@ -41,7 +41,7 @@ export class Directory extends EventTarget {
   presenceKnown = false;
 
   constructor(
-    private readonly api: Pick<ApiClient, 'directory'>,
+    private readonly api: Pick<DirectoryResource, 'list'>,
     events: EventsClient,
     private readonly db?: Promise<IDBPDatabase<SwitchboardDB>>,
   ) {
@@ -81,7 +81,7 @@ export class Directory extends EventTarget {
     await this.showStored();
     const db = await this.db;
     try {
-      this.entries = (await this.api.directory()).map((u) => ({
+      this.entries = (await this.api.list()).map((u) => ({
         extension: u.extension, name: u.name, online: u.online, presence: presenceOf(u.online, u.presence),
       }));
       this.presenceKnown = true;

@@ -13,11 +13,19 @@
  *   offers Switch Phone as soon as another device of mine registers. Labels are readable names
  *   ("Chrome on Linux", or what the user called it), never the raw browser identifier.
  */
-import type { ApiClient, DeviceInfo } from '../data/api.js';
+import type { CallsResource } from '../data/resources/calls.js';
+import type { DevicesResource } from '../data/resources/devices.js';
+import type { DeviceInfo } from '../data/wire.js';
 import { PlatformEventMessage, type EventsClient, type LiveCall, type SwitchOffer } from '../data/events.js';
 import type { CallStore } from './call-store.js';
 import type { Phone, PhoneCall } from '../phone/types.js';
 import { readableLabel } from '../data/device-label.js';
+
+/** What OtherDevices asks of the platform: my devices, and Switch Phone offers of my calls. */
+export interface OtherDevicesApi {
+  devices: Pick<DevicesResource, 'list' | 'rename'>;
+  calls: Pick<CallsResource, 'offerSwitch' | 'declineSwitch'>;
+}
 
 /** One of my devices as Settings and the Switch Phone picker show it. */
 export interface MyDevice {
@@ -52,7 +60,7 @@ export class OtherDevices extends EventTarget {
   private devices: DeviceInfo[] = [];
 
   constructor(
-    private readonly api: ApiClient,
+    private readonly api: OtherDevicesApi,
     private readonly phone: Phone,
     private readonly calls: CallStore,
     events: EventsClient,
@@ -121,7 +129,7 @@ export class OtherDevices extends EventTarget {
 
   async refreshDevices(): Promise<void> {
     try {
-      this.devices = await this.api.devices();
+      this.devices = await this.api.devices.list();
       this.changed();
     } catch {
       /* keep the last list */
@@ -130,7 +138,7 @@ export class OtherDevices extends EventTarget {
 
   /** Renames one of my devices; rejects with the platform's reason (in words) when it refuses. */
   async rename(deviceId: string, label: string): Promise<void> {
-    const updated = await this.api.renameDevice(deviceId, label);
+    const updated = await this.api.devices.rename(deviceId, label);
     this.devices = this.devices.map((d) => (d.id === deviceId ? { ...d, label: updated.label } : d));
     this.changed();
   }
@@ -139,7 +147,7 @@ export class OtherDevices extends EventTarget {
   async offerTo(call: PhoneCall, deviceId: string): Promise<void> {
     const callId = call.dialog?.callId;
     if (!callId) throw new Error('The call is not connected yet');
-    await this.api.switchCall(callId, deviceId);
+    await this.api.calls.offerSwitch(callId, deviceId);
   }
 
   /** Pull: takes a call over from another of my devices. */
@@ -158,7 +166,7 @@ export class OtherDevices extends EventTarget {
   async declineOffer(offerId: string): Promise<void> {
     const offer = this.offerList.find((o) => o.offer_id === offerId);
     this.dropOffer(offerId);
-    if (offer) await this.api.declineSwitch(offer.call.call_id, offerId).catch(() => undefined);
+    if (offer) await this.api.calls.declineSwitch(offer.call.call_id, offerId).catch(() => undefined);
   }
 
   /**

@@ -8,7 +8,7 @@
  * (`recording-started` / `recording-stopped` on the events channel) are listed in
  * `remoteRecordingIds`, so their cards say "Recording" too.
  */
-import type { ApiClient } from '../data/api.js';
+import type { CallsResource } from '../data/resources/calls.js';
 import type { PlatformEventMessage } from '../data/events.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
 import type { CallSnapshot, PhoneCall } from '../phone/types.js';
@@ -16,7 +16,7 @@ import { CallChangeEvent } from '../phone/types.js';
 
 /** Tells the other party about my recordings and hears about theirs (see the module comment). */
 export interface RecordingRelay {
-  api: Pick<ApiClient, 'recordingNotice'>;
+  api: Pick<CallsResource, 'recordingNotice'>;
   /** The events channel (EventsClient). */
   events: EventTarget;
   /** My calls (CallStore), to find the call a notice names by its SIP Call-ID. */

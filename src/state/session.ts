@@ -10,7 +10,9 @@
  *   signed-in --logout--> signed-out
  *   signed-in (saved) --(refresh token revoked)--> signed-out, 'Your session has ended'
  */
-import { ApiError, type ApiClient, type ApiUser, type DeviceGrant } from '../data/api.js';
+import { ApiError, type ApiUser, type HttpClient } from '../data/http.js';
+import type { DevicesResource } from '../data/resources/devices.js';
+import type { DeviceGrant } from '../data/wire.js';
 import type { SipCredentials } from '../phone/types.js';
 import { describeUserAgent } from '../data/device-label.js';
 
@@ -44,7 +46,10 @@ export class Session extends EventTarget {
   private mfaToken = '';
 
   constructor(
-    readonly api: ApiClient,
+    /** Signing in and out, and the tokens. */
+    private readonly http: Pick<HttpClient, 'savedUser' | 'restore' | 'login' | 'verifyMfa' | 'logout'>,
+    /** This browser's SIP device is created at the first registration and deleted at logout. */
+    private readonly devices: Pick<DevicesResource, 'create' | 'delete'>,
     private readonly storage: DeviceStorage = localStorage,
     private readonly origin: string = location.origin,
   ) {
@@ -59,13 +64,13 @@ export class Session extends EventTarget {
     clearTimeout(this.retryTimer);
     // A saved session opens at once (the installed app starts straight into the workspace, with
     // no round trip first); the refresh token is checked meanwhile and a revoked one signs out.
-    const saved = this.api.savedUser();
+    const saved = this.http.savedUser();
     if (saved && this.state === 'restoring') {
       this.user = saved;
       this.set('signed-in');
     }
     try {
-      const user = await this.api.restore();
+      const user = await this.http.restore();
       this.goOnline();
       if (user) {
         this.user = user;
@@ -103,7 +108,7 @@ export class Session extends EventTarget {
   async login(username: string, password: string): Promise<void> {
     this.error = '';
     try {
-      const outcome = await this.api.login(username, password);
+      const outcome = await this.http.login(username, password);
       if (outcome.kind === 'mfa-required') {
         this.mfaToken = outcome.mfaToken;
         this.set('mfa');
@@ -119,7 +124,7 @@ export class Session extends EventTarget {
   async verify(code: string): Promise<void> {
     this.error = '';
     try {
-      this.user = await this.api.verifyMfa(this.mfaToken, code);
+      this.user = await this.http.verifyMfa(this.mfaToken, code);
       this.mfaToken = '';
       this.set('signed-in');
     } catch (err) {
@@ -161,7 +166,7 @@ export class Session extends EventTarget {
       }
     }
     if (!grant) {
-      grant = await this.api.createDevice(deviceLabel(userAgent));
+      grant = await this.devices.create(deviceLabel(userAgent));
       this.storage.setItem(key, JSON.stringify(grant));
     }
     const ws = new URL(grant.sip.websocket_path, this.origin);
@@ -180,8 +185,8 @@ export class Session extends EventTarget {
     const key = this.deviceKey();
     try {
       const grant = JSON.parse(this.storage.getItem(key) ?? 'null') as DeviceGrant | null;
-      if (grant) await this.api.deleteDevice(grant.id).catch(() => undefined);
-      await this.api.logout();
+      if (grant) await this.devices.delete(grant.id).catch(() => undefined);
+      await this.http.logout();
     } catch {
       // Signing out locally must work even when the platform cannot be reached.
     } finally {

@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { api, answeredCall, delay, eventually, openEvents, phone, startPlatform, type EventsSocket, type Phone, type TestPlatform } from '../support/harness.js';
-import { ApiClient, type ApiUser, type SessionStorage } from '../../src/data/api.js';
+import { HttpClient, type ApiUser, type SessionStorage } from '../../src/data/http.js';
+import { CallsResource } from '../../src/data/resources/calls.js';
+import { DevicesResource } from '../../src/data/resources/devices.js';
 import { EventsClient, PLATFORM_EVENT_TYPES, PlatformEventMessage, isPlatformEvent } from '../../src/data/events.js';
 import type { LiveCall, PlatformEvent, PlatformEventType } from '../../src/data/wire.js';
 import { OtherDevices } from '../../src/state/other-devices.js';
@@ -26,15 +28,15 @@ function memoryStorage(): SessionStorage {
   return { load: () => saved, save: (s) => (saved = s), clear: () => (saved = null) };
 }
 
-/** The app's stores for one signed-in device: its ApiClient, EventsClient and OtherDevices. */
+/** The app's stores for one signed-in device: its HttpClient, EventsClient and OtherDevices. */
 async function appOn(t: TestPlatform, device: Phone): Promise<{ events: EventsClient; devices: OtherDevices; received: PlatformEvent[] }> {
-  const client = new ApiClient(memoryStorage(), t.url);
+  const client = new HttpClient(memoryStorage(), t.url);
   await client.login('1001@demo', 'switchboard');
   const events = new EventsClient(() => client.eventsUrl(), () => client.token(), () => device.deviceId);
   const received: PlatformEvent[] = [];
   for (const type of PLATFORM_EVENT_TYPES) events.addEventListener(`platform-${type}`, (e) => received.push((e as PlatformEventMessage).data));
   // Taking a call over is not what these tests are about: no phone or call store is touched.
-  const devices = new OtherDevices(client, {} as AppPhone, {} as CallStore, events, () => device.deviceId);
+  const devices = new OtherDevices({ devices: new DevicesResource(client), calls: new CallsResource(client) }, {} as AppPhone, {} as CallStore, events, () => device.deviceId);
   events.start();
   await eventually(() => received.some((e) => e.type === 'calls'));
   return { events, devices, received };
@@ -140,7 +142,7 @@ describe('OtherDevices keeps an offer until its expires_at', () => {
   };
   function store() {
     const events = new EventTarget() as EventsClient;
-    const api = { devices: async () => [] } as unknown as ApiClient;
+    const api = { devices: { list: async () => [], rename: async () => ({}) as never }, calls: { offerSwitch: async () => ({}) as never, declineSwitch: async () => undefined } };
     const devices = new OtherDevices(api, {} as AppPhone, {} as CallStore, events, () => 'laptop');
     const send = (e: PlatformEvent) => events.dispatchEvent(new PlatformEventMessage(e));
     return { devices, send };

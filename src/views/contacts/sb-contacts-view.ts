@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../app/contexts.js';
-import type { ContactFields } from '../../data/api.js';
+import type { ContactFields } from '../../data/wire.js';
 import type { LocalContact } from '../../data/db.js';
 import type { CallStore } from '../../state/call-store.js';
 import { ContactBookChangedEvent, ContactNotice, type ContactBook } from '../../state/contact-book.js';

@@ -2,8 +2,9 @@ import { LitElement, html } from 'lit';
 import { viewStyles } from '../../components/shared-styles.js';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { sessionContext } from '../../app/contexts.js';
-import type { RecordingInfo } from '../../data/api.js';
+import { recordingsApiContext, sessionContext } from '../../app/contexts.js';
+import type { RecordingsResource } from '../../data/resources/recordings.js';
+import type { RecordingInfo } from '../../data/wire.js';
 import type { Session } from '../../state/session.js';
 import type { RecordingDeleteEvent, RecordingItem } from '../../components/sb-recordings-list.js';
 import '../../components/sb-recordings-list.js';
@@ -22,6 +23,7 @@ export class SbRecordingsView extends LitElement {
   static override styles = viewStyles;
 
   @consume({ context: sessionContext, subscribe: true }) session?: Session;
+  @consume({ context: recordingsApiContext, subscribe: true }) api?: RecordingsResource;
 
   @state() private items: RecordingItem[] = [];
   @state() private loading = true;
@@ -44,12 +46,12 @@ export class SbRecordingsView extends LitElement {
   }
 
   private async onDelete(e: RecordingDeleteEvent): Promise<void> {
-    const api = this.session?.api;
+    const api = this.api;
     if (!api) return;
     const { id, owner } = e.detail;
     this.error = '';
     try {
-      await api.deleteRecording(id, owner ?? '~');
+      await api.delete(id, owner ?? '~');
     } catch (err) {
       // Already gone (deleted elsewhere) is what was asked for.
       if ((err as { status?: number }).status !== 404) {
@@ -61,14 +63,14 @@ export class SbRecordingsView extends LitElement {
   }
 
   private async load(): Promise<void> {
-    const api = this.session?.api;
+    const api = this.api;
     if (!api) return;
     this.loading = true;
     this.error = '';
     try {
       const admin = this.session?.user?.role === 'admin';
-      const page = await (admin ? api.domainRecordings(PAGE) : api.recordings(PAGE));
-      const audio = await Promise.all(page.items.map((r) => api.recordingAudio(r.id, r.extension).catch(() => null)));
+      const page = await (admin ? api.domain(PAGE) : api.mine(PAGE));
+      const audio = await Promise.all(page.items.map((r) => api.audio(r.id, r.extension).catch(() => null)));
       this.release();
       const me = this.session?.user?.extension;
       this.items = page.items.map((r, i) => this.item(r, audio[i] ?? null, admin, admin || r.extension === me));

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { ApiClient, type ApiUser, type SessionStorage } from '../../../src/data/api.js';
+import { HttpClient, type ApiUser, type SessionStorage } from '../../../src/data/http.js';
 
 const USER = { domain: 'demo', extension: '1001', first_name: 'Alice', last_name: 'Anders', role: 'user' } as ApiUser;
 
@@ -32,12 +32,12 @@ function sharedStorage(): SessionStorage {
   return { load: () => saved, save: (s) => (saved = s), clear: () => (saved = null) };
 }
 
-describe('ApiClient refresh across tabs', () => {
+describe('HttpClient refresh across tabs', () => {
   it('two tabs restoring at once take turns, so neither reuses a rotated token and the login survives', async () => {
     const platform = new RotatingTokens();
     const storage = sharedStorage();
-    const tabA = new ApiClient(storage, '', platform.fetch);
-    const tabB = new ApiClient(storage, '', platform.fetch);
+    const tabA = new HttpClient(storage, '', platform.fetch);
+    const tabB = new HttpClient(storage, '', platform.fetch);
     const [a, b] = await Promise.all([tabA.restore(), tabB.restore()]);
     expect(platform.revoked, 'a rotated refresh token was used twice').to.equal(false);
     expect(a?.extension).to.equal('1001');

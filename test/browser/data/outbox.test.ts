@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteDB, type IDBPDatabase } from 'idb';
-import type { ContactFields } from '../../../src/data/api.js';
+import type { ContactFields } from '../../../src/data/wire.js';
 import { openSwitchboardDB, type ContactChange, type SwitchboardDB } from '../../../src/data/db.js';
 import { Outbox, type OutboxEntry, type OutboxFailure, type OutboxHandler, type OutboxOptions } from '../../../src/data/outbox.js';
 

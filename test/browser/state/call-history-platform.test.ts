@@ -6,7 +6,9 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { deleteDB } from 'idb';
-import { ApiClient, type CdrEntry, type SessionStorage } from '../../../src/data/api.js';
+import { HttpClient, type SessionStorage } from '../../../src/data/http.js';
+import { CdrsResource } from '../../../src/data/resources/cdrs.js';
+import type { CdrEntry } from '../../../src/data/wire.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { CallHistory } from '../../../src/state/call-history.js';
 
@@ -20,7 +22,7 @@ function memoryStorage(): SessionStorage {
 
 describe('call history paging through the real platform', function () {
   this.timeout(60_000);
-  let api: ApiClient;
+  let api: CdrsResource;
   let all: number[];
   const names: string[] = [];
 
@@ -32,15 +34,16 @@ describe('call history paging through the real platform', function () {
     } finally {
       await executeServerCommand('sip-unlock', { owner: OWNER });
     }
-    api = new ApiClient(memoryStorage(), '/platform');
-    expect((await api.login(`${USER}@demo`, 'switchboard')).kind).to.equal('signed-in');
-    all = (await api.cdrs({ limit: 500 })).items.map((c) => c.id);
+    const http = new HttpClient(memoryStorage(), '/platform');
+    api = new CdrsResource(http);
+    expect((await http.login(`${USER}@demo`, 'switchboard')).kind).to.equal('signed-in');
+    all = (await api.list({ limit: 500 })).items.map((c) => c.id);
     expect(all.length).to.be.at.least(7);
   });
   after(async () => { for (const n of names) await deleteDB(n); });
 
   /** The real API, but at most 2 records a page, so the platform's cursor is walked. */
-  const smallPages = () => ({ cdrs: (opts: { limit?: number; before?: number } = {}) => api.cdrs({ ...opts, limit: Math.min(opts.limit ?? 2, 2) }) });
+  const smallPages = () => ({ list: (opts: { limit?: number; before?: number } = {}) => api.list({ ...opts, limit: Math.min(opts.limit ?? 2, 2) }) });
   const history = () => {
     const name = `history-${crypto.randomUUID()}`;
     names.push(name);
@@ -82,7 +85,7 @@ describe('call history paging through the real platform', function () {
     } finally {
       await executeServerCommand('sip-unlock', { owner: OWNER });
     }
-    const now = (await api.cdrs({ limit: 500 })).items.map((c) => c.id);
+    const now = (await api.list({ limit: 500 })).items.map((c) => c.id);
     expect(now.length).to.be.at.least(all.length + 5);
     await h.sync(); // pages of 2 through next_cursor until it meets what is stored
     expect((await h.stored(500)).map((c) => c.id)).to.deep.equal(now);

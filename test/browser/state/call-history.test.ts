@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
-import type { CdrEntry } from '../../../src/data/api.js';
+import type { CdrEntry } from '../../../src/data/wire.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { CallHistory, HistoryChangedEvent } from '../../../src/state/call-history.js';
 
@@ -21,7 +21,7 @@ describe('CallHistory (real IndexedDB)', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const api = {
-      async cdrs() {
+      async list() {
         requests++;
         const page = { items: records, next_cursor: null };
         if (requests === 1) await gate;

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
-import { ApiError, type Contact, type ContactFields, type ContactTombstone } from '../../../src/data/api.js';
+import { ApiError } from '../../../src/data/http.js';
+import type { Contact, ContactFields, ContactTombstone } from '../../../src/data/wire.js';
 import { mergeContact } from '../../../src/data/contact-merge.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { ContactBook, ContactNotice } from '../../../src/state/contact-book.js';
@@ -45,11 +46,11 @@ class FakePlatform {
     return [...live, ...this.tombstones.values()].filter((c) => c.updated_at > opts.updated_since!).sort((a, b) => a.updated_at.localeCompare(b.updated_at));
   }
   readonly api = {
-    contacts: async (opts: { updated_since?: string } = {}) => {
+    list: async (opts: { updated_since?: string } = {}) => {
       this.reach(`GET${opts.updated_since ? ' since' : ''}`);
       return { items: await this.contacts_(opts), next_cursor: null };
     },
-    createContact: async (f: ContactFields & { client_id?: string }) => {
+    create: async (f: ContactFields & { client_id?: string }) => {
       this.reach('POST');
       const seen = [...this.contacts.values()].find((c) => c.client_id === f.client_id);
       if (seen) return seen;
@@ -59,7 +60,7 @@ class FakePlatform {
       this.contacts.set(c.id, c);
       return c;
     },
-    updateContact: async (id: string, f: ContactFields, version: number) => {
+    update: async (id: string, f: ContactFields, version: number) => {
       this.reach(`PUT ${id} v${version}`);
       const c = this.contacts.get(id);
       if (!c) throw new ApiError('http', 'The contact has been deleted', 410, 'deleted');
@@ -68,7 +69,7 @@ class FakePlatform {
       this.contacts.set(id, next);
       return next;
     },
-    deleteContact: async (id: string, version?: number) => {
+    delete: async (id: string, version?: number) => {
       this.reach(`DELETE ${id}`);
       const c = this.contacts.get(id);
       if (!c) throw new ApiError('http', 'not found', 404, 'not_found');
@@ -88,7 +89,7 @@ describe('ContactBook (real IndexedDB, platform faked at the API)', () => {
 
   it('shows the stored contacts before (and without) the platform', async () => {
     const platform = new FakePlatform();
-    await platform.api.createContact(fields({ first_name: 'Ann' }));
+    await platform.api.create(fields({ first_name: 'Ann' }));
     const first = book(platform);
     await first.load();
     expect(names(first)).to.deep.equal(['Ann']);
@@ -115,13 +116,13 @@ describe('ContactBook (real IndexedDB, platform faked at the API)', () => {
     expect(after.pendingCount).to.equal(0);
     expect(after.entries.map((c) => c.id)).to.deep.equal([[...platform.contacts.keys()][0]]);
     // Sent again (the answer was lost, say): client_id makes it the same contact.
-    await platform.api.createContact({ ...fields({ first_name: 'Ola' }), client_id: after.entries[0]!.client_id! });
+    await platform.api.create({ ...fields({ first_name: 'Ola' }), client_id: after.entries[0]!.client_id! });
     expect(platform.contacts.size).to.equal(1);
   });
 
   it('a conflicting edit is merged: mine where only I changed, theirs where both did', async () => {
     const platform = new FakePlatform();
-    const c = await platform.api.createContact(fields({ first_name: 'Ann', company: 'Old', notes: 'n' }));
+    const c = await platform.api.create(fields({ first_name: 'Ann', company: 'Old', notes: 'n' }));
     const b = book(platform);
     await b.load();
     platform.offline = true;
@@ -136,8 +137,8 @@ describe('ContactBook (real IndexedDB, platform faked at the API)', () => {
 
   it('an edit of a contact deleted elsewhere re-creates it; a delete of one changed elsewhere keeps it', async () => {
     const platform = new FakePlatform();
-    const a = await platform.api.createContact(fields({ first_name: 'Ann' }));
-    const z = await platform.api.createContact(fields({ first_name: 'Zoe' }));
+    const a = await platform.api.create(fields({ first_name: 'Ann' }));
+    const z = await platform.api.create(fields({ first_name: 'Zoe' }));
     const b = book(platform);
     await b.load();
     platform.offline = true;
@@ -183,12 +184,12 @@ describe('ContactBook (real IndexedDB, platform faked at the API)', () => {
 
   it('catches up with changes and deletions made elsewhere, asking only for what is new', async () => {
     const platform = new FakePlatform();
-    const a = await platform.api.createContact(fields({ first_name: 'Ann' }));
-    await platform.api.createContact(fields({ first_name: 'Bea' }));
+    const a = await platform.api.create(fields({ first_name: 'Ann' }));
+    await platform.api.create(fields({ first_name: 'Bea' }));
     const b = book(platform);
     await b.load();
     platform.elsewhere(a.id, { first_name: 'Anna' });
-    const c = await platform.api.createContact(fields({ first_name: 'Cy' }));
+    const c = await platform.api.create(fields({ first_name: 'Cy' }));
     platform.deleteElsewhere(c.id);
     platform.calls = [];
     await b.sync();

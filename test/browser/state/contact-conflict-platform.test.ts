@@ -1,13 +1,15 @@
 /**
  * The contact conflict rule, client and server together: two devices of 1001 (two ContactBooks,
- * each with its own IndexedDB and its own login through the app's ApiClient) edit the same
+ * each with its own IndexedDB and its own login through the app's HttpClient) edit the same
  * contact on the real platform. The second edit gets the platform's real 409 and is merged field
  * by field: a field only this device changed keeps this device's value, a field both changed
  * keeps the platform's.
  */
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
-import { ApiClient, type Contact, type ContactFields, type SessionStorage } from '../../../src/data/api.js';
+import { HttpClient, type SessionStorage } from '../../../src/data/http.js';
+import { ContactsResource } from '../../../src/data/resources/contacts.js';
+import type { Contact, ContactFields } from '../../../src/data/wire.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { ContactBook } from '../../../src/state/contact-book.js';
 
@@ -18,9 +20,10 @@ function memoryStorage(): SessionStorage {
   return { load: () => saved, save: (s: any) => { saved = s; }, clear: () => { saved = null; } } as SessionStorage;
 }
 
-async function device(name: string): Promise<{ api: ApiClient; book: ContactBook }> {
-  const api = new ApiClient(memoryStorage(), '/platform');
-  const outcome = await api.login('1001@demo', 'switchboard');
+async function device(name: string): Promise<{ api: ContactsResource; book: ContactBook }> {
+  const http = new HttpClient(memoryStorage(), '/platform');
+  const api = new ContactsResource(http);
+  const outcome = await http.login('1001@demo', 'switchboard');
   expect(outcome.kind).to.equal('signed-in');
   const book = new ContactBook(openSwitchboardDB(name), api);
   await book.load();
@@ -48,7 +51,7 @@ describe('contact conflict through the real platform (409)', function () {
     const fromB = await b.book.save(id, { ...FIELDS, first_name: `Pat ${tag}`, company: 'Old Co', email: 'pat@b.example', notes: 'notes from B' });
     expect(fromB.queued).to.equal(false);
 
-    const onPlatform = (await a.api.contacts({ q: tag })).items.find((c): c is Contact => c.id === id && !('deleted' in c && c.deleted));
+    const onPlatform = (await a.api.list({ q: tag })).items.find((c): c is Contact => c.id === id && !('deleted' in c && c.deleted));
     expect(onPlatform, 'the contact is on the platform').to.exist;
     expect(onPlatform!.company).to.equal('A Co', "only A changed company: A's value");
     expect(onPlatform!.email).to.equal('pat@b.example', "only B changed email: B's value");

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ApiError, type DirectoryEntry } from '../../../src/data/api.js';
+import { ApiError } from '../../../src/data/http.js';
+import type { DirectoryEntry } from '../../../src/data/wire.js';
 import { PlatformEventMessage, type EventsClient } from '../../../src/data/events.js';
 import { Directory, partyNames, personPresence } from '../../../src/state/directory.js';
 
@@ -11,7 +12,7 @@ const user = (extension: string, name: string, online: boolean, presence?: Direc
 class FakeApi {
   offline = false;
   constructor(public users: DirectoryEntry[]) {}
-  async directory() {
+  async list() {
     if (this.offline) throw new ApiError('network', 'Cannot reach the phone system.');
     return this.users;
   }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { ApiClient, DeviceInfo } from '../../../src/data/api.js';
+import type { DeviceInfo } from '../../../src/data/wire.js';
 import { PlatformEventMessage, type EventsClient, type PlatformEvent } from '../../../src/data/events.js';
 import type { CallStore } from '../../../src/state/call-store.js';
 import { OtherDevices } from '../../../src/state/other-devices.js';
@@ -11,17 +11,17 @@ const RAW_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 
 /** The devices the fake platform lists, and the renames it was asked for. */
 class FakeApi {
-  list: DeviceInfo[] = [];
+  known: DeviceInfo[] = [];
   listed = 0;
   renames: Array<[string, string]> = [];
-  async devices(): Promise<DeviceInfo[]> {
+  async list(): Promise<DeviceInfo[]> {
     this.listed++;
-    return structuredClone(this.list);
+    return structuredClone(this.known);
   }
-  async renameDevice(id: string, label: string): Promise<DeviceInfo> {
+  async rename(id: string, label: string): Promise<DeviceInfo> {
     if (!label.trim()) throw new Error('Give the device a name');
     this.renames.push([id, label]);
-    const d = this.list.find((x) => x.id === id)!;
+    const d = this.known.find((x) => x.id === id)!;
     d.label = label.trim();
     return structuredClone(d);
   }
@@ -32,7 +32,7 @@ const tick = () => new Promise((r) => setTimeout(r, 0));
 function setup() {
   const api = new FakeApi();
   const events = new EventTarget();
-  const devices = new OtherDevices(api as unknown as ApiClient, new EventTarget() as unknown as Phone, {} as CallStore, events as EventsClient, () => 'here');
+  const devices = new OtherDevices({ devices: api, calls: { offerSwitch: async () => ({}) as never, declineSwitch: async () => undefined } }, new EventTarget() as unknown as Phone, {} as CallStore, events as EventsClient, () => 'here');
   const send = (data: unknown) => events.dispatchEvent(new PlatformEventMessage(data as PlatformEvent));
   return { api, devices, send };
 }
@@ -40,13 +40,13 @@ function setup() {
 describe('OtherDevices: my devices and Switch Phone targets', () => {
   it('offers a new target as soon as another device of mine registers (devices-changed), without any call event', async () => {
     const { api, devices, send } = setup();
-    api.list = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [reg(RAW_UA)] }];
+    api.known = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [reg(RAW_UA)] }];
     await devices.refreshDevices();
     expect(devices.onlineDevices).to.deep.equal([]);
 
     let changes = 0;
     devices.addEventListener('other-devices-changed', () => changes++);
-    api.list.push({ id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: true, registrations: [reg('Firefox')] });
+    api.known.push({ id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: true, registrations: [reg('Firefox')] });
     send({ type: 'devices-changed', device_id: 'laptop', change: 'online' });
     await tick();
     expect(api.listed).to.equal(2);
@@ -54,8 +54,8 @@ describe('OtherDevices: my devices and Switch Phone targets', () => {
     expect(devices.onlineDevices).to.deep.equal([{ id: 'laptop', label: 'Firefox on Windows', online: true, current: false }]);
 
     // ...and no longer once it goes away.
-    api.list[1]!.online = false;
-    api.list[1]!.registrations = [];
+    api.known[1]!.online = false;
+    api.known[1]!.registrations = [];
     send({ type: 'devices-changed', device_id: 'laptop', change: 'offline' });
     await tick();
     expect(devices.onlineDevices).to.deep.equal([]);
@@ -63,7 +63,7 @@ describe('OtherDevices: my devices and Switch Phone targets', () => {
 
   it('lists this device first, marked current, for the picker and Settings; labels are never raw user agents', async () => {
     const { api, devices } = setup();
-    api.list = [
+    api.known = [
       { id: 'old', label: RAW_UA, sip_username: 'c', created_at: '', last_seen_at: null, online: false, registrations: [] },
       { id: 'laptop', label: 'Web phone - Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: true, registrations: [reg('x')] },
       { id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [reg(RAW_UA)] },
@@ -85,7 +85,7 @@ describe('OtherDevices: my devices and Switch Phone targets', () => {
 
   it('renames a device through the platform and shows the new name; a refusal comes back as an error', async () => {
     const { api, devices } = setup();
-    api.list = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [] }];
+    api.known = [{ id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [] }];
     await devices.refreshDevices();
     await devices.rename('here', 'Work laptop');
     expect(api.renames).to.deep.equal([['here', 'Work laptop']]);

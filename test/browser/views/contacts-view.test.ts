@@ -3,7 +3,8 @@ import { ContextProvider } from '@lit/context';
 import { deleteDB } from 'idb';
 import { callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../../src/app/contexts.js';
 import type { Session } from '../../../src/state/session.js';
-import { ApiError, type Contact, type ContactFields } from '../../../src/data/api.js';
+import { ApiError } from '../../../src/data/http.js';
+import type { Contact, ContactFields } from '../../../src/data/wire.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
 import { CallStore } from '../../../src/state/call-store.js';
@@ -32,7 +33,7 @@ function contact(id: string, over: Partial<Contact> = {}): Contact {
 }
 
 /**
- * The contacts part of ApiClient, paging `all` one contact per page to exercise the cursor.
+ * The contacts resource, paging `all` one contact per page to exercise the cursor.
  * `offline` makes every call fail as an unreachable platform does; `conflict` answers the next
  * update with a 409 carrying that contact.
  */
@@ -46,21 +47,21 @@ class FakeApi {
   private reach(): void {
     if (this.offline) throw new ApiError('network', 'Cannot reach the phone system.');
   }
-  async contacts(opts: { limit?: number; cursor?: string; updated_since?: string } = {}) {
+  async list(opts: { limit?: number; cursor?: string; updated_since?: string } = {}) {
     this.reach();
     this.pages.push(opts.cursor);
     const i = opts.cursor ? Number(opts.cursor) : 0;
     const all = opts.updated_since ? this.all.filter((c) => c.updated_at > opts.updated_since!) : this.all;
     return { items: all.slice(i, i + 1), next_cursor: i + 1 < all.length ? String(i + 1) : null };
   }
-  async createContact(fields: ContactFields & { client_id?: string }) {
+  async create(fields: ContactFields & { client_id?: string }) {
     this.reach();
     this.created.push(fields);
     const c = contact(`new${this.created.length}`, fields);
     this.all.push(c);
     return c;
   }
-  async updateContact(id: string, fields: ContactFields, version: number) {
+  async update(id: string, fields: ContactFields, version: number) {
     this.reach();
     this.updated.push({ id, fields, version });
     const conflict = this.conflict;
@@ -68,7 +69,7 @@ class FakeApi {
     if (conflict) throw new ApiError('http', 'The contact has changed', 409, 'version_conflict', undefined, { code: 'version_conflict', contact: conflict });
     return contact(id, { ...fields, version: version + 1 });
   }
-  async deleteContact() {
+  async delete() {
     this.reach();
   }
 }
@@ -258,7 +259,7 @@ describe('sb-contacts-view', () => {
   it('a field the platform refuses comes back to the form, and nothing is kept', async () => {
     const { view, api } = await mount();
     await settle(view, () => rows(view).length === 5);
-    api.createContact = async () => {
+    api.create = async () => {
       throw new ApiError('http', 'email must be an email address', 400, 'invalid_request', 'email');
     };
     button(view, 'New Contact').click();
@@ -316,7 +317,7 @@ describe('sb-contacts-view', () => {
     await saveCompany(view, 'Acme Ltd');
     await settle(view, () => text(view).includes(QUEUED_MESSAGE));
     api.offline = false;
-    api.updateContact = async () => {
+    api.update = async () => {
       throw new ApiError('http', 'numbers.0.number must be a phone number: digits, with + * # spaces dashes dots or brackets', 400, 'invalid_request', 'numbers.0.number');
     };
     await book.sync();

@@ -4,7 +4,8 @@ import { deleteDB } from 'idb';
 import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../../src/app/contexts.js';
 import type { Directory } from '../../../src/state/directory.js';
 import type { ContactBook } from '../../../src/state/contact-book.js';
-import { ApiError, type CdrEntry } from '../../../src/data/api.js';
+import { ApiError } from '../../../src/data/http.js';
+import type { CdrEntry } from '../../../src/data/wire.js';
 import { openSwitchboardDB } from '../../../src/data/db.js';
 import { FakePhone } from '../../../src/phone/fake-phone.js';
 import { CallHistory } from '../../../src/state/call-history.js';
@@ -43,12 +44,12 @@ function cdr(id: number, over: Partial<CdrEntry> = {}): CdrEntry {
   };
 }
 
-/** The cdrs part of ApiClient: pages of `all` (newest first) by keyset cursor; `offline` fails. */
+/** The cdrs resource: pages of `all` (newest first) by keyset cursor; `offline` fails. */
 class FakeApi {
   readonly requests: Array<{ limit?: number; before?: number }> = [];
   offline = false;
   constructor(public all: CdrEntry[]) {}
-  async cdrs(opts: { limit?: number; before?: number } = {}) {
+  async list(opts: { limit?: number; before?: number } = {}) {
     if (this.offline) throw new ApiError('network', 'Cannot reach the phone system.');
     this.requests.push(opts);
     const from = opts.before === undefined ? this.all : this.all.filter((e) => e.id < opts.before!);
@@ -65,7 +66,7 @@ let dbName = '';
 
 async function mount(entries: CdrEntry[], api = new FakeApi(entries), o: { directory?: Directory; book?: ContactBook; hostStyle?: string } = {}) {
   localStorage.removeItem(seenKey(USER));
-  const session = Object.assign(new EventTarget(), { state: 'signed-in', user: USER, api }) as unknown as Session;
+  const session = Object.assign(new EventTarget(), { state: 'signed-in', user: USER }) as unknown as Session;
   const phone = new FakePhone();
   phone.start({ uri: 'sip:1001@demo', authorizationUser: 'u', password: 'p', websocketUrl: 'ws://x/sip', displayName: 'Alice', userAgent: 't' });
   const store = new CallStore(phone, { holdReminderMs: 0, endedLingerMs: 20 });

@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
-import { sessionContext } from '../../../src/app/contexts.js';
-import { ApiError, type RecordingInfo } from '../../../src/data/api.js';
+import { recordingsApiContext, sessionContext } from '../../../src/app/contexts.js';
+import { ApiError } from '../../../src/data/http.js';
+import type { RecordingsResource } from '../../../src/data/resources/recordings.js';
+import type { RecordingInfo } from '../../../src/data/wire.js';
 import type { Session } from '../../../src/state/session.js';
 import '../../../src/views/recordings/sb-recordings-view.js';
 import type { SbRecordingsView } from '../../../src/views/recordings/sb-recordings-view.js';
@@ -12,15 +14,15 @@ const rec = (id: string, extension: string, over: Partial<RecordingInfo> = {}): 
   duration_s: 65, bytes: 10, content_type: 'audio/webm', ...over,
 });
 
-class FakeApi {
-  mine: RecordingInfo[] = [rec('r1', '1001'), rec('r2', '1001', { duration_s: null, started_at: '2025-03-13T09:41:00Z' })];
-  domain: RecordingInfo[] = [rec('r1', '1001'), rec('r9', '1002', { remote_number: '1001', remote_name: 'Alice Anders' })];
+class FakeApi implements Pick<RecordingsResource, 'mine' | 'domain' | 'audio' | 'delete'> {
+  myRecordings: RecordingInfo[] = [rec('r1', '1001'), rec('r2', '1001', { duration_s: null, started_at: '2025-03-13T09:41:00Z' })];
+  domainRecordings: RecordingInfo[] = [rec('r1', '1001'), rec('r9', '1002', { remote_number: '1001', remote_name: 'Alice Anders' })];
   deleted: Array<[string, string]> = [];
   refuse = false;
-  async recordings() { return { items: this.mine, next_cursor: null }; }
-  async domainRecordings() { return { items: this.domain, next_cursor: null }; }
-  async recordingAudio() { return new Blob(['x'], { type: 'audio/webm' }); }
-  async deleteRecording(id: string, owner: string) {
+  async mine() { return { items: this.myRecordings, next_cursor: null }; }
+  async domain() { return { items: this.domainRecordings, next_cursor: null }; }
+  async audio() { return new Blob(['x'], { type: 'audio/webm' }); }
+  async delete(id: string, owner: string) {
     if (this.refuse) throw new ApiError('http', 'You may not access this resource', 403, 'forbidden');
     this.deleted.push([id, owner]);
   }
@@ -28,9 +30,10 @@ class FakeApi {
 
 async function mount(role: 'user' | 'admin' = 'user') {
   const api = new FakeApi();
-  const session = { api, user: { domain: 'demo', extension: role === 'admin' ? '1005' : '1001', first_name: 'A', last_name: 'B', role } } as unknown as Session;
+  const session = { user: { domain: 'demo', extension: role === 'admin' ? '1005' : '1001', first_name: 'A', last_name: 'B', role } } as unknown as Session;
   const host = document.body.appendChild(document.createElement('div'));
   new ContextProvider(host, { context: sessionContext, initialValue: session });
+  new ContextProvider(host, { context: recordingsApiContext, initialValue: api as unknown as RecordingsResource });
   const view = document.createElement('sb-recordings-view') as SbRecordingsView;
   host.append(view);
   const list = () => view.shadowRoot!.querySelector('sb-recordings-list')!;

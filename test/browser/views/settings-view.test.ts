@@ -2,8 +2,8 @@ import { expect } from '@open-wc/testing';
 import { ContextProvider } from '@lit/context';
 import { installContext, otherDevicesContext, settingsContext } from '../../../src/app/contexts.js';
 import { InstallChangedEvent, installAdvice, type InstallHelper, type InstallOutcome } from '../../../src/app/install-prompt.js';
-import type { ApiClient, DeviceInfo } from '../../../src/data/api.js';
-import { ApiError } from '../../../src/data/api.js';
+import { ApiError } from '../../../src/data/http.js';
+import type { DeviceInfo } from '../../../src/data/wire.js';
 import type { EventsClient } from '../../../src/data/events.js';
 import type { Phone } from '../../../src/phone/types.js';
 import type { CallStore } from '../../../src/state/call-store.js';
@@ -17,18 +17,21 @@ const RAW_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 
 /** The platform's device list and its PATCH, as far as Settings uses them. */
 class FakeDevicesApi {
-  list: DeviceInfo[] = [
+  known: DeviceInfo[] = [
     { id: 'here', label: 'Chrome on Linux', sip_username: 'a', created_at: '', last_seen_at: null, online: true, registrations: [{ contact: 'sip:a@b', user_agent: RAW_UA, online: true, registered_at: '', expires_at: '' }] },
     { id: 'laptop', label: 'Firefox on Windows', sip_username: 'b', created_at: '', last_seen_at: null, online: false, registrations: [] },
   ];
-  async devices() { return structuredClone(this.list); }
-  async renameDevice(id: string, label: string) {
+  async list() { return structuredClone(this.known); }
+  async rename(id: string, label: string) {
     if (label.length > 80) throw new ApiError('http', 'A device name is at most 80 characters', 400, 'invalid_request', 'label');
-    const d = this.list.find((x) => x.id === id)!;
+    const d = this.known.find((x) => x.id === id)!;
     d.label = label;
     return structuredClone(d);
   }
 }
+
+/** Settings never offers a call to another device. */
+const NO_CALLS = { offerSwitch: async () => ({}) as never, declineSwitch: async () => undefined };
 
 class MemoryStorage {
   readonly data = new Map<string, string>();
@@ -190,7 +193,7 @@ describe('sb-settings-view', () => {
   describe('Devices', () => {
     async function mountDevices() {
       const api = new FakeDevicesApi();
-      const devices = new OtherDevices(api as unknown as ApiClient, new EventTarget() as unknown as Phone, {} as CallStore, new EventTarget() as EventsClient, () => 'here');
+      const devices = new OtherDevices({ devices: api, calls: NO_CALLS }, new EventTarget() as unknown as Phone, {} as CallStore, new EventTarget() as EventsClient, () => 'here');
       const mounted = await mount(new MemoryStorage(), undefined, devices);
       await new Promise((r) => setTimeout(r, 0));
       await mounted.view.updateComplete;
@@ -216,7 +219,7 @@ describe('sb-settings-view', () => {
       await view.updateComplete;
       expect(view.shadowRoot!.querySelector('#devices-title')).to.equal(null);
       const api = new FakeDevicesApi();
-      provider.setValue(new OtherDevices(api as unknown as ApiClient, new EventTarget() as unknown as Phone, {} as CallStore, new EventTarget() as EventsClient, () => 'here'));
+      provider.setValue(new OtherDevices({ devices: api, calls: NO_CALLS }, new EventTarget() as unknown as Phone, {} as CallStore, new EventTarget() as EventsClient, () => 'here'));
       await new Promise((r) => setTimeout(r, 0));
       await view.updateComplete;
       await new Promise((r) => setTimeout(r, 0));
@@ -236,7 +239,7 @@ describe('sb-settings-view', () => {
       button(view, 'Save').click();
       await new Promise((r) => setTimeout(r, 0));
       await view.updateComplete;
-      expect(api.list[1]!.label).to.equal('Home laptop');
+      expect(api.known[1]!.label).to.equal('Home laptop');
       expect(text(view)).to.contain('Home laptop Offline');
       expect(hasButton(view, 'Save')).to.equal(false);
     });
@@ -259,7 +262,7 @@ describe('sb-settings-view', () => {
       await new Promise((r) => setTimeout(r, 0));
       await view.updateComplete;
       expect(text(view)).to.contain('A device name is at most 80 characters');
-      expect(api.list[0]!.label).to.equal('Chrome on Linux');
+      expect(api.known[0]!.label).to.equal('Chrome on Linux');
       button(view, 'Cancel').click();
       await view.updateComplete;
       expect(hasButton(view, 'Save')).to.equal(false);
