@@ -5,6 +5,7 @@
  *
  * Areas (what is mutated -> which tests run):
  *   auth      server/auth/**                    -> login throttle, API auth, auth hardening
+ *   nonces    server/sip/digest.ts               -> its unit tests (fast)
  *   digest    server/sip/digest.ts, sip-auth.ts, registrar.ts -> registrar expiry, SIP hardening, SIP calls
  *   proxy     server/sip/proxy.ts               -> forking, SIP calls, transfers
  *   state     src/state/**                      -> browser tests of test/browser/state
@@ -27,6 +28,11 @@ const areas: Record<string, { mutate: string[]; command: string }> = {
   auth: {
     mutate: ['server/auth/**/*.ts'],
     command: nodeTests(['test/server/login-throttle.test.ts', 'test/server/api-auth.test.ts', 'test/server/auth-hardening.test.ts']),
+  },
+  // The nonce rules alone against their fast unit tests (about 3 minutes): the quick check.
+  nonces: {
+    mutate: ['server/sip/digest.ts'],
+    command: nodeTests(['test/server/digest-unit.test.ts']),
   },
   digest: {
     mutate: ['server/sip/digest.ts', 'server/sip/sip-auth.ts', 'server/sip/registrar.ts'],
