@@ -187,7 +187,7 @@ export class SbContactList extends LitElement {
         font-size: var(--sb-sys-font-size-small);
       }
 
-      .meta > .part + .part {
+      .meta > .part ~ .part {
         margin-inline-start: var(--sb-sys-space-md);
       }
 

@@ -63,6 +63,15 @@ describe('sb-contact-list', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('the parts of a row\'s second line stand apart on screen (extension, number, presence)', async () => {
+    const el = await list();
+    for (const meta of el.shadowRoot!.querySelectorAll('.meta')) {
+      const parts = [...meta.querySelectorAll('.part')].map((p) => p.getBoundingClientRect());
+      for (let i = 1; i < parts.length; i++) expect(parts[i]!.left - parts[i - 1]!.right).to.be.at.least(8);
+    }
+    expect(el.shadowRoot!.querySelectorAll('.meta .part.presence').length).to.equal(2);
+  });
+
   it('rows have one fixed height, and a jump to the middle shows the rows that belong there', async function () {
     this.timeout(20_000); // a page in a background tab gets its frames slowly
     const many: ContactListEntry[] = Array.from({ length: 2000 }, (_, i) => ({
