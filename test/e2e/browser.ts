@@ -83,6 +83,17 @@ export async function startE2E(opts: Parameters<typeof startPlatform>[0] = {}): 
 /** Logs in through the UI and waits until the phone says Registered. */
 export async function loginAs(page: Page, extension: string, password = 'switchboard'): Promise<void> {
   await page.goto('/');
+  try {
+    await page.getByLabel('Username').waitFor({ timeout: 20_000 });
+  } catch (err) {
+    // Say what the page shows instead of the login form (a rare failure under load).
+    const shown = await page.evaluate(() => {
+      const app = document.querySelector('sb-app') as (HTMLElement & { session?: { state: string; error: string } }) | null;
+      const text = (app?.shadowRoot?.textContent ?? document.body.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+      return `session ${app?.session?.state ?? 'none'} (${app?.session?.error ?? ''}); url ${location.href}; page: ${text}`;
+    }).catch((e: unknown) => `page not readable: ${String(e)}`);
+    throw new Error(`no login form for ${extension}: ${shown}`, { cause: err });
+  }
   await page.getByLabel('Username').fill(`${extension}@demo`);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
