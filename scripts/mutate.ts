@@ -9,7 +9,9 @@
  *   digest    server/sip/digest.ts, sip-auth.ts, registrar.ts -> registrar expiry, SIP hardening, SIP calls
  *   proxy     server/sip/proxy.ts               -> forking, SIP calls, transfers
  *   state     src/state/**                      -> browser tests of test/browser/state
- *   contacts  src/data/contact-merge.ts, src/state/contact-book.ts -> contact book (merge, outbox)
+ *   contacts  src/data/contact-merge.ts, src/state/contact-book.ts -> merge rule and contact book tests
+ *   merge     src/data/contact-merge.ts         -> its unit tests (fast)
+ *   outbox    src/data/outbox.ts                -> its unit tests on a real IndexedDB
  *
  * Slow by nature (the tests run once per mutant): run one area at a time. Needs the
  * @stryker-mutator/core package. The report lands in reports/mutation/<area>.html.
@@ -48,11 +50,20 @@ const areas: Record<string, { mutate: string[]; command: string }> = {
   },
   contacts: {
     mutate: ['src/data/contact-merge.ts', 'src/state/contact-book.ts'],
-    command: browserTests(['test/browser/state/contact-book.test.ts']),
+    command: browserTests(['test/browser/data/contact-merge.test.ts', 'test/browser/state/contact-book.test.ts']),
+  },
+  // The merge rule alone against its unit tests: the quick check.
+  merge: {
+    mutate: ['src/data/contact-merge.ts'],
+    command: browserTests(['test/browser/data/contact-merge.test.ts']),
+  },
+  outbox: {
+    mutate: ['src/data/outbox.ts'],
+    command: browserTests(['test/browser/data/outbox.test.ts']),
   },
 };
 // Names as the issue spells them.
-const aliases: Record<string, string> = { 'digest+registrar': 'digest', registrar: 'digest', forking: 'proxy', 'proxy-forking': 'proxy', merge: 'contacts', outbox: 'contacts', 'contact-merge': 'contacts' };
+const aliases: Record<string, string> = { 'digest+registrar': 'digest', registrar: 'digest', forking: 'proxy', 'proxy-forking': 'proxy', 'contact-merge': 'merge' };
 
 const args = process.argv.slice(2);
 const dryRun = args.includes('--dry-run');
