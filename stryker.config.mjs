@@ -12,7 +12,8 @@ export default {
   mutate,
   // The sandbox is a copy of the project; node_modules is linked, not copied.
   symlinkNodeModules: true,
-  ignorePatterns: ['dist', 'data', 'reports', '.stryker-tmp', 'bench'],
+  // Root-anchored: src/data and test/browser/data are code, /data is the platform's files.
+  ignorePatterns: ['/dist', '/data', '/reports', '/.stryker-tmp', '/bench'],
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   // A mutant that makes a test wait (a missing CANCEL, a lost response) is "timed out", which
   // counts as detected; the tests' own deadlines keep this short.

@@ -215,8 +215,21 @@ const testPolicy = contentSecurityPolicy(undefined, false)
 
 const platform = platformPlugin();
 
+/**
+ * Under `npm run mutate` (Stryker's command runner) the mutant to switch on is an environment
+ * variable, which code in a browser cannot read: hand it to the page, where Stryker's
+ * instrumented code looks for it (globalThis.process.env), before the tests start.
+ */
+const activeMutant = process.env.__STRYKER_ACTIVE_MUTANT__;
+const mutantHtml = activeMutant === undefined ? {} : {
+  testRunnerHtml: (testFramework) => `<!doctype html><html><body>
+    <script>globalThis.process = { env: { __STRYKER_ACTIVE_MUTANT__: ${JSON.stringify(activeMutant)} } };</script>
+    <script type="module" src="${testFramework}"></script></body></html>`,
+};
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
+  ...mutantHtml,
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
   middleware: [
