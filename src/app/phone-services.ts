@@ -10,6 +10,7 @@ import { CallStore } from '../state/call-store.js';
 import { OtherDevices } from '../state/other-devices.js';
 import { CallRecordings } from '../state/recordings.js';
 import { PhoneLine } from '../state/phone-line.js';
+import type { Directory } from '../state/directory.js';
 import type { Session } from '../state/session.js';
 import type { SettingsStore } from '../state/settings.js';
 import type { EventsClient } from '../data/events.js';
@@ -32,8 +33,8 @@ export interface PhoneApi {
   calls: CallsResource;
 }
 
-export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue; api: PhoneApi }): PhoneServices {
-  const { session, settings, events, queue, api } = deps;
+export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue; api: PhoneApi; directory: Directory }): PhoneServices {
+  const { session, settings, events, queue, api, directory } = deps;
   const phone = new JsSipPhone();
   phone.setAudioDevices(settings.value);
   const line = new PhoneLine(
@@ -46,6 +47,9 @@ export function createPhoneServices(deps: { session: Session; settings: Settings
     endedLingerMs: 4000,
     createMixer: () => new ConferenceMixer(),
   });
+  // Calls are named from the directory when the caller's own name is missing.
+  calls.setDirectory(directory.names);
+  directory.addEventListener('directory-changed', () => calls.setDirectory(directory.names));
   settings.addEventListener('settings-changed', () => {
     phone.setAudioDevices(settings.value);
     calls.setOptions({ holdReminderMs: settings.value.holdReminderS * 1000 });

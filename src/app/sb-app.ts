@@ -108,7 +108,6 @@ export class SbApp extends LitElement {
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
-  private readonly watchDirectory = new StoreController(this, ['directory-changed']);
   private readonly watchMissed = new StoreController(this, [BADGE_CHANGED]);
   private readonly onPopState = () => void this.show(areaForPath(this.areas, location.pathname)?.id ?? null);
   private readonly onConnectivity = () => this.requestUpdate();
@@ -146,13 +145,7 @@ export class SbApp extends LitElement {
     this.watchSession.observe(this.session);
     this.watchLine.observe(this.line);
     this.watchCalls.observe(this.calls);
-    this.watchDirectory.observe(this.directory);
     this.watchMissed.observe(this.missedCalls);
-    if ((changed.has('directory') || changed.has('calls')) && this.directory && this.calls) {
-      const { directory, calls } = this;
-      calls.setDirectory(directory.names);
-      directory.addEventListener('directory-changed', () => calls.setDirectory(directory.names));
-    }
     if (changed.has('events')) {
       changed.get('events')?.removeEventListener('platform-cdr', this.onCdr);
       this.events?.addEventListener('platform-cdr', this.onCdr);
