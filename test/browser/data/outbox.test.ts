@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import { deleteDB, type IDBPDatabase } from 'idb';
 import type { ContactFields } from '../../../src/data/wire.js';
 import { openSwitchboardDB, type ContactChange, type SwitchboardDB } from '../../../src/data/db.js';
-import { Outbox, type OutboxEntry, type OutboxFailure, type OutboxHandler, type OutboxOptions } from '../../../src/data/outbox.js';
+import { hasUnsentChanges, Outbox, queuedEntries, type OutboxEntry, type OutboxFailure, type OutboxHandler, type OutboxOptions } from '../../../src/data/outbox.js';
 
 const FIELDS: ContactFields = { first_name: '', last_name: '', company: '', email: '', notes: '', numbers: [] };
 const create = (id: string, first_name = id): ContactChange => ({ kind: 'create', id, clientId: `cid-${id}`, fields: { ...FIELDS, first_name } });
@@ -240,6 +240,23 @@ describe('Outbox (real IndexedDB)', () => {
     await tx.done;
     const entries = await o.entries();
     expect(entries.map((e) => [e.seq, e.clientId, e.change.kind === 'create' && e.change.fields.first_name])).to.deep.equal([[a!.seq, 'cid-a', 'second']]);
+  });
+
+  it('lists only its own resource\'s entries; hasUnsentChanges sees any resource\'s', async () => {
+    const raw = await db;
+    expect(await hasUnsentChanges(raw)).to.equal(false);
+    const { o } = outbox(new FakePlatform());
+    // A change of another resource (chat messages, voicemail moves will share the store).
+    await raw.add('outbox', { resource: 'voicemail', clientId: 'vm-1', change: { kind: 'move', id: 'm1' } } as never);
+    expect(await hasUnsentChanges(raw)).to.equal(true);
+    expect(await o.entries()).to.deep.equal([]);
+    await queue(o, create('a'));
+    expect((await o.entries()).map((e) => e.change.id)).to.deep.equal(['a']);
+    const tx = await o.transaction();
+    expect((await o.entries(tx)).map((e) => e.resource)).to.deep.equal(['contacts']);
+    expect((await queuedEntries(tx, 'contacts')).map((e) => e.clientId)).to.deep.equal(['cid-a']);
+    await tx.done;
+    expect(await o.count()).to.equal(1);
   });
 
   it('reads contact changes stored before the outbox was generic, in their order', async () => {
