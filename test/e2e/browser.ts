@@ -114,3 +114,12 @@ export async function packetsReceived(page: Page): Promise<number> {
     return total;
   });
 }
+
+/** A platform, a browser and a page per extension, each signed in (in that order). */
+export async function signedInUsers(...extensions: string[]): Promise<{ e2e: E2E; pages: Page[] }> {
+  const e2e = await startE2E();
+  const pages: Page[] = [];
+  for (const ext of extensions) pages.push((await e2e.newUser()).page);
+  for (const [i, ext] of extensions.entries()) await loginAs(pages[i]!, ext);
+  return { e2e, pages };
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { api, login } from '../support/harness.js';
 import { audioFlows, card, connect, gridEmpties, pick } from './phone-ui.js';
-import { loginAs, startE2E, type E2E } from './browser.js';
+import { signedInUsers, type E2E } from './browser.js';
 
 describe('in-call options end to end', () => {
   let e2e: E2E;
@@ -17,13 +17,7 @@ describe('in-call options end to end', () => {
   let dan: Page;
 
   before(async () => {
-    e2e = await startE2E();
-    alice = (await e2e.newUser()).page;
-    bob = (await e2e.newUser()).page;
-    dan = (await e2e.newUser()).page;
-    await loginAs(alice, '1001');
-    await loginAs(bob, '1002');
-    await loginAs(dan, '1004');
+    ({ e2e, pages: [alice, bob, dan] } = await signedInUsers('1001', '1002', '1004') as { e2e: E2E; pages: [Page, Page, Page] });
   });
   after(() => e2e.close());
 
