@@ -325,7 +325,7 @@ async function provision(dataDir: string, users: number): Promise<void> {
   for (let i = 0; i < users; i++) {
     const ext = benchUser(i);
     // Nobody logs in to the portal here, so no scrypt hash is needed.
-    await store.users.create({ domain: BENCH_DOMAIN, extension: ext, firstName: 'Bench', lastName: ext, email: '', role: 'user', passwordHash: 'none', mfaSecret: null, createdAt: now });
+    await store.users.create({ domain: BENCH_DOMAIN, extension: ext, firstName: 'Bench', lastName: ext, email: '', role: 'user', passwordHash: 'none', mfaSecret: null, ringNoAnswerTimeoutS: 25, createdAt: now });
     await store.devices.create({ id: `dev-${ext}`, domain: BENCH_DOMAIN, extension: ext, label: 'bench', sipUsername: ext, ha1: computeHa1(ext, BENCH_DOMAIN, BENCH_PASSWORD), createdAt: now, lastSeenAt: null, loginFamily: null });
   }
   store.close();

@@ -14,7 +14,7 @@ import { parseLogin } from './auth/service.js';
 import { newTotpSecret, totpUri } from './auth/totp.js';
 import { loadConfig } from './config.js';
 import { openSqliteStore } from './store/sqlite.js';
-import type { Store } from './store/types.js';
+import { DEFAULT_RING_NO_ANSWER_TIMEOUT_S, type Store } from './store/types.js';
 
 class UsageError extends Error {}
 
@@ -61,7 +61,8 @@ export async function runAdmin(argv: string[], store: Store, out: (line: string)
       const password = values.password ?? newPassword();
       await store.users.create({
         domain, extension, firstName, lastName: last.join(' '), email: values.email ?? '',
-        role: values.admin ? 'admin' : 'user', passwordHash: await hashPassword(password), mfaSecret: null, createdAt: Date.now(),
+        role: values.admin ? 'admin' : 'user', passwordHash: await hashPassword(password), mfaSecret: null,
+        ringNoAnswerTimeoutS: DEFAULT_RING_NO_ANSWER_TIMEOUT_S, createdAt: Date.now(),
       });
       out(`added ${extension}@${domain}${values.password ? '' : ` with password ${password}`}`);
       return;

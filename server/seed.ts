@@ -3,7 +3,7 @@
  * a working phone system at once. The TOTP secret of 1003 is fixed and published in the README.
  */
 import { hashPassword } from './auth/passwords.js';
-import type { Store } from './store/types.js';
+import { DEFAULT_RING_NO_ANSWER_TIMEOUT_S, type Store } from './store/types.js';
 
 export const DEMO_DOMAIN = 'demo';
 export const DEMO_PASSWORD = 'switchboard';
@@ -34,6 +34,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<boolean>
       role: u.role,
       passwordHash: await hashPassword(DEMO_PASSWORD),
       mfaSecret: 'mfa' in u ? DEMO_MFA_SECRET : null,
+      ringNoAnswerTimeoutS: DEFAULT_RING_NO_ANSWER_TIMEOUT_S,
       createdAt: now,
     });
   }

@@ -137,4 +137,10 @@ export const migrations: readonly string[] = [
     at INTEGER NOT NULL
   );
   `,
+  // 6: how long a call rings a user's devices before the router gives up on them (NetSapiens'
+  // ring-no-answer-timeout-seconds). Answering rules decide what happens next.
+  `
+  ALTER TABLE users ADD COLUMN ring_no_answer_timeout_s INTEGER NOT NULL DEFAULT 25
+    CHECK (ring_no_answer_timeout_s BETWEEN 1 AND 600);
+  `,
 ];

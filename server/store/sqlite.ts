@@ -79,13 +79,15 @@ function userRepo(db: Database.Database): UserRepo {
     role: r.role as User['role'],
     passwordHash: r.password_hash as string,
     mfaSecret: (r.mfa_secret as string | null) ?? null,
+    ringNoAnswerTimeoutS: r.ring_no_answer_timeout_s as number,
     createdAt: r.created_at as number,
   });
   const get = db.prepare('SELECT * FROM users WHERE domain = ? AND extension = ?');
   const list = db.prepare('SELECT * FROM users WHERE domain = ? ORDER BY extension');
   const insert = db.prepare(`INSERT INTO users
-    (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, created_at)
-    VALUES (@domain, @extension, @firstName, @lastName, @email, @role, @passwordHash, @mfaSecret, @createdAt)`);
+    (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, ring_no_answer_timeout_s, created_at)
+    VALUES (@domain, @extension, @firstName, @lastName, @email, @role, @passwordHash, @mfaSecret, @ringNoAnswerTimeoutS, @createdAt)`);
+  const setRingTimeout = db.prepare('UPDATE users SET ring_no_answer_timeout_s = ? WHERE domain = ? AND extension = ?');
   const setPassword = db.prepare('UPDATE users SET password_hash = ? WHERE domain = ? AND extension = ?');
   const setMfa = db.prepare('UPDATE users SET mfa_secret = ? WHERE domain = ? AND extension = ?');
   const count = db.prepare('SELECT COUNT(*) AS n FROM users');
@@ -95,6 +97,10 @@ function userRepo(db: Database.Database): UserRepo {
     async create(u) { insert.run(u); },
     async setPassword(domain, extension, hash) { return setPassword.run(hash, domain, extension).changes > 0; },
     async setMfaSecret(domain, extension, secret) { return setMfa.run(secret, domain, extension).changes > 0; },
+    async updateSettings(domain, extension, settings) {
+      if (settings.ringNoAnswerTimeoutS === undefined) return (get.get(domain, extension) as Row | undefined) !== undefined;
+      return setRingTimeout.run(settings.ringNoAnswerTimeoutS, domain, extension).changes > 0;
+    },
     async count() { return (count.get() as { n: number }).n; },
   };
 }

@@ -23,8 +23,16 @@ export interface User {
   passwordHash: string;
   /** Base32 TOTP secret when MFA is enabled. */
   mfaSecret: string | null;
+  /** How long a call rings this user's devices before it counts as unanswered. */
+  ringNoAnswerTimeoutS: number;
   createdAt: number;
 }
+
+/** A new user's ring timeout, as in NetSapiens (ring-no-answer-timeout-seconds). */
+export const DEFAULT_RING_NO_ANSWER_TIMEOUT_S = 25;
+
+/** The settings a user (or their domain's administrator) changes. */
+export type UserSettings = Pick<User, 'ringNoAnswerTimeoutS'>;
 
 export interface Device {
   id: string;
@@ -210,6 +218,8 @@ export interface UserRepo {
   create(user: User): Promise<void>;
   setPassword(domain: string, extension: string, passwordHash: string): Promise<boolean>;
   setMfaSecret(domain: string, extension: string, secret: string | null): Promise<boolean>;
+  /** False when there is no such user. */
+  updateSettings(domain: string, extension: string, settings: Partial<UserSettings>): Promise<boolean>;
   count(): Promise<number>;
 }
 

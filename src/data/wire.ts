@@ -52,6 +52,12 @@ export interface DirectoryEntry extends WireUser {
   presence?: PresenceState;
 }
 
+/** A user's own settings: on GET .../users/~ and the answer of PATCH .../users/~. */
+export interface UserSettingsView {
+  /** Seconds a call rings my devices before it counts as unanswered (5 to 300). */
+  ring_no_answer_timeout_s: number;
+}
+
 /** GET /api/v2/status (public). */
 export interface PlatformStatus {
   name: 'Switchboard';

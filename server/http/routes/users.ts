@@ -1,14 +1,15 @@
 /**
  * The organisation directory: GET /api/v2/domains/{domain}/users lists every user of my domain
- * with presence (whether any device is registered); GET .../users/{user} one of them.
+ * with presence (whether any device is registered); GET .../users/{user} one of them, with their
+ * settings when it is me (or I administer the domain). PATCH .../users/{user} changes settings.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
 import type { User } from '../../store/types.js';
 import type { PresenceState } from '../../events/presence.js';
-import { resolveDomain, resolveOwner } from '../access.js';
+import { resolveDomain, resolveExistingOwner, resolveOwner, principalOf } from '../access.js';
 import { notFound } from '../errors.js';
-import type { DirectoryEntry } from '../../../src/data/wire.js';
+import type { DirectoryEntry, UserSettingsView } from '../../../src/data/wire.js';
 
 /** `online`: a device is registered; `presence`: what they are doing (see events/presence.ts). */
 export function directoryEntry(u: User, online: boolean, presence: PresenceState): DirectoryEntry {
@@ -25,6 +26,23 @@ export function directoryEntry(u: User, online: boolean, presence: PresenceState
   };
 }
 
+function settingsView(u: User): UserSettingsView {
+  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS };
+}
+
+/** The range a hosted PBX offers: long enough to reach a phone, short enough to reach voicemail. */
+const RING_TIMEOUT_MIN_S = 5;
+const RING_TIMEOUT_MAX_S = 300;
+
+const settingsBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    ring_no_answer_timeout_s: { type: 'integer', minimum: RING_TIMEOUT_MIN_S, maximum: RING_TIMEOUT_MAX_S },
+  },
+} as const;
+
 export function userRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: { domain: string } }>('/domains/:domain/users', async (req) => {
@@ -38,7 +56,24 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       const extension = req.params.user === '~' ? resolveOwner(req, req.params).extension : req.params.user;
       const user = await s.store.users.get(domain, extension);
       if (!user) throw notFound('No such user');
-      return directoryEntry(user, s.registrar.isOnline(domain, extension), s.presence.state(domain, extension));
+      const entry = directoryEntry(user, s.registrar.isOnline(domain, extension), s.presence.state(domain, extension));
+      const me = principalOf(req);
+      // Settings are the user's own business, and their administrator's.
+      return me.extension === extension || me.role === 'admin' ? { ...entry, ...settingsView(user) } : entry;
     });
+
+    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number } }>(
+      '/domains/:domain/users/:user',
+      { schema: { body: settingsBody } },
+      async (req) => {
+        const owner = await resolveExistingOwner(req, req.params, s.store.users);
+        if (!(await s.store.users.updateSettings(owner.domain, owner.extension, { ringNoAnswerTimeoutS: req.body.ring_no_answer_timeout_s }))) {
+          throw notFound('No such user');
+        }
+        const user = await s.store.users.get(owner.domain, owner.extension);
+        if (!user) throw notFound('No such user');
+        return settingsView(user);
+      },
+    );
   };
 }
