@@ -20,7 +20,18 @@ import { createLogger, type Logger } from './log.js';
 import { seedDemo } from './seed.js';
 import { CallRecorder } from './sip/call-recorder.js';
 import { DialogRegistry } from './sip/dialogs.js';
+import { CallerAuthenticator } from './sip/caller-auth.js';
+import { confirmDialog } from './sip/dialog-setup.js';
+import { joinFlows } from './sip/flow.js';
+import { InDialogForwarder } from './sip/in-dialog.js';
 import { SipProxy } from './sip/proxy.js';
+import { Referrals } from './sip/referrals.js';
+import { ReplacesPolicy } from './sip/replaces.js';
+import { PlanExecutor } from './sip/routing/executor.js';
+import { DefaultRouter, type CallRouter } from './sip/routing/router.js';
+import { PlatformServices } from './sip/services/registry.js';
+import type { PlatformService } from './sip/services/service.js';
+import { TransactionTable } from './sip/transactions.js';
 import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
@@ -49,7 +60,14 @@ export interface PlatformOptions {
   store?: Store;
   log?: Logger;
   throttle?: { account: ThrottleRule; address: ThrottleRule };
+  /** Replaces every user's ring timeout (tests use short ones). */
   ringTimeoutMs?: number;
+  /** Platform services answering calls in this process (voicemail, ...; tests add their own). */
+  services?: readonly PlatformService[];
+  /** Numbers that reach a service rather than a user, e.g. { '*97': 'voicemail' }. */
+  serviceNumbers?: Record<string, string>;
+  /** Replaces the default call router. */
+  router?: CallRouter;
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -104,21 +122,34 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const recordingFiles = new RecordingFiles(path.join(config.dataDir, 'recordings'));
   recordingFiles.sweepTemporaryFiles();
 
-  // The transport needs the proxy's handler and the proxy needs the transport's flows.
+  // The transport and the services need the proxy's handler; the proxy needs their flows.
   let proxy: SipProxy | undefined;
+  const deliver = (msg: Parameters<SipProxy['handle']>[0], flow: Parameters<SipProxy['handle']>[1]) => {
+    proxy!.handle(msg, flow).catch((err: unknown) => log.error('sip handling failed', { error: (err as Error).stack }));
+  };
   const transport = new SipWsTransport({
-    message: (msg, flow) => {
-      proxy!.handle(msg, flow).catch((err: unknown) => log.error('sip handling failed', { error: (err as Error).stack }));
-    },
+    message: deliver,
     closed: (flow) => {
       sipAuth.digest.flowClosed(flow.id);
       registrar.flowClosed(flow);
       proxy!.flowClosed(flow);
     },
   }, log, { ...config.sipFlows, ...opts.flowLimits });
-  proxy = new SipProxy(store, registrar, sipAuth, recorder, dialogs, transport.flows, log, {
-    host: opts.sipHost ?? 'switchboard.invalid',
-    ringTimeoutMs: opts.ringTimeoutMs ?? 60_000,
+  const services = new PlatformServices(opts.services ?? [], deliver);
+  const host = opts.sipHost ?? 'switchboard.invalid';
+  const flows = joinFlows(transport.flows, services);
+  const transactions = new TransactionTable(host);
+  const referrals = new Referrals();
+  proxy = new SipProxy({
+    host, store, registrar, dialogs, recorder, transactions, referrals, log,
+    callers: new CallerAuthenticator(store.users, registrar, sipAuth),
+    replaces: new ReplacesPolicy(dialogs, flows, log),
+    router: opts.router ?? new DefaultRouter({ ringTimeoutMs: opts.ringTimeoutMs, serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})) }),
+    executor: new PlanExecutor({
+      transactions, users: store.users, registrar, services, recorder, log,
+      answered: (_tx, branch, res) => confirmDialog(branch, res, dialogs, recorder, Date.now()),
+    }),
+    inDialog: new InDialogForwarder({ host, dialogs, recorder, flows, referrals, transactions }),
   });
   // A device goes with everything it authenticated.
   bus.on('device-removed', ({ domain, extension, deviceId }) => {
@@ -169,6 +200,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       clearInterval(housekeeping);
       clearInterval(heartbeat);
       registrar.stop();
+      services.close();
       proxy!.stop();
       switchOffers.stop();
       transport.closeAll();

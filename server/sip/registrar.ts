@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import { createResponse, type SipRequest } from './message.js';
 import type { SipAuthenticator } from './sip-auth.js';
 import { formatUri, parseNameAddr, type SipUri } from './uri.js';
-import type { Flow } from './ws-transport.js';
+import type { SipFlow as Flow } from './flow.js';
 
 export interface Binding {
   domain: string;

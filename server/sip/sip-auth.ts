@@ -7,7 +7,7 @@ import type { Device, DeviceRepo } from '../store/types.js';
 import { DigestAuthenticator } from './digest.js';
 import { createResponse, type SipRequest, type SipResponse } from './message.js';
 import { parseAuthHeader } from './uri.js';
-import type { Flow } from './ws-transport.js';
+import type { SipFlow as Flow } from './flow.js';
 
 export type AuthOutcome = { ok: true; device: Device } | { ok: false; response: SipResponse };
 

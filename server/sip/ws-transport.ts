@@ -13,6 +13,7 @@
  *     calls end instead of lingering as ghosts. CRLF keep-alives (RFC 5626 s3.5.1: "\r\n\r\n")
  *     get their CRLF pong.
  */
+import type { FlowIdentity, SipFlow } from './flow.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -35,11 +36,11 @@ export const defaultFlowLimits: FlowLimits = { authTimeoutMs: 30_000, maxFlows: 
 /** How often a refused-connection log line may repeat (with the number refused since). */
 const CAP_LOG_EVERY_MS = 10_000;
 
-export class Flow {
+export class Flow implements SipFlow {
   /** 128 random bits: flow ids appear in Record-Route, so they must not be guessable. */
   readonly id = randomBytes(16).toString('base64url');
   /** Set once a REGISTER on this flow authenticated: "ext@domain". */
-  identity: { domain: string; extension: string; deviceId: string } | null = null;
+  identity: FlowIdentity | null = null;
   userAgent = '';
   /** Set by the first request on this flow that passed digest authentication. */
   authenticated = false;

@@ -84,7 +84,8 @@ describe('phone session end to end', () => {
   it('reconnects and re-registers by itself after the connection drops', async () => {
     const { page } = await e2e.newUser();
     await loginAs(page, '1001');
-    for (const b of e2e.platform.platform.registrar.lookup('demo', '1001')) b.flow.close();
+    const { transport, registrar } = e2e.platform.platform;
+    for (const b of registrar.lookup('demo', '1001')) transport.flows.get(b.flow.id)?.close();
     await page.getByRole('status').filter({ hasText: 'Connecting' }).first().waitFor({ timeout: 5_000 });
     await page.getByRole('status').filter({ hasText: 'Registered' }).first().waitFor({ timeout: 15_000 });
   });

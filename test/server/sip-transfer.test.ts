@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { api, delay, eventually, phone, startPlatform, type Phone, type TestPlatform, answeredCall } from '../support/harness.js';
 import type { IncomingCall, SipUa } from '../support/sip-ua.js';
-import { parseReplaces } from '../../server/sip/proxy.js';
+import { parseReplaces } from '../../server/sip/replaces.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 
 async function cdrsOf(t: TestPlatform, p: Phone) {

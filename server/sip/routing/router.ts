@@ -1,0 +1,78 @@
+/**
+ * The call router: for every new out-of-dialog request, who is calling whom and the callee's
+ * state in, a plan out. Pure (no sockets, no store), so each policy is unit-tested as data.
+ *
+ * The default policy: a number that names a platform service goes to it; an unknown number is
+ * refused (403 for an outside number, which needs trunks; 404 for anything else); a user with
+ * no device that can ring is unavailable (480); a user busy on every device with call waiting
+ * off is busy (486); anyone else rings on all their devices at once until their ring timeout
+ * (480 No Answer after it). Answering rules (DND, forwarding, voicemail) replace this per user.
+ */
+import type { OutsideCallsPhrase } from '../../../src/data/wire.js';
+import type { Account } from '../identity.js';
+import type { CallPlan } from './plan.js';
+
+/** What the router knows about the user being called. */
+export interface CalleeState {
+  user: Account;
+  /** Seconds their devices ring before the call counts as unanswered. */
+  ringNoAnswerTimeoutS: number;
+  /** Live devices that could ring (the caller's own device not counted). */
+  devices: number;
+  /** Of those devices, how many are on a call now. */
+  devicesOnCall: number;
+  /** A second call may ring a device that is on a call (on for everyone until answering rules). */
+  callWaiting: boolean;
+}
+
+export interface RouteInput {
+  /** INVITE, or another out-of-dialog request (MESSAGE, OPTIONS, SUBSCRIBE) to a user. */
+  method: string;
+  caller: Account;
+  domain: string;
+  /** The user part of the Request-URI. */
+  dialled: string;
+  /** Null when `dialled` is no user of the domain. */
+  callee: CalleeState | null;
+}
+
+export interface CallRouter {
+  route(input: RouteInput): CallPlan;
+}
+
+/** A telephone number (7 to 15 digits, E.164's longest, optional +) rather than an extension. */
+export const OUTSIDE_NUMBER = /^\+?\d{7,15}$/;
+export const OUTSIDE_PHRASE: OutsideCallsPhrase = 'Outside Calls Not Set Up';
+
+export interface DefaultRouterOptions {
+  /** Numbers that reach a platform service rather than a user, e.g. `*97` -> voicemail. */
+  serviceNumbers?: ReadonlyMap<string, string>;
+  /** Replaces every user's ring timeout (tests use short ones). */
+  ringTimeoutMs?: number;
+}
+
+export class DefaultRouter implements CallRouter {
+  private readonly serviceNumbers: ReadonlyMap<string, string>;
+
+  constructor(private readonly options: DefaultRouterOptions = {}) {
+    this.serviceNumbers = options.serviceNumbers ?? new Map();
+  }
+
+  route({ method, dialled, callee }: RouteInput): CallPlan {
+    const service = method === 'INVITE' ? this.serviceNumbers.get(dialled) : undefined;
+    if (service) return { kind: 'service', service, user: callee?.user ?? null };
+    if (!callee) {
+      if (OUTSIDE_NUMBER.test(dialled)) {
+        return { kind: 'reject', status: 403, reason: OUTSIDE_PHRASE, cause: 'failed', warning: 'Calls to outside numbers are not set up on this phone system' };
+      }
+      return { kind: 'reject', status: 404, reason: 'Not Found', cause: 'failed' };
+    }
+    if (callee.devices === 0) return { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', cause: 'unavailable' };
+    if (method === 'INVITE' && !callee.callWaiting && callee.devicesOnCall >= callee.devices) {
+      return { kind: 'reject', status: 486, reason: 'Busy Here', cause: 'busy' };
+    }
+    // Only an INVITE rings; other requests end with their own transaction timeout.
+    const timeoutMs = method === 'INVITE' ? this.options.ringTimeoutMs ?? callee.ringNoAnswerTimeoutS * 1000 : null;
+    return { kind: 'parallel', targets: [{ kind: 'devices', user: callee.user }], timeoutMs };
+  }
+}
