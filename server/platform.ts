@@ -29,6 +29,7 @@ import { Referrals } from './sip/referrals.js';
 import { ReplacesPolicy } from './sip/replaces.js';
 import { PlanExecutor } from './sip/routing/executor.js';
 import { DefaultRouter, type CallRouter } from './sip/routing/router.js';
+import { sipQueries } from './sip/queries.js';
 import { PlatformServices } from './sip/services/registry.js';
 import type { PlatformService } from './sip/services/service.js';
 import { TransactionTable } from './sip/transactions.js';
@@ -157,9 +158,10 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     transport.closeFlowsOf(deviceId);
     bus.emit('devices-changed', { domain, extension, deviceId, change: 'removed' });
   });
-  const events = new EventsChannel(auth, bus, log, { devices: store.devices, dialogs, recordingNotices });
+  const sip = sipQueries(registrar, dialogs);
+  const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices });
   const http = await buildHttpApp({
-    config, store, auth, registrar, presence, dialogs, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
+    config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes),
     bus, log, startedAt: Date.now(),
   });

@@ -39,3 +39,12 @@ export type { DeviceChange } from '../../src/data/wire.js';
 import type { DeviceChange } from '../../src/data/wire.js';
 
 export class EventBus extends EventEmitter<PlatformEvents> {}
+
+/**
+ * The bus as a port: what publishers and subscribers use. The in-process EventBus is the one
+ * implementation today; with several instances, one backed by a broker (PostgreSQL LISTEN/NOTIFY,
+ * Redis) takes its place.
+ */
+export type PlatformBus = Pick<EventBus, 'emit' | 'on' | 'off'>;
+/** What a module that only announces needs. */
+export type EventPublisher = Pick<EventBus, 'emit'>;

@@ -14,12 +14,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
 import type { Logger } from '../log.js';
-import type { DialogChange, DialogRegistry } from '../sip/dialogs.js';
+import type { DialogChange } from '../sip/dialogs.js';
+import type { SipQueries } from '../sip/queries.js';
 import type { DeviceRepo } from '../store/types.js';
 import type { RecordingNotices } from './recording-notices.js';
-import { cdrView } from '../http/routes/cdrs.js';
-import { liveCallsOf } from '../http/routes/calls.js';
-import type { EventBus, PlatformEvents } from './bus.js';
+import { cdrView } from '../views/cdr.js';
+import { liveCallView } from '../views/live-call.js';
+import type { PlatformBus, PlatformEvents } from './bus.js';
 import type { CallsEvent, PlatformEvent, ReadyEvent } from '../../src/data/wire.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -33,7 +34,8 @@ interface Subscriber {
 
 export interface EventsChannelDeps {
   devices: DeviceRepo;
-  dialogs: DialogRegistry;
+  /** Live calls, through the SIP query interface. */
+  sip: Pick<SipQueries, 'callLegs'>;
   /** Recordings of my calls by the other party, told again to a socket as it connects. */
   recordingNotices?: RecordingNotices;
 }
@@ -42,7 +44,7 @@ export class EventsChannel {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly subscribers = new Set<Subscriber>();
 
-  constructor(private readonly auth: AuthService, bus: EventBus, private readonly log: Logger, private readonly deps: EventsChannelDeps) {
+  constructor(private readonly auth: AuthService, bus: PlatformBus, private readonly log: Logger, private readonly deps: EventsChannelDeps) {
     // `state` says what the user is doing (online, ringing, on-call, offline); `online` (whether a
     // device is registered) stays for clients that predate it.
     bus.on('user-presence', (e) => this.publish((s) => s.principal.domain === e.domain, { type: 'presence', ...e }));
@@ -131,7 +133,7 @@ export class EventsChannel {
   }
 
   private callsEvent(domain: string, extension: string): CallsEvent {
-    return { type: 'calls', calls: liveCallsOf(this.deps.dialogs, domain, extension) };
+    return { type: 'calls', calls: this.deps.sip.callLegs(domain, extension).map(liveCallView) };
   }
 
   /** Every event sent after `ready` goes through here, typed as the wire's PlatformEvent (src/data/wire.ts). */

@@ -12,7 +12,7 @@
  */
 import type { RecordingNoticeEvent } from '../../src/data/wire.js';
 import type { DialogChange, DialogParty, LiveDialog } from '../sip/dialogs.js';
-import type { EventBus } from './bus.js';
+import type { PlatformBus } from './bus.js';
 
 interface Notice {
   callId: string;
@@ -31,7 +31,7 @@ export class RecordingNotices {
   /** Keyed by Call-ID and the recorder (both parties may record the same call). */
   private readonly notices = new Map<string, Notice>();
 
-  constructor(private readonly bus: EventBus) {
+  constructor(private readonly bus: PlatformBus) {
     bus.on('dialog', (change) => this.dialogChanged(change));
   }
 

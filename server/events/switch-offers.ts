@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DialogChange, DialogParty, LiveDialog } from '../sip/dialogs.js';
-import { liveCallView } from '../http/routes/calls.js';
-import type { EventBus } from './bus.js';
+import { liveCallView } from '../views/live-call.js';
+import type { PlatformBus } from './bus.js';
 import type { SwitchOfferEnd } from '../../src/data/wire.js';
 
 export const SWITCH_OFFER_TTL_MS = 30_000;
@@ -32,7 +32,7 @@ export interface SwitchOffer {
 export class SwitchOffers {
   private readonly offers = new Map<string, SwitchOffer>();
 
-  constructor(private readonly bus: EventBus, private readonly ttlMs = SWITCH_OFFER_TTL_MS, private readonly now: () => number = Date.now) {
+  constructor(private readonly bus: PlatformBus, private readonly ttlMs = SWITCH_OFFER_TTL_MS, private readonly now: () => number = Date.now) {
     bus.on('dialog', (change) => this.dialogChanged(change));
   }
 
@@ -55,7 +55,7 @@ export class SwitchOffers {
     this.bus.emit('device-event', {
       domain: me.domain, extension: me.extension, deviceId,
       event: {
-        type: 'switch-offer', offer_id: offer.id, call: liveCallView(dialog, me),
+        type: 'switch-offer', offer_id: offer.id, call: liveCallView({ dialog, me }),
         from_device_label: me.deviceLabel, expires_at: new Date(offer.expiresAt).toISOString(),
       },
     });

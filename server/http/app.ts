@@ -12,8 +12,7 @@ import type { Logger } from '../log.js';
 import type { SwitchOffers } from '../events/switch-offers.js';
 import type { RecordingNotices } from '../events/recording-notices.js';
 import type { Presence } from '../events/presence.js';
-import type { DialogRegistry } from '../sip/dialogs.js';
-import type { Registrar } from '../sip/registrar.js';
+import type { SipQueries } from '../sip/queries.js';
 import type { RecordingFiles } from '../store/recording-files.js';
 import type { RecordingQuota } from './recording-quota.js';
 import type { Store } from '../store/types.js';
@@ -34,9 +33,9 @@ export interface Services {
   config: Config;
   store: Store;
   auth: AuthService;
-  registrar: Registrar;
+  /** SIP state, through its query interface only. */
+  sip: SipQueries;
   presence: Presence;
-  dialogs: DialogRegistry;
   switchOffers: SwitchOffers;
   /** "The other party records this call" notices (optional for tests that build the app alone). */
   recordingNotices?: RecordingNotices;

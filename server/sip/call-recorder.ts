@@ -15,7 +15,7 @@
  * transferor). A Switch Phone (the same user's other device replacing its own leg) is the same
  * conversation, so the records of the call simply follow it to the new Call-ID (`moved`).
  */
-import type { EventBus } from '../events/bus.js';
+import type { EventPublisher } from '../events/bus.js';
 import type { Cdr, CdrDisposition, CdrPatch, NewCdr, Store } from '../store/types.js';
 import type { Logger } from '../log.js';
 
@@ -46,7 +46,7 @@ export class CallRecorder {
 
   constructor(
     private readonly store: Store,
-    private readonly bus: EventBus,
+    private readonly bus: EventPublisher,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}

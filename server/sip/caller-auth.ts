@@ -7,7 +7,7 @@ import type { UserRepo } from '../store/types.js';
 import { readableLabel } from '../../src/data/device-label.js';
 import type { SipFlow } from './flow.js';
 import { createResponse, type SipRequest } from './message.js';
-import type { Registrar } from './registrar.js';
+import type { LocationService } from './ports.js';
 import type { SipAuthenticator } from './sip-auth.js';
 import type { Caller } from './transactions.js';
 import { parseNameAddr } from './uri.js';
@@ -15,7 +15,7 @@ import { parseNameAddr } from './uri.js';
 export class CallerAuthenticator {
   constructor(
     private readonly users: Pick<UserRepo, 'get'>,
-    private readonly registrar: Pick<Registrar, 'lookup'>,
+    private readonly registrar: Pick<LocationService, 'lookup'>,
     private readonly auth: SipAuthenticator,
   ) {}
 

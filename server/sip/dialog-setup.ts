@@ -4,13 +4,14 @@
  * Phone keeps the conversation's start and moves its call records to the new Call-ID).
  */
 import type { CallRecorder } from './call-recorder.js';
-import type { DialogRegistry, LiveDialog } from './dialogs.js';
+import type { LiveDialog } from './dialogs.js';
+import type { DialogStore } from './ports.js';
 import { contactUri, partyOf } from './identity.js';
 import type { SipResponse } from './message.js';
 import type { ClientBranch } from './transactions.js';
 import { formatUri, parseCSeq, parseNameAddr } from './uri.js';
 
-export function confirmDialog(branch: ClientBranch, res: SipResponse, dialogs: DialogRegistry, recorder: CallRecorder, now: number): void {
+export function confirmDialog(branch: ClientBranch, res: SipResponse, dialogs: DialogStore, recorder: CallRecorder, now: number): void {
   const tx = branch.tx;
   const from = parseNameAddr(tx.request.headers.get('From') ?? '');
   const to = parseNameAddr(res.headers.get('To') ?? '');

@@ -11,6 +11,8 @@
  * Early dialogs are not kept: an INVITE that ends without a 2xx never enters the registry.
  */
 
+import type { DialogStore } from './ports.js';
+
 export interface DialogParty {
   domain: string;
   extension: string;
@@ -55,7 +57,7 @@ const REPLACED_GRACE_MS = 32_000;
 
 const userKey = (domain: string, extension: string) => `${extension}@${domain}`;
 
-export class DialogRegistry {
+export class DialogRegistry implements DialogStore {
   private readonly byCallId = new Map<string, LiveDialog[]>();
   private readonly byUser = new Map<string, Set<LiveDialog>>();
 
@@ -168,13 +170,6 @@ export class DialogRegistry {
     }
   }
 
-  /** The party of `dialog` that belongs to `domain`/`extension` (the caller when both do). */
-  static sideOf(dialog: LiveDialog, domain: string, extension: string): { me: DialogParty; other: DialogParty } | null {
-    if (dialog.caller.domain === domain && dialog.caller.extension === extension) return { me: dialog.caller, other: dialog.callee };
-    if (dialog.callee.domain === domain && dialog.callee.extension === extension) return { me: dialog.callee, other: dialog.caller };
-    return null;
-  }
-
   private insert(dialog: LiveDialog): void {
     const list = this.byCallId.get(dialog.callId) ?? [];
     list.push(dialog);
@@ -201,4 +196,11 @@ export class DialogRegistry {
     }
     return true;
   }
+}
+
+/** The party of `dialog` that belongs to `domain`/`extension` (the caller when both do), and the other. */
+export function sideOf(dialog: LiveDialog, domain: string, extension: string): { me: DialogParty; other: DialogParty } | null {
+  if (dialog.caller.domain === domain && dialog.caller.extension === extension) return { me: dialog.caller, other: dialog.callee };
+  if (dialog.callee.domain === domain && dialog.callee.extension === extension) return { me: dialog.callee, other: dialog.caller };
+  return null;
 }

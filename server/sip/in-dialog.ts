@@ -9,7 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CallRecorder } from './call-recorder.js';
-import type { DialogParty, DialogRegistry, LiveDialog } from './dialogs.js';
+import type { DialogParty, LiveDialog } from './dialogs.js';
+import type { DialogStore } from './ports.js';
 import type { FlowDirectory, SipFlow } from './flow.js';
 import { identityOf, tagOf } from './identity.js';
 import { createResponse, SipHeaders, type SipRequest, type SipResponse } from './message.js';
@@ -28,7 +29,7 @@ interface WatchedRequest {
 
 export interface InDialogDeps {
   host: string;
-  dialogs: DialogRegistry;
+  dialogs: DialogStore;
   recorder: CallRecorder;
   flows: FlowDirectory;
   referrals: Referrals;

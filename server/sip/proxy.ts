@@ -13,7 +13,7 @@ import type { Store, User } from '../store/types.js';
 import type { Logger } from '../log.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { CallerAuthenticator } from './caller-auth.js';
-import type { DialogRegistry } from './dialogs.js';
+import type { DialogStore } from './ports.js';
 import type { SipFlow } from './flow.js';
 import { identityOf, partyOf, samePerson } from './identity.js';
 import type { InDialogForwarder } from './in-dialog.js';
@@ -23,9 +23,11 @@ import type { Registrar } from './registrar.js';
 import type { ReplacesPolicy } from './replaces.js';
 import type { PlanExecutor } from './routing/executor.js';
 import { stepsOf } from './routing/plan.js';
-import type { CalleeState, CallRouter } from './routing/router.js';
+import { calleeState } from './routing/callee-state.js';
+import type { CallRouter } from './routing/router.js';
 import { STATELESS, txKey, type Caller, type ServerTx, type TransactionTable } from './transactions.js';
-import { parseCSeq, parseNameAddr, parseUri, parseVia } from './uri.js';
+import { parseCSeq, parseNameAddr, parseVia } from './uri.js';
+import { refusesSdp, validateRequest } from './validate.js';
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, PRACK';
 
@@ -34,7 +36,7 @@ export interface ProxyParts {
   host: string;
   store: Store;
   registrar: Registrar;
-  dialogs: DialogRegistry;
+  dialogs: DialogStore;
   recorder: CallRecorder;
   callers: CallerAuthenticator;
   replaces: ReplacesPolicy;
@@ -76,20 +78,9 @@ export class SipProxy {
       if (req.method !== 'ACK') flow.send(createResponse(req, status, reason, extra));
     };
 
-    const ruri = parseUri(req.uri);
-    if (!ruri) return reply(400, 'Bad Request');
-    if (ruri.scheme !== 'sip' && ruri.scheme !== 'sips') return reply(416, 'Unsupported URI Scheme');
-    // s16.3 step 4: loop detection. We never forward to ourselves, so our own Via means a loop.
-    for (const v of req.headers.getAll('Via')) {
-      if (parseVia(v)?.host === this.p.host) return reply(482, 'Loop Detected');
-    }
-    // s16.3 step 3: Max-Forwards (absent in RFC 2543 requests: treated as the default 70).
-    const maxForwards = Number(req.headers.get('Max-Forwards') ?? '70');
-    if (maxForwards <= 0 && req.method !== 'REGISTER') return reply(483, 'Too Many Hops');
-    // s16.3 step 5: we support no proxy extensions.
-    const proxyRequire = req.headers.getAll('Proxy-Require');
-    if (proxyRequire.length) return reply(420, 'Bad Extension', [['Unsupported', proxyRequire.join(', ')]]);
-
+    const valid = validateRequest(req, this.p.host);
+    if (!('ruri' in valid)) return reply(valid.status, valid.reason, valid.extra);
+    const { ruri } = valid;
     if (req.method === 'CANCEL') return this.handleCancel(req, flow);
 
     const ourRoute = this.popOwnRoute(req);
@@ -107,10 +98,8 @@ export class SipProxy {
 
     // The registrar checks the address of record (To), not the Request-URI (s10.3).
     if (req.method === 'REGISTER') return this.p.registrar.handleRegister(req, flow);
-    // Every phone of ours speaks SDP: an INVITE that cannot accept it can never be answered.
-    if (req.method === 'INVITE' && !acceptsSdp(req)) {
-      return reply(406, 'Not Acceptable', [['Accept', 'application/sdp'], ['Warning', '399 switchboard "application/sdp required"']]);
-    }
+    const noSdp = refusesSdp(req);
+    if (noSdp) return reply(noSdp.status, noSdp.reason, noSdp.extra);
     // Out of dialog: addressed to a domain we serve, or not ours to handle.
     if (!(await this.p.store.domains.get(ruri.host))) return reply(404, 'Not Found');
     if (!ruri.user) {
@@ -158,7 +147,7 @@ export class SipProxy {
     }
     const plan = this.p.router.route({
       method: req.method, caller: caller.user, domain, dialled,
-      callee: callee && this.calleeState(callee, flow),
+      callee: callee && calleeState(callee, flow, this.p.registrar, this.p.dialogs),
     });
     if (plan.kind === 'reject') {
       if (isInvite) this.p.recorder.failed(callId, plan.cause, plan.status);
@@ -169,19 +158,6 @@ export class SipProxy {
       return;
     }
     this.p.executor.start(this.newTx(req, flow, caller, callee, dialled), stepsOf(plan));
-  }
-
-  private calleeState(callee: User, callerFlow: SipFlow): CalleeState {
-    const devices = this.p.registrar.lookup(callee.domain, callee.extension).filter((b) => b.flow !== callerFlow);
-    const onCall = new Set(this.p.dialogs.dialogsOf(callee.domain, callee.extension).flatMap((d) =>
-      [d.caller, d.callee].filter((p) => samePerson(p, callee)).map((p) => p.deviceId)));
-    return {
-      user: { domain: callee.domain, extension: callee.extension },
-      ringNoAnswerTimeoutS: callee.ringNoAnswerTimeoutS,
-      devices: devices.length,
-      devicesOnCall: devices.filter((b) => onCall.has(b.deviceId)).length,
-      callWaiting: true,
-    };
   }
 
   /** `callee` is null for a service number that acts for nobody: it answers as the number dialled. */
@@ -231,11 +207,4 @@ export class SipProxy {
     }
     if (branchId.startsWith(STATELESS)) this.p.inDialog.response(branchId, res);
   }
-}
-
-/** RFC 3261 s20.1: no Accept header means application/sdp is acceptable. */
-function acceptsSdp(req: SipRequest): boolean {
-  const accept = req.headers.getAll('Accept');
-  if (accept.length === 0) return true;
-  return accept.some((a) => /^\s*(application\/sdp|application\/\*|\*\/\*)\s*(;|$)/i.test(a));
 }

@@ -3,8 +3,9 @@
  * WebSocket flow it arrived on and dies with it, so presence is truthful: a closed browser is
  * offline at once, not when its registration would have expired.
  */
+import type { LocationService } from './ports.js';
 import { readableLabel } from '../../src/data/device-label.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventPublisher } from '../events/bus.js';
 import type { Store } from '../store/types.js';
 import type { Logger } from '../log.js';
 import { createResponse, type SipRequest } from './message.js';
@@ -34,14 +35,14 @@ const DEFAULT_EXPIRES_S = 600;
 
 const aorKey = (domain: string, extension: string) => `${extension}@${domain}`;
 
-export class Registrar {
+export class Registrar implements LocationService {
   private readonly bindings = new Map<string, Binding[]>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly auth: SipAuthenticator,
-    private readonly bus: EventBus,
+    private readonly bus: EventPublisher,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}

@@ -13,7 +13,8 @@
  */
 import type { Logger } from '../log.js';
 import type { User } from '../store/types.js';
-import { DialogRegistry, type ReplacesMatch } from './dialogs.js';
+import { sideOf, type ReplacesMatch } from './dialogs.js';
+import type { DialogStore } from './ports.js';
 import type { FlowDirectory, SipFlow } from './flow.js';
 import { samePerson } from './identity.js';
 import { createResponse, type SipRequest } from './message.js';
@@ -21,7 +22,7 @@ import type { Caller, Target } from './transactions.js';
 import { parseParams } from './uri.js';
 
 export class ReplacesPolicy {
-  constructor(private readonly dialogs: DialogRegistry, private readonly flows: FlowDirectory, private readonly log: Logger) {}
+  constructor(private readonly dialogs: DialogStore, private readonly flows: FlowDirectory, private readonly log: Logger) {}
 
   /** The dialog named and the flow to ring, or null after answering the caller (400, 403, 481, 486). */
   route(req: SipRequest, flow: SipFlow, caller: Caller, callee: User, header: string): { match: ReplacesMatch; target: Target } | null {
@@ -38,7 +39,7 @@ export class ReplacesPolicy {
     const { target, replaced } = match;
     const allowed = samePerson(target, caller.user) || samePerson(replaced, caller.user)
       || this.dialogs.dialogsOf(replaced.domain, replaced.extension).some((d) => {
-        const other = DialogRegistry.sideOf(d, replaced.domain, replaced.extension)?.other;
+        const other = sideOf(d, replaced.domain, replaced.extension)?.other;
         return d !== match.dialog && other !== undefined && samePerson(other, caller.user);
       });
     if (!allowed) {

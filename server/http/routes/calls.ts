@@ -10,36 +10,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
-import { DialogRegistry, type DialogParty, type LiveDialog } from '../../sip/dialogs.js';
+import { liveCallView } from '../../views/live-call.js';
 import { principalOf, resolveOwner } from '../access.js';
 import { ApiError, forbidden, notFound } from '../errors.js';
-import type { LiveCall, SwitchOfferCreated } from '../../../src/data/wire.js';
-
-/** One leg of a live dialog as its user sees it (also the shape of the `calls` event). */
-export function liveCallView(dialog: LiveDialog, me: DialogParty): LiveCall {
-  const other = me === dialog.caller ? dialog.callee : dialog.caller;
-  return {
-    call_id: dialog.callId,
-    device_id: me.deviceId,
-    device_label: me.deviceLabel,
-    local_tag: me.tag,
-    remote_tag: other.tag,
-    remote: { number: other.extension, name: other.name },
-    direction: me === dialog.caller ? 'outbound' : 'inbound',
-    since: new Date(dialog.startedAt).toISOString(),
-  };
-}
-
-export type LiveCallView = LiveCall;
-
-/** Every leg a user has in live dialogs (both legs when they call their own other device). */
-export function liveCallsOf(dialogs: DialogRegistry, domain: string, extension: string): LiveCallView[] {
-  const out: LiveCallView[] = [];
-  for (const d of dialogs.dialogsOf(domain, extension)) {
-    for (const p of [d.caller, d.callee]) if (p.domain === domain && p.extension === extension) out.push(liveCallView(d, p));
-  }
-  return out;
-}
+import type { SwitchOfferCreated } from '../../../src/data/wire.js';
 
 type OwnerParams = { domain: string; user: string };
 
@@ -61,7 +35,7 @@ export function callRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/calls', async (req) => {
       const owner = resolveOwner(req, req.params);
-      return { calls: liveCallsOf(s.dialogs, owner.domain, owner.extension) };
+      return { calls: s.sip.callLegs(owner.domain, owner.extension).map(liveCallView) };
     });
 
     app.post<{ Params: OwnerParams & { call_id: string }; Body: { device_id: string } }>(
@@ -69,12 +43,12 @@ export function callRoutes(s: Services): FastifyPluginAsync {
       { schema: { body: switchBody } },
       async (req, reply) => {
         const owner = resolveOwner(req, req.params);
-        const dialog = s.dialogs.dialogsOf(owner.domain, owner.extension).find((d) => d.callId === req.params.call_id);
-        const me = dialog && DialogRegistry.sideOf(dialog, owner.domain, owner.extension)?.me;
-        if (!dialog || !me) throw notFound('No such call');
+        const leg = s.sip.callLeg(owner.domain, owner.extension, req.params.call_id);
+        if (!leg) throw notFound('No such call');
+        const { dialog, me } = leg;
         const deviceId = req.body.device_id;
         const device = await s.store.devices.get(deviceId);
-        const online = s.registrar.lookup(owner.domain, owner.extension).some((b) => b.deviceId === deviceId);
+        const online = s.sip.registrations(owner.domain, owner.extension).some((r) => r.deviceId === deviceId);
         if (!device || device.domain !== owner.domain || device.extension !== owner.extension || !online) {
           throw notFound('No such device online');
         }
@@ -92,10 +66,9 @@ export function callRoutes(s: Services): FastifyPluginAsync {
       async (req, reply) => {
         const owner = resolveOwner(req, req.params);
         if (owner.extension !== principalOf(req).extension) throw forbidden('Only a party of the call says it is recording it');
-        const dialog = s.dialogs.dialogsOf(owner.domain, owner.extension).find((d) => d.callId === req.params.call_id);
-        const me = dialog && DialogRegistry.sideOf(dialog, owner.domain, owner.extension)?.me;
-        if (!dialog || !me) throw notFound('No such call');
-        s.recordingNotices?.set(dialog, me, req.body.recording);
+        const leg = s.sip.callLeg(owner.domain, owner.extension, req.params.call_id);
+        if (!leg) throw notFound('No such call');
+        s.recordingNotices?.set(leg.dialog, leg.me, req.body.recording);
         return reply.code(204).send();
       },
     );

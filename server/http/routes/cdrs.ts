@@ -4,36 +4,10 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
-import type { Cdr } from '../../store/types.js';
 import { resolveExistingOwner } from '../access.js';
 import { badRequest } from '../errors.js';
 import type { CdrEntry, Page } from '../../../src/data/wire.js';
-
-const iso = (t: number) => new Date(t).toISOString();
-const isoOrNull = (t: number | null) => (t === null ? null : iso(t));
-
-/** What the user sees: an unanswered inbound call is "missed" whatever the reason. */
-export function cdrView(c: Cdr): CdrEntry {
-  const type = c.direction === 'outbound' ? 'outbound' : c.disposition === 'missed' ? 'missed' : 'inbound';
-  return {
-    id: c.id,
-    call_id: c.callId,
-    type,
-    direction: c.direction,
-    disposition: c.disposition,
-    remote_number: c.remoteNumber,
-    remote_name: c.remoteName,
-    started_at: iso(c.startedAt),
-    answered_at: isoOrNull(c.answeredAt),
-    ended_at: isoOrNull(c.endedAt),
-    duration_s: c.answeredAt && c.endedAt ? Math.round((c.endedAt - c.answeredAt) / 1000) : 0,
-    sip_status: c.sipStatus,
-    /** This user transferred the call to that number (their REFER was accepted). */
-    transferred_to: c.transferredTo,
-    /** The call was set up by a transfer made by this user (e.g. "1002 transferred you to 1003"). */
-    transferred_from: c.transferredFrom,
-  };
-}
+import { cdrView } from '../../views/cdr.js';
 
 /** Query values arrive as text; this checks and converts one, naming it when it is wrong. */
 export function wholeNumber(field: string, raw: string | undefined, min: number, max: number): number | undefined {

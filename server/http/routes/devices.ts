@@ -17,7 +17,7 @@ import { badRequest, notFound } from '../errors.js';
 import { computeHa1 } from '../../sip/digest.js';
 import { DEVICE_LABEL_MAX, describeUserAgent, isRawUserAgent, readableLabel } from '../../../src/data/device-label.js';
 import type { Device } from '../../store/types.js';
-import type { Binding } from '../../sip/registrar.js';
+import type { Registration } from '../../sip/queries.js';
 import type { DeviceGrant, DeviceInfo, DeviceRegistration } from '../../../src/data/wire.js';
 
 type OwnerParams = { domain: string; user: string };
@@ -57,11 +57,11 @@ export function deviceLabelFrom(given: string | undefined, userAgent: string | u
 }
 
 /** One device as GET lists it; `bindings` are the user's live ones (lookup()). */
-export function deviceView(d: Device, bindings: Binding[]): DeviceInfo {
-  const registrations = bindings.filter((b) => b.deviceId === d.id).map((b): DeviceRegistration => ({
+export function deviceView(d: Device, live: Registration[]): DeviceInfo {
+  const registrations = live.filter((b) => b.deviceId === d.id).map((b): DeviceRegistration => ({
     contact: b.contact,
     user_agent: b.userAgent,
-    online: b.flow.isOpen,
+    online: b.online,
     registered_at: new Date(b.registeredAt).toISOString(),
     expires_at: new Date(b.expiresAt).toISOString(),
   }));
@@ -83,8 +83,8 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
       const devices = await s.store.devices.listForUser(owner.domain, owner.extension);
       // lookup() returns only live bindings (unexpired, on an open flow): a device is online
       // while it has one.
-      const bindings = s.registrar.lookup(owner.domain, owner.extension);
-      return devices.map((d) => deviceView(d, bindings));
+      const live = s.sip.registrations(owner.domain, owner.extension);
+      return devices.map((d) => deviceView(d, live));
     });
 
     app.post<{ Params: OwnerParams; Body: { label?: string; login_scoped?: boolean } }>(
@@ -137,10 +137,9 @@ export function deviceRoutes(s: Services): FastifyPluginAsync {
         const device = await ownDevice(req, req.params);
         const label = deviceLabelFrom(req.body.label, undefined, true);
         if (!(await s.store.devices.rename(device.id, label))) throw notFound('No such device');
-        s.registrar.relabelDevice(device.id, label);
-        s.dialogs.relabelDevice(device.id, label);
+        s.sip.relabelDevice(device.id, label);
         s.bus.emit('devices-changed', { domain: device.domain, extension: device.extension, deviceId: device.id, change: 'renamed' });
-        return deviceView({ ...device, label }, s.registrar.lookup(device.domain, device.extension));
+        return deviceView({ ...device, label }, s.sip.registrations(device.domain, device.extension));
       },
     );
 

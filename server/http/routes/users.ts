@@ -48,7 +48,7 @@ export function userRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: { domain: string } }>('/domains/:domain/users', async (req) => {
       const domain = resolveDomain(req, req.params.domain);
       const users = await s.store.users.list(domain);
-      return users.map((u) => directoryEntry(u, s.registrar.isOnline(u.domain, u.extension), s.presence.state(u.domain, u.extension)));
+      return users.map((u) => directoryEntry(u, s.sip.isOnline(u.domain, u.extension), s.presence.state(u.domain, u.extension)));
     });
 
     app.get<{ Params: { domain: string; user: string } }>('/domains/:domain/users/:user', async (req) => {
@@ -56,7 +56,7 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       const extension = req.params.user === '~' ? resolveOwner(req, req.params).extension : req.params.user;
       const user = await s.store.users.get(domain, extension);
       if (!user) throw notFound('No such user');
-      const entry = directoryEntry(user, s.registrar.isOnline(domain, extension), s.presence.state(domain, extension));
+      const entry = directoryEntry(user, s.sip.isOnline(domain, extension), s.presence.state(domain, extension));
       const me = principalOf(req);
       // Settings are the user's own business, and their administrator's.
       return me.extension === extension || me.role === 'admin' ? { ...entry, ...settingsView(user) } : entry;

@@ -15,7 +15,7 @@ import type { CallRecorder, FailureCause, Party } from '../call-recorder.js';
 import type { SipFlow } from '../flow.js';
 import { identityOf, partyOf, samePerson, type Account } from '../identity.js';
 import { createResponse, type SipResponse } from '../message.js';
-import type { Registrar } from '../registrar.js';
+import type { LocationService } from '../ports.js';
 import { serviceContact, type ServiceEndpoint } from '../services/endpoint.js';
 import { causeOf, LINGER_MS, pickBest, type ClientBranch, type ServerTx, type Target, type TransactionTable } from '../transactions.js';
 import type { RingStep, RingTarget } from './plan.js';
@@ -31,7 +31,7 @@ export interface ExecutorDeps {
   transactions: TransactionTable;
   /** Names the owners of forwarded targets (a sequence may ring someone other than the callee). */
   users: Pick<UserRepo, 'get'>;
-  registrar: Pick<Registrar, 'lookup'>;
+  registrar: Pick<LocationService, 'lookup'>;
   services: ServiceDirectory;
   recorder: CallRecorder;
   /** The first 2xx of an INVITE: the dialog it confirms. */
