@@ -12,8 +12,11 @@ import type { SipMessage } from './message.js';
 
 export interface FlowIdentity {
   domain: string;
+  /** The user the flow is trusted for. */
   extension: string;
   deviceId: string;
+  /** The device's own SIP username, which it may also use as its address (From, To). */
+  sipUsername: string;
 }
 
 export interface SipFlow {

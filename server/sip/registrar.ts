@@ -80,7 +80,6 @@ export class Registrar implements LocationService {
       return;
     }
     const domain = to.uri.host;
-    const extension = to.uri.user;
     if (!(await this.store.domains.get(domain))) {
       flow.send(createResponse(req, 404, 'Not Found'));
       return;
@@ -90,11 +89,17 @@ export class Registrar implements LocationService {
       flow.send(auth.response);
       return;
     }
-    // A device may only register its own user's address of record (RFC 3261 s10.3 step 3).
-    if (auth.device.extension !== extension) {
+    // A device may only register an address of record of its own (RFC 3261 s10.3 step 3): its
+    // user's (sip:1001@demo), or its own SIP username as one (sip:1001-4f2a9c1b@demo, as hosted
+    // PBXs provision desk phones and SIP clients with a single username). Either way the binding
+    // is its user's; the device's own address holds that device's bindings only.
+    const ownAddress = to.uri.user === auth.device.sipUsername;
+    if (to.uri.user !== auth.device.extension && !ownAddress) {
       flow.send(createResponse(req, 403, 'Forbidden'));
       return;
     }
+    const extension = auth.device.extension;
+    const ofThisAor = (b: Binding) => !ownAddress || b.deviceId === auth.device.id;
 
     const contacts = req.headers.getAll('Contact');
     const headerExpires = req.headers.get('Expires');
@@ -102,10 +107,12 @@ export class Registrar implements LocationService {
     const key = aorKey(domain, extension);
     const wasOnline = this.isOnline(domain, extension);
     const devicesBefore = this.onlineDevices(domain, extension);
-    let list = this.lookup(domain, extension);
+    const others = this.lookup(domain, extension).filter((b) => !ofThisAor(b));
+    let list = this.lookup(domain, extension).filter(ofThisAor);
 
     if (contacts.length === 1 && contacts[0]!.trim() === '*') {
-      // Wildcard removes every binding, and is only legal with Expires: 0 (s10.3 step 6).
+      // Wildcard removes every binding of the address of record, and is only legal with
+      // Expires: 0 (s10.3 step 6).
       if (headerExpires?.trim() !== '0') {
         flow.send(createResponse(req, 400, 'Bad Request'));
         return;
@@ -143,17 +150,19 @@ export class Registrar implements LocationService {
         });
       }
       if (updates.some((u) => u.expires > 0)) {
-        flow.identity = { domain, extension, deviceId: auth.device.id };
+        flow.identity = { domain, extension, deviceId: auth.device.id, sipUsername: auth.device.sipUsername };
         flow.userAgent = req.headers.get('User-Agent') ?? '';
         void this.store.devices.touch(auth.device.id, now);
       }
     }
 
-    if (list.length) this.bindings.set(key, list);
+    const kept = [...others, ...list];
+    if (kept.length) this.bindings.set(key, kept);
     else this.bindings.delete(key);
 
-    // The 200 lists every current binding with its remaining time (s10.3 step 8); JsSIP
-    // recognises its own registration only by finding its Contact here with ;expires=.
+    // The 200 lists every current binding of the address of record with its remaining time
+    // (s10.3 step 8); JsSIP recognises its own registration only by finding its Contact here
+    // with ;expires=.
     const extra: Array<[string, string]> = list.map((b) => [
       'Contact', `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`,
     ]);
