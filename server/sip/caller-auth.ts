@@ -1,7 +1,9 @@
 /**
  * Who is calling. A flow that registered is trusted for its own user (the WebSocket is the
  * authenticated channel, as with RFC 5626 flows); anything else must answer a digest challenge.
- * Either way the From user must be the authenticated one: no spoofing.
+ * Either way the From must name the authenticated one, as their user's extension or as the
+ * device's own SIP username (a client set up with one username calls from that): no spoofing.
+ * The caller is the user in both forms, so the callee is shown the user (P-Asserted-Identity).
  */
 import type { UserRepo } from '../store/types.js';
 import { readableLabel } from '../../src/data/device-label.js';
@@ -26,7 +28,7 @@ export class CallerAuthenticator {
     let extension: string;
     let deviceId: string | null;
     let deviceLabel = '';
-    if (flow.identity && flow.identity.domain === domain && flow.identity.extension === fromUser && from?.uri.host === domain) {
+    if (flow.identity && flow.identity.domain === domain && from?.uri.host === domain && speaksAs(fromUser, flow.identity)) {
       extension = flow.identity.extension;
       deviceId = flow.identity.deviceId;
       deviceLabel = this.registrar.lookup(domain, extension).find((b) => b.flow === flow)?.deviceLabel ?? '';
@@ -39,7 +41,7 @@ export class CallerAuthenticator {
       extension = auth.device.extension;
       deviceId = auth.device.id;
       deviceLabel = readableLabel(auth.device.label);
-      if (fromUser !== extension || from?.uri.host !== domain) {
+      if (from?.uri.host !== domain || !speaksAs(fromUser, auth.device)) {
         flow.send(createResponse(req, 403, 'Forbidden', [['Warning', '399 switchboard "From does not match credentials"']]));
         return null;
       }
@@ -51,4 +53,9 @@ export class CallerAuthenticator {
     }
     return { user, deviceId, deviceLabel };
   }
+}
+
+/** The From user names this device's caller: their user's extension, or the device's own username. */
+function speaksAs(fromUser: string | undefined, device: { extension: string; sipUsername: string }): boolean {
+  return fromUser !== undefined && (fromUser === device.extension || fromUser === device.sipUsername);
 }
