@@ -3,7 +3,8 @@
  * state in, a plan out. Pure (no sockets, no store), so each policy is unit-tested as data.
  *
  * The default policy: a number that names a platform service goes to it; an unknown number is
- * refused (403 for an outside number, which needs trunks; 404 for anything else); a user with
+ * refused (403 for an outside number, which needs trunks; 404 for anything else, a device's SIP
+ * username included: it is an address to register and call from, not to dial); a user with
  * no device that can ring is unavailable (480); a user busy on every device with call waiting
  * off is busy (486); anyone else rings on all their devices at once until their ring timeout
  * (480 No Answer after it). Answering rules (DND, forwarding, voicemail) replace this per user.
