@@ -18,6 +18,8 @@ export interface Config {
   refreshTokenTtlS: number;
   /** Seed the demo organisation when the store is empty. */
   seedDemo: boolean;
+  /** Unanswered calls go to voicemail (the platform answers them with its own media). */
+  voicemail: boolean;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Largest recording upload, and the recordings one user may keep in all (bytes). */
   recordingMaxBytes: number;
@@ -64,6 +66,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const seed = env.SWITCHBOARD_SEED_DEMO ?? '1';
   if (seed !== '0' && seed !== '1') throw new ConfigError('SWITCHBOARD_SEED_DEMO must be 0 or 1');
+  const voicemail = env.SWITCHBOARD_VOICEMAIL ?? '1';
+  if (voicemail !== '0' && voicemail !== '1') throw new ConfigError('SWITCHBOARD_VOICEMAIL must be 0 or 1');
   return {
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -73,6 +77,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     accessTokenTtlS: intSetting(env, 'ACCESS_TOKEN_TTL', 15 * 60, 1, 24 * 3600),
     refreshTokenTtlS: intSetting(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     seedDemo: seed === '1',
+    voicemail: voicemail === '1',
     logLevel,
     recordingMaxBytes: intSetting(env, 'RECORDING_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 ** 40),
     recordingQuotaBytes: intSetting(env, 'RECORDING_QUOTA_BYTES', 1024 * 1024 * 1024, 1024, 2 ** 50),

@@ -33,6 +33,7 @@ import { sipQueries } from './sip/queries.js';
 import { PlatformServices } from './sip/services/registry.js';
 import type { PlatformService } from './sip/services/service.js';
 import { TransactionTable } from './sip/transactions.js';
+import { setUpVoicemail, type Voicemail as VoicemailPart } from './voicemail/setup.js';
 import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
@@ -69,6 +70,8 @@ export interface PlatformOptions {
   serviceNumbers?: Record<string, string>;
   /** Replaces the default call router. */
   router?: CallRouter;
+  /** Longest voicemail message (3 minutes); tests use shorter ones. */
+  voicemailMaxMs?: number;
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -87,6 +90,8 @@ export interface Platform {
   readonly presence: Presence;
   readonly dialogs: DialogRegistry;
   readonly transport: SipWsTransport;
+  /** Null when voicemail is off (SWITCHBOARD_VOICEMAIL=0). */
+  readonly voicemail: VoicemailPart | null;
   readonly events: EventsChannel;
   readonly seeded: boolean;
   /** Base URL, e.g. http://127.0.0.1:8080 (valid after listen). */
@@ -136,7 +141,8 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       proxy!.flowClosed(flow);
     },
   }, log, { ...config.sipFlows, ...opts.flowLimits });
-  const services = new PlatformServices(opts.services ?? [], deliver);
+  const voicemail = config.voicemail ? setUpVoicemail({ dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs }) : null;
+  const services = new PlatformServices([...(voicemail ? [voicemail.service] : []), ...(opts.services ?? [])], deliver);
   const host = opts.sipHost ?? 'switchboard.invalid';
   const flows = joinFlows(transport.flows, services);
   const transactions = new TransactionTable(host);
@@ -145,7 +151,11 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     host, store, registrar, dialogs, recorder, transactions, referrals, log,
     callers: new CallerAuthenticator(store.users, registrar, sipAuth),
     replaces: new ReplacesPolicy(dialogs, flows, log),
-    router: opts.router ?? new DefaultRouter({ ringTimeoutMs: opts.ringTimeoutMs, serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})) }),
+    router: opts.router ?? new DefaultRouter({
+      ringTimeoutMs: opts.ringTimeoutMs,
+      serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})),
+      voicemail: voicemail?.service.name,
+    }),
     executor: new PlanExecutor({
       transactions, users: store.users, registrar, services, recorder, log,
       answered: (_tx, branch, res) => confirmDialog(branch, res, dialogs, recorder, Date.now()),
@@ -162,7 +172,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices });
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
-    recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes),
+    recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files,
     bus, log, startedAt: Date.now(),
   });
 
@@ -188,7 +198,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, presence, dialogs, transport, events, seeded,
+    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail,
     url() {
       const addr = http.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -31,6 +31,8 @@ export interface PlatformEvents {
    * (Switch Phone targets, Settings).
    */
   'devices-changed': [{ domain: string; extension: string; deviceId: string; change: DeviceChange }];
+  /** A voicemail message arrived, moved between folders, was transcribed or deleted. */
+  voicemail: [{ domain: string; extension: string; id: string; change: 'new' | 'moved' | 'transcribed' | 'deleted' }];
   /** A SIP device was deleted: its registrations and the flows it authenticated must go. */
   'device-removed': [{ domain: string; extension: string; deviceId: string }];
 }

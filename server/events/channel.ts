@@ -52,6 +52,7 @@ export class EventsChannel {
       this.publish((s) => isUser(s, c.domain, c.extension), { type: 'cdr', cdr: cdrView(c) }),
     );
     bus.on('dialog', (change) => this.dialogChanged(change));
+    bus.on('voicemail', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'voicemail', id: e.id, mailbox: e.extension, change: e.change }));
     bus.on('contacts', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'contacts-changed', ids: e.ids }));
     bus.on('device-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension) && s.deviceId === e.deviceId, e.event));
     // Another device of mine came online, went offline, or was added, renamed or removed.

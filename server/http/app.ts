@@ -28,6 +28,8 @@ import { cdrRoutes } from './routes/cdrs.js';
 import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { contactRoutes } from './routes/contacts.js';
+import { voicemailRoutes } from './routes/voicemails.js';
+import type { MailboxFiles } from '../voicemail/mailbox-files.js';
 
 export interface Services {
   config: Config;
@@ -43,6 +45,8 @@ export interface Services {
   /** Largest recording upload (bytes); config.recordingMaxBytes unless a test says otherwise. */
   recordingMaxBytes?: number;
   recordingQuota: RecordingQuota;
+  /** Voicemail audio, when voicemail runs. */
+  mailboxFiles?: MailboxFiles;
   bus: EventBus;
   log: Logger;
   startedAt: number;
@@ -137,6 +141,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(callRoutes(services));
     await api.register(recordingRoutes(services));
     await api.register(contactRoutes(services));
+    await api.register(voicemailRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

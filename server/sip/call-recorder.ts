@@ -78,14 +78,23 @@ export class CallRecorder {
     });
   }
 
-  answered(callId: string): void {
+  /**
+   * The call was answered. By the callee's own device, both records say answered; by anyone
+   * else (voicemail, or a forward), the caller's does and the callee's is a missed call.
+   */
+  answered(callId: string, byCallee = true): void {
     this.enqueue(callId, async () => {
       const call = this.live.get(callId);
       if (!call || call.answered) return;
       call.answered = true;
-      const patch: CdrPatch = { answeredAt: this.now(), disposition: 'answered' };
-      await this.patch(call.callerId, patch);
-      if (call.calleeId !== null) await this.patch(call.calleeId, patch);
+      const at = this.now();
+      await this.patch(call.callerId, { answeredAt: at, disposition: 'answered' });
+      if (call.calleeId === null) return;
+      if (byCallee) await this.patch(call.calleeId, { answeredAt: at, disposition: 'answered' });
+      else {
+        await this.patch(call.calleeId, { endedAt: at, disposition: 'missed' });
+        call.calleeId = null;
+      }
     });
   }
 

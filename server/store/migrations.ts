@@ -143,4 +143,28 @@ export const migrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN ring_no_answer_timeout_s INTEGER NOT NULL DEFAULT 25
     CHECK (ring_no_answer_timeout_s BETWEEN 1 AND 600);
   `,
+  // 7: voicemail. `seq` orders a mailbox's messages (newest first) and is the paging cursor;
+  // `id` is the message's name in the API and its file's name on disk.
+  `
+  CREATE TABLE voicemails (
+    seq                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                   TEXT NOT NULL UNIQUE,
+    domain               TEXT NOT NULL,
+    extension            TEXT NOT NULL,
+    caller_number        TEXT NOT NULL DEFAULT '',
+    caller_name          TEXT NOT NULL DEFAULT '',
+    call_id              TEXT NOT NULL DEFAULT '',
+    received_at          INTEGER NOT NULL,
+    duration_s           REAL NOT NULL,
+    folder               TEXT NOT NULL DEFAULT 'new' CHECK (folder IN ('new', 'save', 'trash')),
+    bytes                INTEGER NOT NULL,
+    transcription        TEXT,
+    transcription_status TEXT NOT NULL DEFAULT 'none' CHECK (transcription_status IN ('pending', 'done', 'failed', 'none')),
+    moved_by             TEXT,
+    moved_at             INTEGER,
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE INDEX voicemails_by_folder ON voicemails(domain, extension, folder, seq);
+  CREATE INDEX voicemails_pending ON voicemails(transcription_status) WHERE transcription_status = 'pending';
+  `,
 ];

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrations } from './migrations.js';
+import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
@@ -51,6 +52,7 @@ export function openSqliteStore(dataDir: string): Store {
     recordings: recordingRepo(db),
     contacts: contactRepo(db),
     heartbeat: heartbeatRepo(db),
+    voicemails: sqliteVoicemailRepo(db),
     close: () => db.close(),
   };
 }

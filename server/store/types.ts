@@ -3,6 +3,7 @@
  * implementation (sqlite.ts) is the embedded default; the methods are async so that a
  * PostgreSQL implementation can satisfy the same contract.
  */
+import type { VoicemailRepo } from '../voicemail/types.js';
 
 export type Role = 'user' | 'admin';
 
@@ -304,5 +305,6 @@ export interface Store {
   recordings: RecordingRepo;
   contacts: ContactRepo;
   heartbeat: HeartbeatRepo;
+  voicemails: VoicemailRepo;
   close(): void;
 }

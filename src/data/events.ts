@@ -28,6 +28,7 @@ const EVENT_TYPES = {
   'devices-changed': true,
   'recording-started': true,
   'recording-stopped': true,
+  voicemail: true,
 } as const satisfies Record<PlatformEventType, true>;
 
 export const PLATFORM_EVENT_TYPES = Object.keys(EVENT_TYPES) as PlatformEventType[];

@@ -295,8 +295,45 @@ export interface RecordingNoticeEvent {
 }
 
 /** Every event the events channel sends. */
+export type VoicemailFolderName = 'new' | 'save' | 'trash';
+
+/** GET .../voicemails/{folder}[/{id}]: one message of a mailbox. */
+export interface VoicemailEntry {
+  id: string;
+  /** The mailbox: whose message it is. */
+  mailbox: string;
+  folder: VoicemailFolderName;
+  caller_number: string;
+  caller_name: string;
+  received_at: string;
+  duration_s: number;
+  /** Text of the message, once transcribed (`transcription_status: done`). */
+  transcription: string | null;
+  transcription_status: 'pending' | 'done' | 'failed' | 'none';
+  /** Ogg Opus, with Range support. */
+  audio_url: string;
+  moved_by: string | null;
+  moved_at: string | null;
+}
+
+/** GET .../voicemails/count. */
+export interface VoicemailCount {
+  new: number;
+  save: number;
+  trash: number;
+}
+
+/** A message arrived in my mailbox, moved, was transcribed or deleted: refresh it and the counts. */
+export interface VoicemailEvent {
+  type: 'voicemail';
+  id: string;
+  mailbox: string;
+  change: 'new' | 'moved' | 'transcribed' | 'deleted';
+}
+
 export type PlatformEvent =
   | ReadyEvent
+  | VoicemailEvent
   | PresenceEvent
   | CdrEvent
   | CallsEvent

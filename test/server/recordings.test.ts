@@ -11,7 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { api, delay, login, phone, startPlatform, type TestPlatform } from '../support/harness.js';
-import { parseRange } from '../../server/http/routes/recordings.js';
+import { parseRange } from '../../server/http/audio-file.js';
 
 const USER_RECORDINGS = '/api/v2/domains/~/users/~/recordings';
 

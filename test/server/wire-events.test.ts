@@ -78,6 +78,11 @@ describe('events on the wire', { timeout: 60_000 }, () => {
     }
     const created = await api(t.url, 'POST', '/api/v2/domains/~/users/~/contacts', { token: desk.token, body: { first_name: 'Wire', numbers: [{ label: 'work', number: '555 0100' }] } });
     assert.equal(created.status, 201); // contacts-changed
+    // voicemail: a message (as a deposit leaves it) moved to Saved
+    await t.platform.store.voicemails.insert({ id: 'wire-vm', domain: 'demo', extension: '1001', callerNumber: '1002', callerName: 'Bob Baker', callId: 'wire-vm-call',
+      receivedAt: Date.now(), durationS: 3, folder: 'new', bytes: 0, transcription: null, transcriptionStatus: 'none', movedBy: null, movedAt: null });
+    assert.equal((await api(t.url, 'PATCH', '/api/v2/domains/~/users/~/voicemails/new/wire-vm', { token: desk.token, body: { folder: 'save' } })).status, 200);
+    await deskEvents.next((e) => e.type === 'voicemail');
     const offer = await api(t.url, 'POST', switchPath(callId), { token: desk.token, body: { device_id: laptop.deviceId } });
     assert.equal(offer.status, 202); // switch-offer
     await laptopEvents.next((e) => e.type === 'switch-offer');

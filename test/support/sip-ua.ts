@@ -265,11 +265,11 @@ export class SipUa extends EventEmitter {
   }
 
   /** Starts a call; `call.final` resolves with the final response (2xx already ACKed). */
-  call(target: string, extra: Array<[string, string]> = []): OutgoingCall {
+  call(target: string, extra: Array<[string, string]> = [], sdp = FAKE_SDP): OutgoingCall {
     const callId = rand(10);
     const localTag = rand(4);
     const dialog = new Dialog(this, callId, localTag, this.aor, target, true);
-    const invite = dialog.build('INVITE', 1, FAKE_SDP, 'application/sdp', extra);
+    const invite = dialog.build('INVITE', 1, sdp, 'application/sdp', extra);
     if (this.creds.displayName) invite.headers.set('From', `"${this.creds.displayName}" <${this.aor}>;tag=${localTag}`);
     const call = new OutgoingCall(invite);
     call.dialog = dialog;

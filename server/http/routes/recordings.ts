@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
+import { sendAudioFile } from '../audio-file.js';
 import type { Recording } from '../../store/types.js';
 import { BodyTooLargeError } from '../../store/recording-files.js';
 import { QuotaExceededError } from '../recording-quota.js';
@@ -108,25 +109,6 @@ function drain(req: FastifyRequest): Promise<void> {
   });
 }
 
-/**
- * One `bytes=` range of a file of `size` bytes (RFC 9110 s14.1.2). Null means "serve it whole":
- * no Range, or a form we choose not to honour (several ranges); 'unsatisfiable' is a 416.
- */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
-  if (!header) return null;
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (!m || (m[1] === '' && m[2] === '')) return null;
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
-  return { start, end };
-}
-
 type OwnerParams = { domain: string; user: string };
 type ListQuery = { limit?: string; before?: string };
 
@@ -155,32 +137,11 @@ export function recordingRoutes(s: Services): FastifyPluginAsync {
     }
 
     async function sendAudio(req: FastifyRequest, reply: FastifyReply, rec: Recording) {
-      const file = s.recordingFiles.pathOf(rec.domain, rec.id, rec.contentType);
-      let size: number;
-      try {
-        size = (await fs.promises.stat(file)).size;
-      } catch {
-        s.log.warn('recording file missing', { id: rec.id, file });
-        throw notFound('No such recording');
-      }
-      const etag = `"${rec.id}-${size}"`;
-      void reply.header('Accept-Ranges', 'bytes').header('ETag', etag);
-      const ifRange = req.headers['if-range'];
-      const range = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, size) : null;
-      if (range === 'unsatisfiable') {
-        return reply.code(416).header('Content-Range', `bytes */${size}`).send({ code: 'range_not_satisfiable', message: 'Range is outside the recording' });
-      }
-      // nosniff: the browser plays it as the audio type we checked, never as anything else;
-      // the file name is ours, never the user's text.
-      void reply.header('Content-Type', rec.contentType).header('Cache-Control', 'private, max-age=3600')
-        .header('X-Content-Type-Options', 'nosniff')
-        .header('Content-Disposition', `inline; filename="recording-${rec.id}.${rec.contentType === 'audio/ogg' ? 'ogg' : 'webm'}"`);
-      if (range) {
-        void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`).header('Content-Length', String(range.end - range.start + 1));
-        return reply.send(fs.createReadStream(file, { start: range.start, end: range.end }));
-      }
-      void reply.header('Content-Length', String(size));
-      return reply.send(fs.createReadStream(file));
+      const ext = rec.contentType === 'audio/ogg' ? 'ogg' : 'webm';
+      return sendAudioFile(req, reply, {
+        file: s.recordingFiles.pathOf(rec.domain, rec.id, rec.contentType), contentType: rec.contentType, id: rec.id,
+        downloadName: `recording-${rec.id}.${ext}`, what: 'recording',
+      });
     }
 
     async function remove(reply: FastifyReply, rec: Recording) {

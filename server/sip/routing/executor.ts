@@ -135,7 +135,7 @@ export class PlanExecutor {
     tx.state = 'answered';
     this.clearStepTimer(tx);
     if (tx.isInvite) {
-      this.deps.recorder.answered(tx.callId);
+      this.deps.recorder.answered(tx.callId, samePerson(branch.target.owner, tx.callee));
       this.deps.answered(tx, branch, res);
     }
     for (const other of tx.branches) if (other !== branch) this.deps.transactions.cancel(other, true);

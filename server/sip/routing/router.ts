@@ -50,6 +50,11 @@ export interface DefaultRouterOptions {
   serviceNumbers?: ReadonlyMap<string, string>;
   /** Replaces every user's ring timeout (tests use short ones). */
   ringTimeoutMs?: number;
+  /**
+   * The voicemail service, when the platform runs one: a call nobody answers in time, that is
+   * declined, that finds the callee busy or with no device goes there instead of failing.
+   */
+  voicemail?: string;
 }
 
 export class DefaultRouter implements CallRouter {
@@ -68,12 +73,21 @@ export class DefaultRouter implements CallRouter {
       }
       return { kind: 'reject', status: 404, reason: 'Not Found', cause: 'failed' };
     }
-    if (callee.devices === 0) return { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', cause: 'unavailable' };
-    if (method === 'INVITE' && !callee.callWaiting && callee.devicesOnCall >= callee.devices) {
-      return { kind: 'reject', status: 486, reason: 'Busy Here', cause: 'busy' };
+    const voicemail = method === 'INVITE' && this.options.voicemail
+      ? { kind: 'service', service: this.options.voicemail, user: callee.user } as const
+      : null;
+    if (callee.devices === 0) {
+      return voicemail ?? { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', cause: 'unavailable' };
     }
+    if (method === 'INVITE' && !callee.callWaiting && callee.devicesOnCall >= callee.devices) {
+      return voicemail ?? { kind: 'reject', status: 486, reason: 'Busy Here', cause: 'busy' };
+    }
+    const devices = { kind: 'devices', user: callee.user } as const;
     // Only an INVITE rings; other requests end with their own transaction timeout.
-    const timeoutMs = method === 'INVITE' ? this.options.ringTimeoutMs ?? callee.ringNoAnswerTimeoutS * 1000 : null;
-    return { kind: 'parallel', targets: [{ kind: 'devices', user: callee.user }], timeoutMs };
+    if (method !== 'INVITE') return { kind: 'parallel', targets: [devices], timeoutMs: null };
+    const timeoutMs = this.options.ringTimeoutMs ?? callee.ringNoAnswerTimeoutS * 1000;
+    // A decline or a busy device ends the first step too, so it also reaches voicemail.
+    if (voicemail) return { kind: 'sequence', steps: [{ targets: [devices], timeoutMs }, { targets: [voicemail], timeoutMs: null }] };
+    return { kind: 'parallel', targets: [devices], timeoutMs };
   }
 }

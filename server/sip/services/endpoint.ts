@@ -100,6 +100,9 @@ export class ServiceEndpoint implements SipFlow {
         call?.endedBy('caller');
         return;
       case 'INFO':
+        this.reply(createResponse(req, call ? 200 : 481));
+        if (call) call.info(req);
+        return;
       case 'UPDATE':
       case 'NOTIFY':
         return this.reply(createResponse(req, call ? 200 : 481));
@@ -119,6 +122,7 @@ class EndpointCall implements ServiceCall {
   private localSdp = '';
   private localCSeq = 1;
   private readonly listeners: Array<(by: ServiceCallEnd) => void> = [];
+  private readonly digitListeners: Array<(digit: string) => void> = [];
 
   constructor(private readonly endpoint: ServiceEndpoint, private readonly invite: SipRequest) {
     this.callId = invite.headers.get('Call-ID') ?? '';
@@ -156,6 +160,19 @@ class EndpointCall implements ServiceCall {
 
   onEnded(listener: (by: ServiceCallEnd) => void): void {
     this.listeners.push(listener);
+  }
+
+  onDigit(listener: (digit: string) => void): void {
+    this.digitListeners.push(listener);
+  }
+
+  /** SIP INFO with a digit: application/dtmf-relay (`Signal=5`) or application/dtmf (`5`). */
+  info(req: SipRequest): void {
+    const type = (req.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const body = req.body.toString('utf8');
+    const digit = type === 'application/dtmf-relay' ? /^\s*Signal\s*=\s*([0-9*#A-D])/im.exec(body)?.[1]
+      : type === 'application/dtmf' ? /^\s*([0-9*#A-D])\s*$/i.exec(body)?.[1] : undefined;
+    if (digit) for (const l of this.digitListeners) l(digit.toUpperCase());
   }
 
   /** CANCEL before the answer: the INVITE gets its 487. */

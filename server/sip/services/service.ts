@@ -28,6 +28,8 @@ export interface ServiceCall {
   hangUp(): void;
   /** Called once, when the call ends: the caller hung up (or cancelled), or the service did. */
   onEnded(listener: (by: ServiceCallEnd) => void): void;
+  /** A key the caller pressed, sent as SIP INFO (what JsSIP does); RFC 4733 digits come with the media. */
+  onDigit(listener: (digit: string) => void): void;
 }
 
 export interface PlatformService {

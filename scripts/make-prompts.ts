@@ -1,0 +1,26 @@
+/**
+ * `npm run prompts`: the platform's spoken prompts and tones, made from text with the speech
+ * synthesizer in the process (eSpeak NG, server/media/synth.ts) and written as Ogg Opus to
+ * server/media/prompts/. The files are committed, so `npm start` needs no synthesizer run; change
+ * a text here and run this again to change a prompt.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { encodePcm, tone } from '../server/media/opus-codec.js';
+import { OggOpusWriter, type OpusClip } from '../server/media/ogg-opus.js';
+import { PROMPT_TEXTS, PROMPTS_DIR } from '../server/media/prompts.js';
+import { speak } from '../server/media/synth.js';
+
+function write(name: string, clip: OpusClip): void {
+  const pages: Buffer[] = [];
+  const writer = new OggOpusWriter((p) => pages.push(p));
+  for (const p of clip.packets) writer.add(p);
+  writer.end();
+  fs.writeFileSync(path.join(PROMPTS_DIR, `${name}.opus`), Buffer.concat(pages));
+  process.stdout.write(`${name}.opus  ${(clip.samples / 48_000).toFixed(2)} s\n`);
+}
+
+fs.mkdirSync(PROMPTS_DIR, { recursive: true });
+// The beep before recording: 1 kHz for 400 ms, as voicemail systems sound it.
+write('beep', encodePcm(tone(1000, 400)));
+for (const [name, text] of Object.entries(PROMPT_TEXTS)) write(name, await speak(text));

@@ -1,0 +1,41 @@
+/**
+ * Voicemail as a part of the platform: the media engine, prompts and mailbox files it needs and
+ * the service the router sends unanswered calls to. platform.ts calls this once when voicemail
+ * is on (SWITCHBOARD_VOICEMAIL, default on).
+ */
+import path from 'node:path';
+import type { EventPublisher } from '../events/bus.js';
+import type { Logger } from '../log.js';
+import type { MediaEngine } from '../media/engine.js';
+import { Prompts } from '../media/prompts.js';
+import { WeriftEngine } from '../media/werift-engine.js';
+import type { Store } from '../store/types.js';
+import { VoicemailService, type Greetings } from './deposit.js';
+import { SpokenDefaultGreetings } from './greetings.js';
+import { MailboxFiles } from './mailbox-files.js';
+
+export interface Voicemail {
+  service: VoicemailService;
+  files: MailboxFiles;
+  engine: MediaEngine;
+}
+
+export function setUpVoicemail(opts: {
+  dataDir: string;
+  store: Store;
+  bus: EventPublisher;
+  log: Logger;
+  engine?: MediaEngine;
+  greetings?: Greetings;
+  maxMessageMs?: number;
+}): Voicemail {
+  const files = new MailboxFiles(path.join(opts.dataDir, 'voicemail'));
+  const swept = files.sweepPartials();
+  if (swept > 0) opts.log.warn('removed messages being left when the platform stopped', { files: swept });
+  const engine = opts.engine ?? new WeriftEngine();
+  const service = new VoicemailService({
+    engine, files, prompts: new Prompts(), greetings: opts.greetings ?? new SpokenDefaultGreetings(),
+    users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log, maxMessageMs: opts.maxMessageMs,
+  });
+  return { service, files, engine };
+}
