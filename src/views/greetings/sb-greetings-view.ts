@@ -113,6 +113,10 @@ export class SbGreetingsView extends LitElement {
       .field {
         flex: 1 1 14rem;
       }
+
+      .field.wide {
+        flex-basis: 100%;
+      }
     `,
   ];
 
@@ -173,7 +177,7 @@ export class SbGreetingsView extends LitElement {
         <input id="upload" class="sr-only" type="file" accept="audio/*,.wav,.mp3,.ogg,.opus,.webm,.m4a" ?disabled=${this.busy} @change=${this.onFile} />
       </section>
       <form @submit=${this.onSpoken} aria-label="Type a greeting">
-        <div class="field">
+        <div class="field wide">
           <label for="spoken-text">Type a greeting to be spoken</label>
           <textarea id="spoken-text" name="text" maxlength="1000" required placeholder="Hello, you have reached me. Please leave a message."></textarea>
         </div>
