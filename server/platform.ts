@@ -169,7 +169,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     bus.emit('devices-changed', { domain, extension, deviceId, change: 'removed' });
   });
   const sip = sipQueries(registrar, dialogs);
-  const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices });
+  const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices, mailboxGrants: store.mailboxGrants });
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,

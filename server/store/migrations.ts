@@ -187,4 +187,18 @@ export const migrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX greetings_one_active ON greetings(domain, extension) WHERE active = 1;
   `,
+  // 9: shared voicemail: mailboxes granted to other users of the domain.
+  `
+  CREATE TABLE mailbox_grants (
+    domain     TEXT NOT NULL,
+    mailbox    TEXT NOT NULL,
+    grantee    TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (domain, mailbox, grantee),
+    FOREIGN KEY (domain, mailbox) REFERENCES users(domain, extension) ON DELETE CASCADE,
+    FOREIGN KEY (domain, grantee) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE INDEX mailbox_grants_by_grantee ON mailbox_grants(domain, grantee);
+  `,
 ];

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { migrations } from './migrations.js';
 import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
 import { sqliteGreetingRepo } from './sqlite-greetings.js';
+import { sqliteGrantRepo } from './sqlite-grants.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
@@ -55,6 +56,7 @@ export function openSqliteStore(dataDir: string): Store {
     heartbeat: heartbeatRepo(db),
     voicemails: sqliteVoicemailRepo(db),
     greetings: sqliteGreetingRepo(db),
+    mailboxGrants: sqliteGrantRepo(db),
     close: () => db.close(),
   };
 }

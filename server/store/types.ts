@@ -4,6 +4,7 @@
  * PostgreSQL implementation can satisfy the same contract.
  */
 import type { GreetingRepo } from '../voicemail/greeting-types.js';
+import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
 import type { VoicemailRepo } from '../voicemail/types.js';
 
 export type Role = 'user' | 'admin';
@@ -308,5 +309,6 @@ export interface Store {
   heartbeat: HeartbeatRepo;
   voicemails: VoicemailRepo;
   greetings: GreetingRepo;
+  mailboxGrants: MailboxGrantRepo;
   close(): void;
 }

@@ -348,6 +348,24 @@ export interface VoicemailCount {
   trash: number;
 }
 
+/** GET .../users/{user}/mailboxes: a voicemail box granted to me (shared voicemail), with its counts. */
+export interface SharedMailbox {
+  mailbox: string;
+  /** The box's name in the directory ("Sales", or a colleague's name). */
+  name: string;
+  new: number;
+  save: number;
+}
+
+/** GET /domains/{domain}/mailboxes/{mailbox}/grants (administrators): who reads a box. */
+export interface MailboxGrantView {
+  mailbox: string;
+  grantee: string;
+  grantee_name: string;
+  granted_by: string;
+  granted_at: string;
+}
+
 /** A message arrived in my mailbox, moved, was transcribed or deleted: refresh it and the counts. */
 export interface VoicemailEvent {
   type: 'voicemail';
