@@ -102,6 +102,11 @@ export class TestPeer {
     }
   }
 
+  /** Queues Opus packets (20 ms each) to say, in real time: speech encoded once for many peers. */
+  sayEncoded(packets: Buffer[]): void {
+    this.queue.push(...packets);
+  }
+
   /** How long the queued speech still takes to send, in ms. */
   get sendingMs(): number {
     return this.queue.length * 20;
