@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: the web phone (bench/web.ts) and the platform beside Kamailio
- * (bench/platform.ts), measured on this machine. Prints the tables and writes every figure, with
+ * (bench/platform.ts), and concurrent voicemail deposits on the platform's media engine
+ * (bench/media.ts), measured on this machine. Prints the tables and writes every figure, with
  * the machine's description and the date, to bench/results/. Nothing here passes or fails on a
  * threshold: the figures are for comparing runs, and ratios to floors measured in the same run.
  * See bench/README.md for what each figure means.
@@ -10,6 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mediaTable, runMediaBench } from './media.js';
 import { platformTable, runPlatformBench } from './platform.js';
 import { runWebBench, webTable } from './web.js';
 
@@ -37,6 +39,7 @@ const started = new Date();
 const t0 = performance.now();
 const web = only.has('web') ? await runWebBench({ quick }) : null;
 const platform = only.has('platform') ? await runPlatformBench({ quick }) : null;
+const media = only.has('media') ? await runMediaBench({ quick }) : null;
 const minutes = (performance.now() - t0) / 60_000;
 
 process.stdout.write([
@@ -45,6 +48,7 @@ process.stdout.write([
   '',
   ...(web ? [webTable(web)] : []),
   ...(platform ? [platformTable(platform)] : []),
+  ...(media ? ['', mediaTable(media)] : []),
   '',
   `(${minutes.toFixed(1)} minutes)`,
 ].join('\n') + '\n');
@@ -53,5 +57,5 @@ const dir = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(dir, { recursive: true });
 const parts = only.size < PARTS.length ? `-${[...only].join('-')}` : '';
 const file = path.join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}${parts}${quick ? '-quick' : ''}.json`);
-fs.writeFileSync(file, JSON.stringify({ date: started.toISOString(), machine, quick, parts: [...only], minutes, web, platform }, null, 2) + '\n');
+fs.writeFileSync(file, JSON.stringify({ date: started.toISOString(), machine, quick, parts: [...only], minutes, web, platform, media }, null, 2) + '\n');
 process.stdout.write(`figures written to ${path.relative(process.cwd(), file)}\n`);
