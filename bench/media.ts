@@ -22,8 +22,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { decodePackets, encodePcm, tone } from '../server/media/opus-codec.js';
 import { readOggOpus } from '../server/media/ogg-opus.js';
+import { Prompts } from '../server/media/prompts.js';
 import { SipUa } from '../test/support/sip-ua.js';
-import { dominantTone, rms, TestPeer } from '../test/support/webrtc-peer.js';
+import { dominantTone, TestPeer } from '../test/support/webrtc-peer.js';
 import { BENCH_DOMAIN, BENCH_PASSWORD, benchUser, cpuSecondsPrecise, machineCpuSeconds, quantile, startPlatform, type PlatformProcess } from './sip-load.js';
 
 /** How long each caller speaks after the beep. */
@@ -126,38 +127,30 @@ class CpuTimeline {
   }
 }
 
+/** The beep's Opus packets: the platform sends clips as they are, so the beep is known on the wire. */
+const BEEP = new Set(new Prompts().get('beep').packets.map((p) => p.toString('base64')));
+
 /**
- * Watches what a peer hears, incrementally: when audio first arrives, and when the beep ended.
- * Nothing is sent to the caller while recording, so the beep's end is the last audio after a
- * stretch of 1 kHz: the platform starts recording one packet time after it sent that packet.
+ * Watches the RTP a peer receives (without decoding it): when audio first arrives, and when the
+ * beep ended. Nothing is sent to the caller while recording, so the beep's end is its last
+ * packet: the platform starts recording one packet time after sending it.
  */
 class Listener {
   firstAudioAt = 0;
   beepAt = 0;
-  private scanned = 0;
   private sawBeep = false;
-  private heardLength = 0;
-  private grewAt = 0;
+  private lastAt = 0;
   private readonly timer: NodeJS.Timeout;
-  constructor(private readonly peer: TestPeer) {
-    this.timer = setInterval(() => this.scan(), 20);
-  }
-  private scan(): void {
-    const heard = this.peer.heard;
-    const now = Date.now();
-    if (heard.length !== this.heardLength) {
-      this.heardLength = heard.length;
-      this.grewAt = now;
+  constructor(peer: TestPeer) {
+    peer.pc.onTrack.subscribe((remote) => remote.onReceiveRtp.subscribe((rtp) => {
+      const now = Date.now();
       this.firstAudioAt ||= now;
-    }
-    // 100 ms windows, 50 ms apart: the beep is a 1 kHz tone of 400 ms.
-    for (; !this.sawBeep && this.scanned + 4_800 <= heard.length; this.scanned += 2_400) {
-      const w = heard.slice(this.scanned, this.scanned + 4_800);
-      if (rms(w) < 1000) continue;
-      const t = dominantTone(w, TONES);
-      if (t.frequency === BEEP_HZ && t.share > 0.5) this.sawBeep = true;
-    }
-    if (this.sawBeep && !this.beepAt && now - this.grewAt >= 120) this.beepAt = this.grewAt;
+      this.lastAt = now;
+      if (!this.sawBeep && BEEP.has(rtp.payload.toString('base64'))) this.sawBeep = true;
+    }));
+    this.timer = setInterval(() => {
+      if (this.sawBeep && !this.beepAt && Date.now() - this.lastAt >= 120) this.beepAt = this.lastAt;
+    }, 20);
   }
   stop(): void {
     clearInterval(this.timer);
@@ -199,7 +192,8 @@ async function listNew(url: string, token: string): Promise<ListedMessage[]> {
 
 /** One caller: registers, calls the mailbox, hears the greeting to the beep, says the tone, hangs up. */
 async function deposit(ua: SipUa, mailbox: string, speech: Buffer[], d: Deposit): Promise<void> {
-  const peer = new TestPeer();
+  // Not decoded: see TestPeer's constructor (opusscript instances overwrite each other).
+  const peer = new TestPeer({ decode: false });
   const listener = new Listener(peer);
   try {
     const offer = await peer.offer();
@@ -227,7 +221,7 @@ async function deposit(ua: SipUa, mailbox: string, speech: Buffer[], d: Deposit)
 }
 
 /** N deposits at once on a running platform (callers benchUser(first..first+N-1)). */
-async function runRow(server: PlatformProcess, token: string, mailbox: string, firstCaller: number, n: number, speech: Buffer[], idlePct = 0): Promise<MediaRow> {
+export async function runRow(server: PlatformProcess, token: string, mailbox: string, firstCaller: number, n: number, speech: Buffer[], idlePct = 0): Promise<MediaRow> {
   const errors: string[] = [];
   const uas = Array.from({ length: n }, (_, i) => new SipUa(server.wsUrl, { uri: `sip:${benchUser(firstCaller + i)}@${BENCH_DOMAIN}`, authorizationUser: benchUser(firstCaller + i), password: BENCH_PASSWORD }));
   for (const ua of uas) {
