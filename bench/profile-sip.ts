@@ -8,6 +8,7 @@
  * A diagnosis tool beside the benchmark; it prints, it does not judge.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { checkTarget, driveLoad, startPlatform } from './sip-load.js';
@@ -50,13 +51,22 @@ const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 const short = (url: string) => url.replace(/^file:\/\//, '').replace(`${root}/`, '').replace(/^.*node_modules\//, 'node_modules/');
-const where = (f: CallFrame) => (f.url ? `${short(f.url)}:${f.lineNumber + 1}` : '');
+const sourceMaps = tsxSourceMaps();
+/** file:line in the TypeScript source: tsx runs esbuild's output (whitespace minified), so map it back. */
+const where = (f: CallFrame) => {
+  if (!f.url) return '';
+  const file = f.url.replace(/^file:\/\//, '');
+  if (!file.startsWith('/')) return `${file}:${f.lineNumber + 1}`;
+  const line = sourceMaps.get(file)?.(f.lineNumber, f.columnNumber);
+  return `${short(f.url)}:${line ?? `${f.lineNumber + 1} (generated)`}`;
+};
 const key = (f: CallFrame) => `${f.functionName || '(anonymous)'} ${where(f)}`;
 
 // Samples in the load window: the profile starts about when the process does.
 const self = new Map<string, number>();
 const selfByFile = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const viaServer = new Map<string, number>();
 let total = 0;
 let idle = 0;
 let t = 0;
@@ -71,6 +81,14 @@ for (let i = 0; i < profile.samples.length; i++) {
   self.set(key(node.callFrame), (self.get(key(node.callFrame)) ?? 0) + dt);
   const f = node.callFrame.url ? short(node.callFrame.url) : node.callFrame.functionName;
   selfByFile.set(f, (selfByFile.get(f) ?? 0) + dt);
+  // The nearest caller in the platform's own code, for the self time of anything outside it.
+  for (let id = parent.get(node.id); id !== undefined; id = parent.get(id)) {
+    const cf = byId.get(id)!.callFrame;
+    if (!cf.url.includes('/server/')) continue;
+    const k = `${key(node.callFrame)} <- ${key(cf)}`;
+    viaServer.set(k, (viaServer.get(k) ?? 0) + dt);
+    break;
+  }
   const seen = new Set<string>();
   for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
     const k = key(byId.get(id)!.callFrame);
@@ -92,4 +110,74 @@ process.stdout.write([
   table('self time by function', self),
   table('self time by file', selfByFile),
   table("inclusive time, the platform's own code (server/)", inclusive, (k) => / server\//.test(k)),
+  table('self time outside server/ (node, V8, ws, sqlite), by the nearest server/ caller', viaServer, (k) => !/^\S+ server\//.test(k)),
 ].join('\n'));
+
+/**
+ * Source maps of the TypeScript files as tsx compiled them: tsx runs esbuild's output with the
+ * whitespace minified, so the profile's positions are in that. The same transform with tsx's own
+ * esbuild and options (ESM, this node as the target, keepNames) gives the same code and its map.
+ * Returns file -> (generated line, column; 0-based) -> source line (1-based).
+ */
+function tsxSourceMaps(): { get(file: string): ((line: number, column: number) => number | undefined) | undefined } {
+  const requireFromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const esbuild = requireFromTsx('esbuild') as typeof import('esbuild');
+  const memo = new Map<string, ((line: number, column: number) => number | undefined) | undefined>();
+  return {
+    get(file) {
+      if (memo.has(file)) return memo.get(file);
+      let lookup: ((line: number, column: number) => number | undefined) | undefined;
+      if (/\.[cm]?ts$/.test(file)) {
+        try {
+          const r = esbuild.transformSync(fs.readFileSync(file, 'utf8'), {
+            loader: 'ts', format: 'esm', sourcefile: file, target: `node${process.versions.node}`, sourcemap: true, sourcesContent: false, minifyWhitespace: true, keepNames: true,
+          });
+          const lines = decodeMappings((JSON.parse(r.map) as { mappings: string }).mappings);
+          lookup = (line, column) => {
+            let best: number | undefined;
+            for (const [col, srcLine] of lines[line] ?? []) if (col <= column) best = srcLine + 1;
+            return best;
+          };
+        } catch {
+          // Left at the generated position.
+        }
+      }
+      memo.set(file, lookup);
+      return lookup;
+    },
+  };
+}
+
+/** Source-map "mappings" (base64 VLQ): per generated line, [generated column, source line] pairs. */
+function decodeMappings(mappings: string): Array<Array<[number, number]>> {
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lines: Array<Array<[number, number]>> = [];
+  let srcLine = 0;
+  for (const lineText of mappings.split(';')) {
+    const segs: Array<[number, number]> = [];
+    let col = 0;
+    for (const seg of lineText.split(',')) {
+      if (!seg) continue;
+      const values: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of seg) {
+        const digit = B64.indexOf(ch);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      col += values[0]!;
+      if (values.length >= 4) {
+        srcLine += values[2]!;
+        segs.push([col, srcLine]);
+      }
+    }
+    lines.push(segs);
+  }
+  return lines;
+}
