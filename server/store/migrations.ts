@@ -167,4 +167,14 @@ export const migrations: readonly string[] = [
   CREATE INDEX voicemails_by_folder ON voicemails(domain, extension, folder, seq);
   CREATE INDEX voicemails_pending ON voicemails(transcription_status) WHERE transcription_status = 'pending';
   `,
+  // 10: voicemail PIN (steps 8 and 9 come from another branch and go before this one when they
+  // meet). The PIN for reaching a mailbox by phone (*98), hashed like a password (never the PIN
+  // itself), and the wrong guesses at it: `voicemail_pin_failures` in a row, counted in the same
+  // UPDATE that checks the lock, and the mailbox locked until `voicemail_pin_locked_until` once
+  // there are too many.
+  `
+  ALTER TABLE users ADD COLUMN voicemail_pin_hash TEXT;
+  ALTER TABLE users ADD COLUMN voicemail_pin_failures INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN voicemail_pin_locked_until INTEGER;
+  `,
 ];

@@ -56,6 +56,8 @@ export interface DirectoryEntry extends WireUser {
 export interface UserSettingsView {
   /** Seconds a call rings my devices before it counts as unanswered (5 to 300). */
   ring_no_answer_timeout_s: number;
+  /** Whether a voicemail PIN is set (PATCH `voicemail_pin`: 4-10 digits, or null to clear; never returned). */
+  voicemail_pin_set: boolean;
 }
 
 /** GET /api/v2/status (public). */

@@ -1,14 +1,17 @@
 /**
  * The organisation directory: GET /api/v2/domains/{domain}/users lists every user of my domain
  * with presence (whether any device is registered); GET .../users/{user} one of them, with their
- * settings when it is me (or I administer the domain). PATCH .../users/{user} changes settings.
+ * settings when it is me (or I administer the domain). PATCH .../users/{user} changes settings:
+ * `ring_no_answer_timeout_s`, and `voicemail_pin` (4-10 digits, or null to clear; never read back,
+ * the view says `voicemail_pin_set`).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
 import type { User } from '../../store/types.js';
 import type { PresenceState } from '../../events/presence.js';
 import { resolveDomain, resolveExistingOwner, resolveOwner, principalOf } from '../access.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { hashPin, PIN_RULE_TEXT, validPin } from '../../voicemail/pin.js';
 import type { DirectoryEntry, UserSettingsView } from '../../../src/data/wire.js';
 
 /** `online`: a device is registered; `presence`: what they are doing (see events/presence.ts). */
@@ -26,8 +29,9 @@ export function directoryEntry(u: User, online: boolean, presence: PresenceState
   };
 }
 
+/** The PIN itself is never shown (nor its hash): only whether one is set. */
 function settingsView(u: User): UserSettingsView {
-  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS };
+  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_pin_set: Boolean(u.voicemailPinHash) };
 }
 
 /** The range a hosted PBX offers: long enough to reach a phone, short enough to reach voicemail. */
@@ -40,6 +44,8 @@ const settingsBody = {
   minProperties: 1,
   properties: {
     ring_no_answer_timeout_s: { type: 'integer', minimum: RING_TIMEOUT_MIN_S, maximum: RING_TIMEOUT_MAX_S },
+    // A string of digits (a number would lose leading zeros), or null to clear it; checked below.
+    voicemail_pin: { type: ['string', 'null'] },
   },
 } as const;
 
@@ -62,14 +68,18 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       return me.extension === extension || me.role === 'admin' ? { ...entry, ...settingsView(user) } : entry;
     });
 
-    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number } }>(
+    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number; voicemail_pin?: string | null } }>(
       '/domains/:domain/users/:user',
       { schema: { body: settingsBody } },
       async (req) => {
         const owner = await resolveExistingOwner(req, req.params, s.store.users);
+        const pin = req.body.voicemail_pin;
+        // Checked before anything changes: a bad PIN leaves the other settings as they were too.
+        if (typeof pin === 'string' && !validPin(pin)) throw badRequest('voicemail_pin', PIN_RULE_TEXT);
         if (!(await s.store.users.updateSettings(owner.domain, owner.extension, { ringNoAnswerTimeoutS: req.body.ring_no_answer_timeout_s }))) {
           throw notFound('No such user');
         }
+        if (pin !== undefined) await s.store.users.setVoicemailPin(owner.domain, owner.extension, pin === null ? null : await hashPin(pin));
         const user = await s.store.users.get(owner.domain, owner.extension);
         if (!user) throw notFound('No such user');
         return settingsView(user);
