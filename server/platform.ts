@@ -39,7 +39,8 @@ import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
 import { RecordingFiles } from './store/recording-files.js';
 import { openSqliteStore } from './store/sqlite.js';
-import type { Store } from './store/types.js';
+import type { PinLockRule, Store } from './store/types.js';
+import type { PromptSource } from './media/prompts.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -72,6 +73,10 @@ export interface PlatformOptions {
   router?: CallRouter;
   /** Longest voicemail message (3 minutes); tests use shorter ones. */
   voicemailMaxMs?: number;
+  /** Replaces the voicemail prompt files (tests use tones they can tell apart). */
+  voicemailPrompts?: PromptSource;
+  /** Wrong voicemail PINs in a row before a mailbox locks, and for how long (5, 15 minutes). */
+  voicemailPinLock?: PinLockRule;
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -141,8 +146,10 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       proxy!.flowClosed(flow);
     },
   }, log, { ...config.sipFlows, ...opts.flowLimits });
-  const voicemail = config.voicemail ? setUpVoicemail({ dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs }) : null;
-  const services = new PlatformServices([...(voicemail ? [voicemail.service] : []), ...(opts.services ?? [])], deliver);
+  const voicemail = config.voicemail ? setUpVoicemail({
+    dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs, prompts: opts.voicemailPrompts, pinLock: opts.voicemailPinLock,
+  }) : null;
+  const services = new PlatformServices([...(voicemail ? [voicemail.service, voicemail.access] : []), ...(opts.services ?? [])], deliver);
   const host = opts.sipHost ?? 'switchboard.invalid';
   const flows = joinFlows(transport.flows, services);
   const transactions = new TransactionTable(host);
@@ -155,6 +162,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       ringTimeoutMs: opts.ringTimeoutMs,
       serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})),
       voicemail: voicemail?.service.name,
+      voicemailAccess: voicemail?.access.name,
     }),
     executor: new PlanExecutor({
       transactions, users: store.users, registrar, services, recorder, log,
