@@ -25,6 +25,7 @@ import { confirmDialog } from './sip/dialog-setup.js';
 import { joinFlows } from './sip/flow.js';
 import { InDialogForwarder } from './sip/in-dialog.js';
 import { SipProxy } from './sip/proxy.js';
+import { MessageWaiting } from './sip/mwi.js';
 import { Referrals } from './sip/referrals.js';
 import { ReplacesPolicy } from './sip/replaces.js';
 import { PlanExecutor } from './sip/routing/executor.js';
@@ -77,6 +78,8 @@ export interface PlatformOptions {
   voicemailPrompts?: PromptSource;
   /** Wrong voicemail PINs in a row before a mailbox locks, and for how long (5, 15 minutes). */
   voicemailPinLock?: PinLockRule;
+  /** The longest and shortest message-waiting subscription granted (3600 s, 60 s); tests use short ones. */
+  mwiExpires?: { maxExpiresS?: number; minExpiresS?: number };
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -154,9 +157,10 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const flows = joinFlows(transport.flows, services);
   const transactions = new TransactionTable(host);
   const referrals = new Referrals();
+  const callers = new CallerAuthenticator(store.users, registrar, sipAuth);
   proxy = new SipProxy({
-    host, store, registrar, dialogs, recorder, transactions, referrals, log,
-    callers: new CallerAuthenticator(store.users, registrar, sipAuth),
+    host, store, registrar, dialogs, recorder, transactions, referrals, log, callers,
+    mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
     replaces: new ReplacesPolicy(dialogs, flows, log),
     router: opts.router ?? new DefaultRouter({
       ringTimeoutMs: opts.ringTimeoutMs,

@@ -122,6 +122,11 @@ describe('the mailbox by phone', () => {
     const second = await leaveMessage(t, '1002', 2000);
     const kept = await leaveMessage(t, '1002', 2500, 'save');
     const bobToken = await login(t.url, '1002@demo');
+    // Bob's phone watches its lamp (mwi.ts): what is done by phone reaches it too.
+    const lamp = bob.subscribe('sip:1002@demo');
+    assert.equal((await lamp.response).status, 200);
+    const lastSummary = () => lamp.dialog.received.filter((r) => r.method === 'NOTIFY').at(-1)?.body.toString('utf8') ?? '';
+    await eventually(() => /Voice-Message: 2\/1/.test(lastSummary()));
     const vm = await dial(bob, '*97');
     try {
       await toneHeard(vm.peer, 1500);
@@ -142,6 +147,7 @@ describe('the mailbox by phone', () => {
       const trash = await api(t.url, 'GET', '/api/v2/domains/~/users/~/voicemails/trash', { token: bobToken });
       assert.deepEqual(trash.body.items.map((m: { id: string }) => m.id), [second]);
       assert.equal(trash.body.items[0].moved_by, '1002@demo');
+      await eventually(() => /Messages-Waiting: no[\s\S]*Voice-Message: 0\/2/.test(lastSummary()));
     } finally {
       await vm.hangUp();
     }
