@@ -9,7 +9,7 @@
  *      --Event not message-summary--> 489      --Expires too short--> 423 (Min-Expires)
  *      --> 200 (Expires) + NOTIFY active --mailbox changes--> NOTIFY active ...
  *      --refresh--> 200 + NOTIFY    --Expires: 0, or expiry--> NOTIFY terminated;reason=timeout
- *      --flow gone, device removed--> dropped (nobody to tell)
+ *      --flow gone, device removed, a NOTIFY answered 481 (or failed)--> dropped (nobody to tell)
  */
 import { randomBytes } from 'node:crypto';
 import type { PlatformBus } from '../events/bus.js';
@@ -19,7 +19,7 @@ import type { VoicemailCounts, VoicemailRepo } from '../voicemail/types.js';
 import type { CallerAuthenticator } from './caller-auth.js';
 import type { SipFlow } from './flow.js';
 import { tagOf, type Account } from './identity.js';
-import { createResponse, SipHeaders, type SipRequest } from './message.js';
+import { createResponse, SipHeaders, type SipRequest, type SipResponse } from './message.js';
 import { OWN } from './transactions.js';
 import type { SipUri } from './uri.js';
 
@@ -30,6 +30,10 @@ export const DEFAULT_EXPIRES_S = 3600;
 export const MIN_EXPIRES_S = 60;
 /** Subscriptions one connection may hold (a phone needs one per mailbox lamp). */
 const MAX_PER_FLOW = 16;
+/** Branch prefix of our NOTIFYs, whose answers come back to `response`. */
+const NOTIFY_BRANCH = `${OWN}mwi.`;
+/** How long the answer to a NOTIFY is waited for (Timer F). */
+const NOTIFY_TIMEOUT_MS = 32_000;
 
 export interface MwiDeps {
   host: string;
@@ -64,6 +68,8 @@ interface Subscription {
 
 export class MessageWaiting {
   private readonly subs = new Map<string, Subscription>();
+  /** NOTIFYs sent and not answered yet: their branch, and the subscription they were for. */
+  private readonly pending = new Map<string, { key: string; timer: NodeJS.Timeout }>();
   private readonly byMailbox = new Map<string, Set<Subscription>>();
   private readonly onVoicemail = ({ domain, extension }: { domain: string; extension: string }) => {
     for (const sub of this.byMailbox.get(mailboxKey({ domain, extension })) ?? []) void this.notify(sub);
@@ -135,6 +141,24 @@ export class MessageWaiting {
     await this.notify(sub, undefined, true);
   }
 
+  /**
+   * The subscriber's answer to a NOTIFY. A failure (481: it forgot the subscription; any other
+   * final failure but a challenge, RFC 6665 s4.2.2) ends the subscription without a word more.
+   */
+  response(branch: string, res: SipResponse): void {
+    if (!branch.startsWith(NOTIFY_BRANCH) || res.status < 200) return;
+    const pending = this.pending.get(branch);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(branch);
+    if (res.status < 300 || res.status === 401 || res.status === 407) return;
+    const sub = this.subs.get(pending.key);
+    if (sub) {
+      this.deps.log.debug('message-waiting subscription ended by the subscriber', { status: res.status, mailbox: mailboxKey(sub.mailbox) });
+      this.forget(sub);
+    }
+  }
+
   /** A connection went away: its subscriptions go with it, with no one left to tell. */
   flowClosed(flow: SipFlow): void {
     for (const sub of [...this.subs.values()]) if (sub.flow === flow) this.forget(sub);
@@ -144,6 +168,8 @@ export class MessageWaiting {
     this.deps.bus.off('voicemail', this.onVoicemail);
     this.deps.bus.off('device-removed', this.onDeviceRemoved);
     for (const sub of [...this.subs.values()]) this.forget(sub);
+    for (const { timer } of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
   }
 
   /** The Request-URI user is the caller's extension, or their device's own SIP username. */
@@ -211,8 +237,15 @@ export class MessageWaiting {
     if (!sub.flow.isOpen) return this.forget(sub);
     sub.lastBody = body;
     const left = Math.max(0, Math.ceil((sub.expiresAt - Date.now()) / 1000));
+    const branch = `${NOTIFY_BRANCH}${randomBytes(9).toString('base64url')}`;
+    if (active) {
+      // Only an active subscription's NOTIFY has an answer worth waiting for; no answer is no failure (a phone may be slow).
+      const timer = setTimeout(() => this.pending.delete(branch), NOTIFY_TIMEOUT_MS);
+      timer.unref?.();
+      this.pending.set(branch, { key: sub.key, timer });
+    }
     const headers = new SipHeaders([
-      ['Via', `SIP/2.0/${sub.flow.secure ? 'WSS' : 'WS'} ${this.deps.host};branch=${OWN}${randomBytes(9).toString('base64url')}`],
+      ['Via', `SIP/2.0/${sub.flow.secure ? 'WSS' : 'WS'} ${this.deps.host};branch=${branch}`],
       ['Max-Forwards', '70'],
       ...sub.routeSet.map((r): [string, string] => ['Route', r]),
       ['From', `<sip:${sub.mailbox.extension}@${sub.mailbox.domain}>;tag=${sub.localTag}`],

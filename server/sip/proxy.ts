@@ -207,7 +207,11 @@ export class SipProxy {
     if (!via || via.host !== this.p.host) return;
     const branchId = via.params.get('branch') ?? '';
     res.headers.removeFirstValue('Via');
-    if (!res.headers.has('Via')) return; // it was addressed to us (e.g. the 200 to our CANCEL)
+    if (!res.headers.has('Via')) {
+      // It was addressed to us: the answer to one of our NOTIFYs matters; others (the 200 to our CANCEL) do not.
+      if (parseCSeq(res.headers.get('CSeq') ?? '')?.method === 'NOTIFY') this.p.mwi.response(branchId, res);
+      return;
+    }
     const branch = this.p.transactions.branch(branchId);
     if (branch) {
       if (parseCSeq(res.headers.get('CSeq') ?? '')?.method === 'CANCEL') return;

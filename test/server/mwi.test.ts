@@ -116,6 +116,19 @@ describe('message waiting (SUBSCRIBE message-summary)', () => {
     dialog.remoteTag = '';
   });
 
+  it('ends a subscription whose NOTIFY the phone answers 481 (it forgot it)', async () => {
+    const forgetful = await registeredUa(t, '1002');
+    try {
+      forgetful.inDialogStatus = (req) => (req.method === 'NOTIFY' ? 481 : 200);
+      const { dialog, response } = forgetful.subscribe('sip:1002@demo');
+      assert.equal((await response).status, 200);
+      await notifyNo(dialog, 1);
+      await eventually(async () => (await dialog.request('SUBSCRIBE', '', undefined, [['Event', 'message-summary'], ['Expires', '600']])).status === 481);
+    } finally {
+      await forgetful.close();
+    }
+  });
+
   it('authenticates like a call: unregistered flows answer a digest challenge, wrong credentials get none of it', async () => {
     // A desk phone that authenticates each request (no REGISTER on this flow) is served...
     const unregistered = await deviceUa(t, '1002');
