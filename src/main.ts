@@ -14,6 +14,7 @@ import { DevicesResource } from './data/resources/devices.js';
 import { DirectoryResource } from './data/resources/directory.js';
 import { RecordingsResource } from './data/resources/recordings.js';
 import { VoicemailsResource } from './data/resources/voicemails.js';
+import { GreetingsResource } from './data/resources/greetings.js';
 import { IdbVoicemailCache } from './data/voicemail-cache.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
@@ -59,7 +60,7 @@ function mount(): SbApp {
   const voicemail = new VoicemailBox(new VoicemailsResource(http), session, events, new IdbVoicemailCache(db));
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
-    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail },
+    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, greetings: new GreetingsResource(http) },
   });
 
   // The phone (JsSIP, the call store, the call UI) loads once someone has signed in: the login

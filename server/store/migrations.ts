@@ -167,7 +167,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX voicemails_by_folder ON voicemails(domain, extension, folder, seq);
   CREATE INDEX voicemails_pending ON voicemails(transcription_status) WHERE transcription_status = 'pending';
   `,
-  // 10: voicemail PIN (steps 8 and 9 come from another branch and go before this one when they
+  // 8: voicemail greetings, numbered per user; at most one active (none: the spoken default).
+  `
+  CREATE TABLE greetings (
+    domain      TEXT NOT NULL,
+    extension   TEXT NOT NULL,
+    idx         INTEGER NOT NULL CHECK (idx >= 1),
+    name        TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('recorded', 'uploaded', 'spoken')),
+    text        TEXT NOT NULL DEFAULT '',
+    duration_s  REAL NOT NULL,
+    bytes       INTEGER NOT NULL,
+    file_id     TEXT NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (domain, extension, idx),
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX greetings_one_active ON greetings(domain, extension) WHERE active = 1;
+  `,
+  // 10: voicemail PIN (step 9 comes from another branch and goes before this one when they
   // meet). The PIN for reaching a mailbox by phone (*98), hashed like a password (never the PIN
   // itself), and the wrong guesses at it: `voicemail_pin_failures` in a row, counted in the same
   // UPDATE that checks the lock, and the mailbox locked until `voicemail_pin_locked_until` once

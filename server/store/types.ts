@@ -3,6 +3,7 @@
  * implementation (sqlite.ts) is the embedded default; the methods are async so that a
  * PostgreSQL implementation can satisfy the same contract.
  */
+import type { GreetingRepo } from '../voicemail/greeting-types.js';
 import type { VoicemailRepo } from '../voicemail/types.js';
 
 export type Role = 'user' | 'admin';
@@ -332,5 +333,6 @@ export interface Store {
   contacts: ContactRepo;
   heartbeat: HeartbeatRepo;
   voicemails: VoicemailRepo;
+  greetings: GreetingRepo;
   close(): void;
 }

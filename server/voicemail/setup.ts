@@ -15,12 +15,14 @@ import { VoicemailAccessService } from './access.js';
 import { VoicemailService, type Greetings } from './deposit.js';
 import { SpokenDefaultGreetings } from './greetings.js';
 import { MailboxFiles } from './mailbox-files.js';
+import { UserGreetings } from './user-greetings.js';
 
 export interface Voicemail {
   service: VoicemailService;
   /** The mailbox by phone (*97, *98). */
   access: VoicemailAccessService;
   files: MailboxFiles;
+  greetings: UserGreetings;
   engine: MediaEngine;
 }
 
@@ -30,7 +32,8 @@ export function setUpVoicemail(opts: {
   bus: EventPublisher;
   log: Logger;
   engine?: MediaEngine;
-  greetings?: Greetings;
+  /** What callers hear before the beep when the user has made no greeting active. */
+  defaultGreetings?: Greetings;
   maxMessageMs?: number;
   /** Replaces the committed prompt files (tests use tones). */
   prompts?: PromptSource;
@@ -39,15 +42,18 @@ export function setUpVoicemail(opts: {
   const files = new MailboxFiles(path.join(opts.dataDir, 'voicemail'));
   const swept = files.sweepPartials();
   if (swept > 0) opts.log.warn('removed messages being left when the platform stopped', { files: swept });
+  const greetingFiles = new MailboxFiles(path.join(opts.dataDir, 'greetings'));
+  greetingFiles.sweepPartials();
+  const greetings = new UserGreetings(opts.store.greetings, greetingFiles, opts.defaultGreetings ?? new SpokenDefaultGreetings());
   const engine = opts.engine ?? new WeriftEngine();
   const prompts = opts.prompts ?? new Prompts();
   const service = new VoicemailService({
-    engine, files, prompts, greetings: opts.greetings ?? new SpokenDefaultGreetings(),
+    engine, files, prompts, greetings,
     users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log, maxMessageMs: opts.maxMessageMs,
   });
   const access = new VoicemailAccessService({
     engine, files, prompts, speak, pinLock: opts.pinLock,
     users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log,
   });
-  return { service, access, files, engine };
+  return { service, access, files, greetings, engine };
 }

@@ -5,6 +5,7 @@
  * these, and one line in ./registry.ts.
  */
 import type { NavIconName } from '../components/icons.js';
+import type { GreetingsResource } from '../data/resources/greetings.js';
 import type { VoicemailBox } from '../state/voicemail-box.js';
 
 /** A count shown on an area's navigation item (missed calls, new voicemail, unread messages). */
@@ -25,6 +26,8 @@ export interface AreaServices {
   missedCalls?: BadgeSource & { setViewing(viewing: boolean): void };
   /** My voicemail box (its count of new messages is the Voicemail badge). */
   voicemail?: VoicemailBox;
+  /** My voicemail greetings on the platform. */
+  greetings?: GreetingsResource;
 }
 
 export interface AreaDefinition {

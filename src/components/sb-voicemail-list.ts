@@ -180,7 +180,7 @@ export class SbVoicemailList extends LitElement {
       </p>
       <span class="duration"><span aria-hidden="true">${formatDuration(m.duration_s)}</span><span class="sr-only">${spokenDuration(m.duration_s)}</span></span>
       <p class="meta"><time datetime=${m.received_at}>${date}</time></p>
-      <p class="transcription ${m.transcription_status === 'done' && m.transcription ? '' : 'status'}">${transcription}</p>
+      <p class="transcription ${m.transcription_status === 'done' && m.transcription?.trim() ? '' : 'status'}">${transcription}</p>
       ${url ? html`<audio controls data-id=${m.id} src=${url} aria-label="Voicemail ${about}"></audio>` : nothing}
       <div class="actions">
         ${url ? nothing : html`<button class="btn primary" type="button" aria-label="Play ${about}" @click=${act('play')}>${icon('play')}Play</button>`}

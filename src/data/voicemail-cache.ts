@@ -42,9 +42,10 @@ export class IdbVoicemailCache implements VoicemailCache {
     if (blob.size > this.budget) return;
     const db = await this.db;
     await db.put('voicemailAudio', { id, blob, storedAt: Date.now() });
-    const all = (await db.getAll('voicemailAudio')).sort((a, b) => b.storedAt - a.storedAt);
-    let total = 0;
-    for (const a of all) {
+    // The one just kept stays; the others go oldest first (ties in the same millisecond too).
+    const others = (await db.getAll('voicemailAudio')).filter((a) => a.id !== id).sort((a, b) => b.storedAt - a.storedAt);
+    let total = blob.size;
+    for (const a of others) {
       total += a.blob.size;
       if (total > this.budget) await db.delete('voicemailAudio', a.id);
     }

@@ -45,6 +45,8 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
   private lastCount = 0;
   /** The platform's lists arrived for this sign-in: stored ones are older and are not shown. */
   private fresh = false;
+  /** Bumped by every move and delete: a load that started before one is out of date. */
+  private edits = 0;
   private readonly reload = () => void this.refresh();
   private readonly onEvent = (e: Event) => {
     const data = (e as PlatformEventMessage).data;
@@ -75,11 +77,14 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
   async refresh(): Promise<void> {
     if (!this.owner) return;
     const generation = this.generation;
+    const edits = this.edits;
     this.loading = true;
     this.changed();
     try {
       const [fresh, saved] = await Promise.all([this.api.list('new', this.mailbox), this.api.list('save', this.mailbox)]);
       if (generation !== this.generation) return;
+      // A move or delete happened meanwhile: this answer may predate it; ask again.
+      if (edits !== this.edits) return void queueMicrotask(() => void this.refresh());
       this.lists = { new: fresh.items, save: saved.items };
       this.fresh = true;
       this.error = '';
@@ -116,28 +121,35 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
   }
 
   /** Save (to Saved), Mark new (back to New), or to the trash. */
-  async move(entry: VoicemailEntry, to: VoicemailFolderName): Promise<void> {
-    if (entry.folder === to) return;
+  async move(entry: VoicemailEntry, to: VoicemailFolderName): Promise<boolean> {
+    if (entry.folder === to) return true;
+    this.edits++;
     this.take(entry);
     if (to === 'new' || to === 'save') this.lists[to] = [{ ...entry, folder: to }, ...this.lists[to]].sort(newestFirst);
     this.changed();
     try {
       await this.api.move(entry, to, this.mailbox);
+      return true;
     } catch (err) {
       await this.failed(err);
+      return false;
     }
   }
 
   /** To the trash (the platform keeps it there until it is deleted for good). */
-  async delete(entry: VoicemailEntry): Promise<void> {
+  async delete(entry: VoicemailEntry): Promise<boolean> {
+    this.edits++;
     this.take(entry);
     this.changed();
     try {
       await this.api.delete(entry, this.mailbox);
     } catch (err) {
       // Already gone (deleted elsewhere) is what was asked for.
-      if ((err as { status?: number }).status !== 404) await this.failed(err);
+      if ((err as { status?: number }).status === 404) return true;
+      await this.failed(err);
+      return false;
     }
+    return true;
   }
 
   private take(entry: VoicemailEntry): void {
@@ -158,6 +170,7 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
     this.owner = owner;
     this.generation++;
     this.fresh = false;
+    this.loading = false;
     this.lists = { new: [], save: [] };
     this.error = '';
     this.changed();

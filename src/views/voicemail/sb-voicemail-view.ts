@@ -109,7 +109,7 @@ export class SbVoicemailView extends LitElement {
     const error = this.error || box?.error || '';
     const tab = (folder: ListedFolder, label: string) => html`<button role="tab" id="tab-${folder}" type="button"
         aria-selected=${this.folder === folder ? 'true' : 'false'} aria-controls="messages" tabindex=${this.folder === folder ? 0 : -1}
-        @click=${() => (this.folder = folder)} @keydown=${this.onTabKey}>${label}<span class="count">${lists[folder].length}</span></button>`;
+        @click=${() => (this.folder = folder)} @keydown=${this.onTabKey}>${label} <span class="count">${lists[folder].length}</span></button>`;
     return html`
       <div role="tablist" aria-label="Voicemail folders">${tab('new', 'New')}${tab('save', 'Saved')}</div>
       <div role="alert">${error ? html`<p class="error">${icon('alert')}<span>${error}</span></p>` : nothing}</div>
@@ -170,8 +170,9 @@ export class SbVoicemailView extends LitElement {
           await box.move(entry, 'new');
           break;
         case 'delete':
+          // Said at once (the message leaves the list at once); taken back if the platform refuses.
           this.deleted = entry;
-          await box.delete(entry);
+          if (!(await box.delete(entry)) && this.deleted === entry) this.deleted = null;
           break;
       }
     } catch (err) {
