@@ -201,4 +201,13 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX mailbox_grants_by_grantee ON mailbox_grants(domain, grantee);
   `,
+  // 10: voicemail PIN. The PIN for reaching a mailbox by phone (*98), hashed like a password (never the PIN
+  // itself), and the wrong guesses at it: `voicemail_pin_failures` in a row, counted in the same
+  // UPDATE that checks the lock, and the mailbox locked until `voicemail_pin_locked_until` once
+  // there are too many.
+  `
+  ALTER TABLE users ADD COLUMN voicemail_pin_hash TEXT;
+  ALTER TABLE users ADD COLUMN voicemail_pin_failures INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN voicemail_pin_locked_until INTEGER;
+  `,
 ];

@@ -58,6 +58,8 @@ export interface UserSettingsView {
   ring_no_answer_timeout_s: number;
   /** The index of my active greeting; 0 for the default (my name, spoken). */
   voicemail_greeting_index: number;
+  /** Whether a voicemail PIN is set (PATCH `voicemail_pin`: 4-10 digits, or null to clear; never returned). */
+  voicemail_pin_set: boolean;
 }
 
 /** GET .../users/{user}/greetings: one of my voicemail greetings. */
