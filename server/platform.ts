@@ -34,6 +34,7 @@ import { PlatformServices } from './sip/services/registry.js';
 import type { PlatformService } from './sip/services/service.js';
 import { TransactionTable } from './sip/transactions.js';
 import { setUpVoicemail, type Voicemail as VoicemailPart } from './voicemail/setup.js';
+import type { Transcriber } from './voicemail/transcription/transcriber.js';
 import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
@@ -72,6 +73,8 @@ export interface PlatformOptions {
   router?: CallRouter;
   /** Longest voicemail message (3 minutes); tests use shorter ones. */
   voicemailMaxMs?: number;
+  /** Replaces the voicemail transcriber the settings name (tests use fakes); null for none. */
+  transcriber?: Transcriber | null;
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -141,7 +144,9 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       proxy!.flowClosed(flow);
     },
   }, log, { ...config.sipFlows, ...opts.flowLimits });
-  const voicemail = config.voicemail ? setUpVoicemail({ dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs }) : null;
+  const voicemail = config.voicemail ? setUpVoicemail({
+    dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs, transcription: config.transcription, transcriber: opts.transcriber,
+  }) : null;
   const services = new PlatformServices([...(voicemail ? [voicemail.service] : []), ...(opts.services ?? [])], deliver);
   const host = opts.sipHost ?? 'switchboard.invalid';
   const flows = joinFlows(transport.flows, services);
@@ -227,6 +232,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
         clearInterval(sweep);
       }
       await recorder.flush();
+      await voicemail?.close();
       store.close();
     },
   };

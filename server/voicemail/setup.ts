@@ -9,10 +9,14 @@ import type { Logger } from '../log.js';
 import type { MediaEngine } from '../media/engine.js';
 import { Prompts } from '../media/prompts.js';
 import { WeriftEngine } from '../media/werift-engine.js';
+import type { TranscriptionConfig } from '../config.js';
 import type { Store } from '../store/types.js';
 import { VoicemailService, type Greetings } from './deposit.js';
 import { SpokenDefaultGreetings } from './greetings.js';
 import { MailboxFiles } from './mailbox-files.js';
+import { TranscriptionQueue } from './transcription/queue.js';
+import { selectTranscriber } from './transcription/select.js';
+import type { Transcriber } from './transcription/transcriber.js';
 import { UserGreetings } from './user-greetings.js';
 
 export interface Voicemail {
@@ -20,6 +24,9 @@ export interface Voicemail {
   files: MailboxFiles;
   greetings: UserGreetings;
   engine: MediaEngine;
+  /** Null when no transcriber is installed (messages are `none`). */
+  transcriptions: TranscriptionQueue | null;
+  close(): Promise<void>;
 }
 
 export function setUpVoicemail(opts: {
@@ -31,6 +38,9 @@ export function setUpVoicemail(opts: {
   /** What callers hear before the beep when the user has made no greeting active. */
   defaultGreetings?: Greetings;
   maxMessageMs?: number;
+  transcription?: TranscriptionConfig;
+  /** Replaces the one the settings name (tests use fakes); null for none. */
+  transcriber?: Transcriber | null;
 }): Voicemail {
   const files = new MailboxFiles(path.join(opts.dataDir, 'voicemail'));
   const swept = files.sweepPartials();
@@ -39,9 +49,20 @@ export function setUpVoicemail(opts: {
   greetingFiles.sweepPartials();
   const greetings = new UserGreetings(opts.store.greetings, greetingFiles, opts.defaultGreetings ?? new SpokenDefaultGreetings());
   const engine = opts.engine ?? new WeriftEngine();
+  const transcriber = opts.transcriber !== undefined ? opts.transcriber : selectTranscriber(opts.transcription ?? { engine: 'auto' });
+  const transcriptions = transcriber
+    ? new TranscriptionQueue({ transcriber, voicemails: opts.store.voicemails, files, bus: opts.bus, log: opts.log })
+    : null;
+  opts.log.info('voicemail transcription', { engine: transcriber?.name ?? 'none' });
   const service = new VoicemailService({
     engine, files, prompts: new Prompts(), greetings,
     users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log, maxMessageMs: opts.maxMessageMs,
+    transcribe: transcriptions ? (vm) => transcriptions.enqueue(vm) : undefined,
   });
-  return { service, files, greetings, engine };
+  // Messages left pending by the last run; without a transcriber they stay pending until one is set up.
+  transcriptions?.resume().catch((err: unknown) => opts.log.error('pending transcriptions not resumed', { error: (err as Error).message }));
+  return {
+    service, files, greetings, engine, transcriptions,
+    async close() { await transcriptions?.close(); },
+  };
 }

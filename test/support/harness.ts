@@ -24,8 +24,8 @@ export interface TestPlatform {
 export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string> } = {}): Promise<TestPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'),
-    // Most tests look at how unanswered calls fail; voicemail tests turn it on.
-    SWITCHBOARD_VOICEMAIL: '0', ...opts.env });
+    // Most tests look at how unanswered calls fail; voicemail tests turn it on (and transcription tests a transcriber).
+    SWITCHBOARD_VOICEMAIL: '0', SWITCHBOARD_TRANSCRIBER: 'none', ...opts.env });
   const platform = await createPlatform({ config, log: createLogger(process.env.TEST_LOG === '1' ? 'debug' : 'silent'), ...opts });
   await platform.listen();
   const url = platform.url();
