@@ -166,8 +166,8 @@ describe('the PocketSphinx runner', () => {
   });
 
   it('rejects on a non-zero exit, a timeout or an abort, and kills the program', async () => {
-    const broken = program('ps-broken', 'echo "ERROR: no model" >&2; exit 2');
-    await assert.rejects(new PocketSphinxTranscriber(install(broken)).transcribe(audio, signal()), /exited with 2: ERROR: no model/);
+    const broken = program('ps-broken', 'echo "INFO: loading" >&2; echo "ERROR: no model" >&2; echo "INFO: done" >&2; exit 2');
+    await assert.rejects(new PocketSphinxTranscriber(install(broken)).transcribe(audio, signal()), /exited with 2: ERROR: no model$/);
     const stuck = program('ps-stuck', 'exec sleep 30');
     const started = Date.now();
     await assert.rejects(new PocketSphinxTranscriber(install(stuck), { timeoutMs: () => 200 }).transcribe(audio, signal()), /timed out/);

@@ -65,7 +65,7 @@ export class PocketSphinxTranscriber implements Transcriber {
       const { install } = this;
       const model = ['-hmm', install.hmm, '-lm', install.lm, '-dict', install.dict];
       const args = install.flavour === 'continuous'
-        ? [...model, '-samprate', '16000', '-logfn', '/dev/null', '-infile', wav]
+        ? [...model, '-samprate', '16000', '-infile', wav]
         : [...model, '-samprate', '16000', 'single', wav];
       // Recognition runs at a few times real time at worst; a minute more covers loading the model.
       const timeoutMs = this.opts.timeoutMs?.(audio.durationS) ?? 60_000 + audio.durationS * 2_000;
@@ -75,6 +75,13 @@ export class PocketSphinxTranscriber implements Transcriber {
       await fs.promises.rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** The ERROR lines of a log, or its last lines when it has none. */
+function lastErrors(log: string): string {
+  const lines = log.trim().split('\n');
+  const errors = lines.filter((l) => /^ERROR/.test(l));
+  return (errors.length ? errors : lines).slice(-3).join(' | ');
 }
 
 function joinLines(out: string): string {
@@ -102,7 +109,8 @@ function run(program: string, args: string[], timeoutMs: number, signal: AbortSi
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => { err = (err + d.toString('utf8')).slice(-2_000); });
+    // Its log (INFO lines, ERROR lines when it fails): the end is kept for the error message.
+    child.stderr.on('data', (d: Buffer) => { err = (err + d.toString('utf8')).slice(-8_000); });
     let why: string | null = null;
     const stop = (reason: string) => { why ??= reason; child.kill('SIGKILL'); };
     const timer = setTimeout(() => stop(`timed out after ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
@@ -113,7 +121,7 @@ function run(program: string, args: string[], timeoutMs: number, signal: AbortSi
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       if (why) reject(new Error(`${path.basename(program)}: ${why}`));
-      else if (code !== 0) reject(new Error(`${path.basename(program)} exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      else if (code !== 0) reject(new Error(`${path.basename(program)} exited with ${code}: ${lastErrors(err)}`));
       else resolve(Buffer.concat(out).toString('utf8'));
     });
   });
