@@ -31,6 +31,8 @@ async function leaveMessage(caller: SipUa, pcm: Int16Array): Promise<void> {
   assert.equal(final.status, 200, `voicemail answered (${final.status})`);
   await peer.accept(final.body.toString('utf8'));
   try {
+    // Once the greeting is heard (a key pressed before it starts playing is not seen), # skips to the beep.
+    await eventually(() => peer.heard.length > 9_600 && rms(peer.heard.slice(-9_600)) > 300, 20_000);
     const res = await call.dialog!.request('INFO', 'Signal=#\r\nDuration=160\r\n', 'application/dtmf-relay');
     assert.equal(res.status, 200);
     // The beep: a stretch of 1 kHz.
@@ -41,7 +43,7 @@ async function leaveMessage(caller: SipUa, pcm: Int16Array): Promise<void> {
         if (rms(window) > 1000 && strongest.frequency === 1000 && strongest.share > 0.5) return true;
       }
       return false;
-    }, 15_000);
+    }, 20_000);
     await delay(300);
     peer.say(pcm);
     await eventually(() => peer.sendingMs === 0, 15_000);
