@@ -6,11 +6,13 @@
  * PocketSphinx is asked for by name, so a machine without it fails here rather than skipping
  * (CI installs it). With stand-in engines: the deposit never waits for the transcription, a
  * failing engine leaves the message whole and 'failed', and a message still pending when the
- * platform stops is transcribed when it starts again.
+ * platform stops is transcribed when it starts again. The HTTP provider, set up by its settings,
+ * against a stand-in service.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { api, delay, eventually, login, openEvents, registeredUa, startPlatform, type TestPlatform } from '../support/harness.js';
@@ -171,6 +173,44 @@ describe('voicemail transcription around the deposit', () => {
       assert.equal(count.body.new, before + 1);
     } finally {
       events.close();
+    }
+  });
+});
+
+describe('voicemail transcription by an HTTP speech-to-text service', () => {
+  let t: TestPlatform;
+  let service: http.Server;
+  const requests: Array<{ auth?: string; body: string }> = [];
+  before(async () => {
+    service = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        requests.push({ auth: req.headers.authorization, body: Buffer.concat(chunks).toString('latin1') });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ text: 'please call me back' }));
+      });
+    });
+    await new Promise<void>((r) => service.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(service.address() as { port: number }).port}/v1/audio/transcriptions`;
+    t = await startPlatform({ env: { ...VOICEMAIL_ON, SWITCHBOARD_TRANSCRIBER: 'http', SWITCHBOARD_STT_URL: url, SWITCHBOARD_STT_KEY: 'stt-key', SWITCHBOARD_STT_MODEL: 'whisper-1' }, ringTimeoutMs: 1500 });
+  });
+  after(async () => { await t.close(); await new Promise<void>((r) => service.close(() => r())); });
+
+  it('the settings name the service and its key; the message gets its answer', async () => {
+    const alice = await registeredUa(t, '1001');
+    try {
+      const token = await login(t.url, '1002@demo');
+      await leaveMessage(alice, tone(620, 1500));
+      const { id } = await newMessage(t, token, 0);
+      const done = await eventually(async () => { const m = await getMessage(t, token, id); return m.transcription_status === 'done' ? m : null; }, 10_000);
+      assert.equal(done!.transcription, 'please call me back');
+      assert.equal(requests.length, 1);
+      assert.equal(requests[0]!.auth, 'Bearer stt-key');
+      assert.match(requests[0]!.body, /name="model"\r\n\r\nwhisper-1/);
+      assert.match(requests[0]!.body, /filename="message.wav"\r\nContent-Type: audio\/wav\r\n\r\nRIFF/);
+    } finally {
+      await alice.close();
     }
   });
 });
