@@ -17,42 +17,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { api, delay, eventually, login, openEvents, registeredUa, startPlatform, type TestPlatform } from '../support/harness.js';
 import type { SipUa } from '../support/sip-ua.js';
-import { dominantTone, rms, TestPeer } from '../support/webrtc-peer.js';
+import { beepHeard, callVoicemail } from '../support/voicemail-caller.js';
+import { rms } from '../support/webrtc-peer.js';
 import { PHRASE, speakPhrase, wordsHeard } from '../support/spoken-phrase.js';
 import { tone } from '../../server/media/opus-codec.js';
 import type { SpeechAudio, Transcriber } from '../../server/voicemail/transcription/transcriber.js';
 
-const TONES = [440, 620, 880, 1000];
 const VOICEMAIL_ON = { SWITCHBOARD_VOICEMAIL: '1' };
 
 /** Calls offline Bob (1002) from `caller`, skips the greeting, says `pcm` after the beep, hangs up. */
 async function leaveMessage(caller: SipUa, pcm: Int16Array): Promise<void> {
-  const peer = new TestPeer();
-  const call = caller.call('sip:1002@demo', [], await peer.offer());
-  const final = await call.final;
-  assert.equal(final.status, 200, `voicemail answered (${final.status})`);
-  await peer.accept(final.body.toString('utf8'));
+  const vm = await callVoicemail(caller, 'sip:1002@demo');
   try {
     // Once the greeting is heard (a key pressed before it starts playing is not seen), # skips to the beep.
-    await eventually(() => peer.heard.length > 9_600 && rms(peer.heard.slice(-9_600)) > 300, 20_000);
-    const res = await call.dialog!.request('INFO', 'Signal=#\r\nDuration=160\r\n', 'application/dtmf-relay');
-    assert.equal(res.status, 200);
-    // The beep: a stretch of 1 kHz.
-    await eventually(() => {
-      for (let at = 0; at + 9_600 <= peer.heard.length; at += 4_800) {
-        const window = peer.heard.slice(at, at + 9_600);
-        const strongest = dominantTone(window, TONES);
-        if (rms(window) > 1000 && strongest.frequency === 1000 && strongest.share > 0.5) return true;
-      }
-      return false;
-    }, 20_000);
+    await eventually(() => vm.peer.heard.length > 9_600 && rms(vm.peer.heard.slice(-9_600)) > 300, 20_000);
+    await vm.press('#');
+    await beepHeard(vm.peer, 0, 20_000);
     await delay(300);
-    peer.say(pcm);
-    await eventually(() => peer.sendingMs === 0, 15_000);
+    vm.peer.say(pcm);
+    await eventually(() => vm.peer.sendingMs === 0, 15_000);
     await delay(500);
-    await call.dialog!.bye();
   } finally {
-    await peer.close();
+    await vm.hangUp();
   }
 }
 
