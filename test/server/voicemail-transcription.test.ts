@@ -15,32 +15,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { api, delay, eventually, login, openEvents, registeredUa, startPlatform, type TestPlatform } from '../support/harness.js';
+import { api, eventually, login, openEvents, registeredUa, startPlatform, type TestPlatform } from '../support/harness.js';
 import type { SipUa } from '../support/sip-ua.js';
-import { beepHeard, callVoicemail } from '../support/voicemail-caller.js';
-import { rms } from '../support/webrtc-peer.js';
+import { leaveMessage as leaveBobMessage } from '../support/voicemail-caller.js';
 import { PHRASE, speakPhrase, wordsHeard } from '../support/spoken-phrase.js';
 import { tone } from '../../server/media/opus-codec.js';
 import type { SpeechAudio, Transcriber } from '../../server/voicemail/transcription/transcriber.js';
 
 const VOICEMAIL_ON = { SWITCHBOARD_VOICEMAIL: '1' };
 
-/** Calls offline Bob (1002) from `caller`, skips the greeting, says `pcm` after the beep, hangs up. */
-async function leaveMessage(caller: SipUa, pcm: Int16Array): Promise<void> {
-  const vm = await callVoicemail(caller, 'sip:1002@demo');
-  try {
-    // Once the greeting is heard (a key pressed before it starts playing is not seen), # skips to the beep.
-    await eventually(() => vm.peer.heard.length > 9_600 && rms(vm.peer.heard.slice(-9_600)) > 300, 20_000);
-    await vm.press('#');
-    await beepHeard(vm.peer, 0, 20_000);
-    await delay(300);
-    vm.peer.say(pcm);
-    await eventually(() => vm.peer.sendingMs === 0, 15_000);
-    await delay(500);
-  } finally {
-    await vm.hangUp();
-  }
-}
+/** Bob (1002) is offline: `caller` leaves `pcm` in his voicemail. */
+const leaveMessage = (caller: SipUa, pcm: Int16Array) => leaveBobMessage(caller, 'sip:1002@demo', pcm);
 
 async function messages(t: TestPlatform, token: string): Promise<any[]> {
   const res = await api(t.url, 'GET', '/api/v2/domains/~/users/~/voicemails/new', { token });
