@@ -21,11 +21,13 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string> } = {}): Promise<TestPlatform> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+/** `dataDir`: start on that directory (a restart) and leave it there on close. */
+export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string>; dataDir?: string } = {}): Promise<TestPlatform> {
+  const keep = opts.dataDir !== undefined;
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'),
-    // Most tests look at how unanswered calls fail; voicemail tests turn it on.
-    SWITCHBOARD_VOICEMAIL: '0', ...opts.env });
+    // Most tests look at how unanswered calls fail; voicemail tests turn it on (and transcription tests a transcriber).
+    SWITCHBOARD_VOICEMAIL: '0', SWITCHBOARD_TRANSCRIBER: 'none', ...opts.env });
   const platform = await createPlatform({ config, log: createLogger(process.env.TEST_LOG === '1' ? 'debug' : 'silent'), ...opts });
   await platform.listen();
   const url = platform.url();
@@ -36,7 +38,7 @@ export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Rec
     dataDir,
     async close() {
       await platform.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
