@@ -17,6 +17,7 @@ import { VoicemailsResource } from './data/resources/voicemails.js';
 import { GreetingsResource } from './data/resources/greetings.js';
 import { AccountResource } from './data/resources/account.js';
 import { IdbVoicemailCache } from './data/voicemail-cache.js';
+import { VoicemailOutbox } from './data/voicemail-outbox.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
 import { RecordingQueue } from './data/recording-queue.js';
@@ -62,8 +63,9 @@ function mount(): SbApp {
   const missedCalls = new MissedCalls(callHistory);
   const voicemailsApi = new VoicemailsResource(http);
   const voicemailCache = new IdbVoicemailCache(db);
-  const voicemail = new VoicemailBox(voicemailsApi, session, events, voicemailCache);
-  const sharedVoicemail = new SharedVoicemail(voicemailsApi, session, events, voicemailCache);
+  const voicemailChanges = new VoicemailOutbox(db, voicemailsApi);
+  const voicemail = new VoicemailBox(voicemailsApi, session, events, voicemailCache, '~', voicemailChanges);
+  const sharedVoicemail = new SharedVoicemail(voicemailsApi, session, events, voicemailCache, voicemailChanges);
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
     ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, sharedVoicemail, greetings: new GreetingsResource(http), account: new AccountResource(http) },

@@ -78,7 +78,7 @@ export class VoicemailAccessService implements PlatformService {
       return call.reject(488, 'Not Acceptable Here');
     }
     if (call.ended) return session.close();
-    call.answer(session.answer);
+    call.answer(session.answer, 'Voicemail');
     const keypad = new Keypad(session);
     call.onEnded(() => { keypad.close(); session.close(); });
     call.onDigit((d) => session.digit(d));

@@ -72,7 +72,7 @@ export class VoicemailService implements PlatformService {
       return call.reject(488, 'Not Acceptable Here');
     }
     if (call.ended) return session.close();
-    call.answer(session.answer);
+    call.answer(session.answer, 'Voicemail');
     call.onEnded(() => session.close());
     call.onDigit((d) => session.digit(d));
 

@@ -70,6 +70,7 @@ export function partyName(call: CallSnapshot): string {
 
 function statusText(call: CallSnapshot): string {
   if (call.status === 'connected' && call.remoteHeld) return 'They put you on hold';
+  if (call.status === 'connected' && call.answeredBy) return call.answeredBy;
   if (call.status === 'ended' && call.endReason === 'transferred') return 'Transferred';
   if (call.status === 'ended' && call.endReason === 'moved') return 'Moved to another device';
   return STATUS_TEXT[call.status];

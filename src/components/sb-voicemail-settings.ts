@@ -69,7 +69,7 @@ export class SbVoicemailSettings extends LitElement {
           <label for="ring-time">Ring my phones for (seconds)</label>
           <input id="ring-time" name="ring" type="number" min="5" max="300" step="1" inputmode="numeric" required .value=${String(v.ring_no_answer_timeout_s)} />
         </div>
-        <button class="btn secondary" type="submit" ?disabled=${this.busy}>Save ring time</button>
+        <button class="btn secondary" type="submit" ?disabled=${this.busy}>Set ring time</button>
         <p class="hint">An unanswered call goes to voicemail after this time (5 to 300 seconds).</p>
       </form>
       <form @submit=${this.savePin}>
@@ -78,7 +78,7 @@ export class SbVoicemailSettings extends LitElement {
           <input id="vm-pin" name="pin" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{4,10}" minlength="4" maxlength="10" required
             aria-describedby="vm-pin-hint" />
         </div>
-        <button class="btn secondary" type="submit" ?disabled=${this.busy}>Save PIN</button>
+        <button class="btn secondary" type="submit" ?disabled=${this.busy}>Set PIN</button>
         ${v.voicemail_pin_set ? html`<button class="btn secondary" type="button" ?disabled=${this.busy} @click=${this.removePin}>Remove PIN</button>` : nothing}
         <p id="vm-pin-hint" class="hint">${v.voicemail_pin_set ? 'A PIN is set. ' : 'No PIN is set. '}4 to 10 digits, for your mailbox from any phone: dial *98, your extension, then the PIN. From your own phones, *97 needs no PIN.</p>
       </form>

@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
 import type { CdrEntry, Contact, ContactFields, VoicemailEntry } from './wire.js';
+import type { VoicemailChange } from './voicemail-outbox.js';
 
 export interface PendingRecording {
   /** Client-generated uuid, also the upload's idempotency key (X-Recording-Id). */
@@ -43,6 +44,8 @@ export type ContactChange =
  */
 export interface OutboxChanges {
   contacts: ContactChange;
+  /** Voicemail moves and deletes made offline (data/voicemail-outbox.ts). */
+  voicemail: VoicemailChange;
 }
 
 /** One outbox record: a change of one resource, with its client id (idempotency key). */

@@ -146,13 +146,14 @@ export class Outbox<R extends OutboxResource, T> {
   async enqueue(tx: OutboxTx, change: OutboxChanges[R], clientId: string = crypto.randomUUID()): Promise<number> {
     const same = (await queuedEntries(tx, this.resource)).find((e) => e.clientId === clientId);
     if (same) return same.seq;
-    const record: OutboxRecord = { resource: this.resource, clientId, change };
+    // The mapped union cannot follow the generic R; the resource and its change match by the signature.
+    const record = { resource: this.resource, clientId, change } as OutboxRecord;
     return tx.objectStore('outbox').add(record);
   }
 
   /** Rewrites a queued change in place: it keeps its position and client id. */
   async replace(tx: OutboxTx, entry: OutboxEntry<R>, change: OutboxChanges[R]): Promise<void> {
-    const record: OutboxRecord = { seq: entry.seq, resource: this.resource, clientId: entry.clientId, change };
+    const record = { seq: entry.seq, resource: this.resource, clientId: entry.clientId, change } as OutboxRecord;
     await tx.objectStore('outbox').put(record);
   }
 

@@ -33,7 +33,7 @@ export interface CallStart {
 
 /** The parts of a snapshot that change without a state transition. */
 export type CallDetails = Partial<
-  Pick<CallSnapshot, 'remote' | 'muted' | 'remoteHeld' | 'dtmf' | 'dtmfReceived' | 'transfer' | 'transferError'>
+  Pick<CallSnapshot, 'remote' | 'muted' | 'remoteHeld' | 'dtmf' | 'dtmfReceived' | 'transfer' | 'transferError' | 'answeredBy'>
 >;
 
 export class CallMachine {

@@ -416,6 +416,9 @@ export class JsSipCall extends EventTarget implements PhoneCall {
     s.on('accepted', (e: { originator: string; response?: IncomingResponse | null }) => {
       if (!current() || s.direction !== 'outgoing') return;
       this.learnRemote(e.response ?? null);
+      // A platform service (voicemail) answered: the platform names it in the 200.
+      const service = e.response?.getHeader('X-Switchboard-Service')?.trim();
+      if (service) this.machine.update({ answeredBy: service });
       this.machine.to('connected');
     });
     s.on('confirmed', () => {

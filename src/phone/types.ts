@@ -71,6 +71,8 @@ export interface CallSnapshot {
   origin: 'normal' | 'transfer' | 'switch';
   /** Human message for the end ("Bob Baker is busy", "1009 is not available", ...). */
   endMessage: string;
+  /** The platform answered rather than a person ("Voicemail"): the card says so. */
+  answeredBy?: string;
 }
 
 export interface CallChangeEventInit {

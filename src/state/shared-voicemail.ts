@@ -10,7 +10,7 @@
 import { BADGE_CHANGED, type BadgeSource } from '../areas/area.js';
 import type { VoicemailsResource } from '../data/resources/voicemails.js';
 import type { SharedMailbox } from '../data/wire.js';
-import { VoicemailBox, type VoicemailCache } from './voicemail-box.js';
+import { VoicemailBox, type VoicemailCache, type VoicemailChanges } from './voicemail-box.js';
 
 export const SHARED_VOICEMAIL_CHANGED = 'shared-voicemail-changed' as const;
 export const SHARED_REFRESH_MS = 30_000;
@@ -39,6 +39,7 @@ export class SharedVoicemail extends EventTarget implements BadgeSource {
     private readonly session: SessionLike,
     private readonly events: EventTarget,
     private readonly cache?: VoicemailCache,
+    private readonly changes?: VoicemailChanges,
     private readonly refreshMs = SHARED_REFRESH_MS,
   ) {
     super();
@@ -87,7 +88,7 @@ export class SharedVoicemail extends EventTarget implements BadgeSource {
         void known.box.refresh();
         return { ...known, name: g.name };
       }
-      const box = new VoicemailBox(this.api, this.session, this.events, this.cache, g.mailbox);
+      const box = new VoicemailBox(this.api, this.session, this.events, this.cache, g.mailbox, this.changes);
       box.addEventListener(BADGE_CHANGED, this.onBoxChanged);
       return { mailbox: g.mailbox, name: g.name, box };
     });

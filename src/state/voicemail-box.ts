@@ -15,6 +15,7 @@ import { BADGE_CHANGED, type BadgeSource } from '../areas/area.js';
 import type { PlatformEventMessage } from '../data/events.js';
 import type { VoicemailsResource } from '../data/resources/voicemails.js';
 import type { VoicemailEntry, VoicemailFolderName } from '../data/wire.js';
+import { isUnreachable, type VoicemailChange } from '../data/voicemail-outbox.js';
 
 export const VOICEMAIL_CHANGED = 'voicemail-changed' as const;
 
@@ -26,6 +27,13 @@ export interface VoicemailCache {
   save(owner: string, lists: Record<ListedFolder, VoicemailEntry[]>): Promise<void>;
   audio(id: string): Promise<Blob | undefined>;
   putAudio(id: string, blob: Blob): Promise<void>;
+}
+
+/** Where moves and deletes made offline wait (data/voicemail-outbox.ts). */
+export interface VoicemailChanges {
+  queue(change: VoicemailChange): Promise<void>;
+  flush(): Promise<void>;
+  pending(mailbox: string): Promise<VoicemailChange[]>;
 }
 
 /** How many of the newest messages have their audio fetched ahead, to play offline. */
@@ -61,9 +69,12 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
     private readonly cache?: VoicemailCache,
     /** '~' for my own box, or a shared box's extension. */
     readonly mailbox = '~',
+    /** Keeps moves and deletes made offline until they can be sent. */
+    private readonly changes?: VoicemailChanges,
   ) {
     super();
     session.addEventListener('session-changed', () => this.follow());
+    globalThis.addEventListener?.('online', this.reload);
     events.addEventListener('platform-voicemail', this.onEvent);
     events.addEventListener('platform-ready', this.reload);
     this.follow();
@@ -82,11 +93,15 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
     this.loading = true;
     this.changed();
     try {
+      // What was done offline goes first, so the lists fetched next include it.
+      await this.changes?.flush().catch(() => undefined);
       const [fresh, saved] = await Promise.all([this.api.list('new', this.mailbox), this.api.list('save', this.mailbox)]);
+      const waiting = (await this.changes?.pending(this.mailbox).catch(() => [])) ?? [];
       if (generation !== this.generation) return;
       // A move or delete happened meanwhile: this answer may predate it; ask again.
       if (edits !== this.edits) return void queueMicrotask(() => void this.refresh());
       this.lists = { new: fresh.items, save: saved.items };
+      for (const change of waiting) this.apply(change);
       this.fresh = true;
       this.error = '';
       void this.cache?.save(this.owner, this.lists).then(() => this.prefetch()).catch(() => undefined);
@@ -125,13 +140,14 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
   async move(entry: VoicemailEntry, to: VoicemailFolderName): Promise<boolean> {
     if (entry.folder === to) return true;
     this.edits++;
-    this.take(entry);
-    if (to === 'new' || to === 'save') this.lists[to] = [{ ...entry, folder: to }, ...this.lists[to]].sort(newestFirst);
+    const change: VoicemailChange = { kind: 'move', mailbox: this.mailbox, id: entry.id, from: entry.folder, to };
+    this.apply(change, entry);
     this.changed();
     try {
       await this.api.move(entry, to, this.mailbox);
       return true;
     } catch (err) {
+      if (await this.keepForLater(err, change)) return true;
       await this.failed(err);
       return false;
     }
@@ -140,21 +156,40 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
   /** To the trash (the platform keeps it there until it is deleted for good). */
   async delete(entry: VoicemailEntry): Promise<boolean> {
     this.edits++;
-    this.take(entry);
+    const change: VoicemailChange = { kind: 'delete', mailbox: this.mailbox, id: entry.id, from: entry.folder };
+    this.apply(change);
     this.changed();
     try {
       await this.api.delete(entry, this.mailbox);
     } catch (err) {
       // Already gone (deleted elsewhere) is what was asked for.
       if ((err as { status?: number }).status === 404) return true;
+      if (await this.keepForLater(err, change)) return true;
       await this.failed(err);
       return false;
     }
     return true;
   }
 
-  private take(entry: VoicemailEntry): void {
-    for (const folder of ['new', 'save'] as const) this.lists[folder] = this.lists[folder].filter((m) => m.id !== entry.id);
+  /** Offline: the change waits in the outbox and the lists (kept for offline) show it done. */
+  private async keepForLater(err: unknown, change: VoicemailChange): Promise<boolean> {
+    if (!this.changes || !isUnreachable(err)) return false;
+    try {
+      await this.changes.queue(change);
+    } catch {
+      return false;
+    }
+    void this.cache?.save(this.owner, this.lists).catch(() => undefined);
+    return true;
+  }
+
+  /** A move or delete on the lists shown (`entry`: the message, when it is not listed yet). */
+  private apply(change: VoicemailChange, entry?: VoicemailEntry): void {
+    const message = entry ?? [...this.lists.new, ...this.lists.save].find((m) => m.id === change.id);
+    for (const folder of ['new', 'save'] as const) this.lists[folder] = this.lists[folder].filter((m) => m.id !== change.id);
+    if (change.kind === 'move' && message && (change.to === 'new' || change.to === 'save')) {
+      this.lists[change.to] = [{ ...message, folder: change.to }, ...this.lists[change.to]].sort(newestFirst);
+    }
   }
 
   private async failed(err: unknown): Promise<void> {

@@ -12,6 +12,7 @@ import { leaveMessage } from '../support/voicemail-caller.js';
 import { tone } from '../../server/media/opus-codec.js';
 import type { SpeechAudio, Transcriber } from '../../server/voicemail/transcription/transcriber.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
+import { navItem } from './phone-ui.js';
 
 class HeldEngine implements Transcriber {
   readonly name = 'held';
@@ -39,7 +40,7 @@ describe('voicemail transcription end to end', () => {
   after(async () => { await alice.close(); await e2e.close(); });
 
   it('a new message says Transcribing…, then shows its text when the transcription is done', async () => {
-    await bob.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Voicemail/ }).click();
+    await navItem(bob, 'Voicemail').click();
     await bob.getByText('No new messages').waitFor();
     // 1002's phone rings for 1.5 s, then voicemail answers.
     await leaveMessage(alice, 'sip:1002@demo', tone(620, 1500));

@@ -30,8 +30,8 @@ describe('voicemail end to end', () => {
   it('a declined call goes to voicemail; the callee plays the message, calls back, saves and deletes it', async () => {
     await dial(alice, '1002');
     await card(bob, 'Alice Anders').getByRole('button', { name: 'Decline' }).click();
-    // Voicemail answers the call: the caller's card is connected, and the message is recorded.
-    await card(alice, 'Bob Baker').getByText('Connected', { exact: true }).waitFor({ timeout: 15_000 });
+    // Voicemail answers the call: the caller's card says so while the message is recorded.
+    await card(alice, 'Bob Baker').getByText('Voicemail', { exact: true }).waitFor({ timeout: 15_000 });
     const token = await login(e2e.platform.url, '1002@demo');
     await new Promise((r) => setTimeout(r, 14_000)); // the greeting, the beep and a few seconds of message
     await card(alice, 'Bob Baker').getByRole('button', { name: 'Hang Up' }).click();
@@ -89,15 +89,15 @@ describe('voicemail end to end', () => {
     const section = bob.getByRole('region', { name: 'Voicemail' });
     await section.getByText('No PIN is set.', { exact: false }).waitFor();
     await section.getByLabel('Voicemail PIN').fill('12');
-    await section.getByRole('button', { name: 'Save PIN' }).click();
+    await section.getByRole('button', { name: 'Set PIN' }).click();
     assert.equal(await section.getByText('Voicemail PIN saved').count(), 0, 'the browser refuses a PIN of two digits');
     await section.getByLabel('Voicemail PIN').fill('2468');
-    await section.getByRole('button', { name: 'Save PIN' }).click();
+    await section.getByRole('button', { name: 'Set PIN' }).click();
     await section.getByText('Voicemail PIN saved').waitFor();
     await section.getByText('A PIN is set.', { exact: false }).waitFor();
     assert.equal(await section.getByLabel('New voicemail PIN').inputValue(), '', 'the PIN is not shown back');
     await section.getByLabel('Ring my phones for (seconds)').fill('15');
-    await section.getByRole('button', { name: 'Save ring time' }).click();
+    await section.getByRole('button', { name: 'Set ring time' }).click();
     await section.getByText('Your phones ring for 15 seconds before voicemail').waitFor();
     const token = await login(e2e.platform.url, '1002@demo');
     const me = (await api(e2e.platform.url, 'GET', '/api/v2/domains/~/users/~', { token })).body;

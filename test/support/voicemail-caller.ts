@@ -19,6 +19,7 @@ export async function callVoicemail(caller: SipUa, target: string): Promise<Voic
   const call = caller.call(target, [], await peer.offer());
   const final = await call.final;
   assert.equal(final.status, 200, `the call to ${target} was answered (${final.status})`);
+  assert.equal(final.headers.get('X-Switchboard-Service'), 'Voicemail', 'the answer says voicemail answered, for the caller\'s card');
   await peer.accept(final.body.toString('utf8'));
   return {
     peer, call,

@@ -120,6 +120,8 @@ class EndpointCall implements ServiceCall {
   answered = false;
   ended = false;
   private localSdp = '';
+  /** What answered, told to the caller's card (X-Switchboard-Service). */
+  private answeredAs = '';
   private localCSeq = 1;
   private readonly listeners: Array<(by: ServiceCallEnd) => void> = [];
   private readonly digitListeners: Array<(digit: string) => void> = [];
@@ -138,10 +140,12 @@ class EndpointCall implements ServiceCall {
     if (!this.answered && !this.ended) this.endpoint.reply(createResponse(this.invite, 180, 'Ringing'));
   }
 
-  answer(sdp: string): void {
+  answer(sdp: string, as?: string): void {
     if (this.answered || this.ended) return;
     this.answered = true;
     this.localSdp = sdp;
+    // A header value of our own making: letters, digits and spaces only.
+    this.answeredAs = (as ?? '').replace(/[^A-Za-z0-9 ]/g, '').slice(0, 40);
     this.endpoint.reply(this.withAnswer(createResponse(this.invite, 200, 'OK'), this.invite));
   }
 
@@ -193,6 +197,7 @@ class EndpointCall implements ServiceCall {
   withAnswer(res: SipResponse, req: SipRequest): SipResponse {
     for (const rr of req.headers.getAll('Record-Route')) res.headers.append('Record-Route', rr);
     res.headers.append('Contact', `<${this.invite.uri}>`);
+    if (this.answeredAs) res.headers.append('X-Switchboard-Service', this.answeredAs);
     res.headers.append('Content-Type', 'application/sdp');
     return { ...res, body: Buffer.from(this.localSdp, 'utf8') };
   }

@@ -20,8 +20,11 @@ export interface ServiceCall {
   readonly ended: boolean;
   /** 180 Ringing. */
   ring(): void;
-  /** 200 OK with this SDP answer. */
-  answer(sdp: string): void;
+  /**
+   * 200 OK with this SDP answer. `as` names what answered ("Voicemail"), for the caller's card:
+   * it goes in the 200 as `X-Switchboard-Service`.
+   */
+  answer(sdp: string, as?: string): void;
   /** A final failure before answering (e.g. 486, 480). */
   reject(status: number, reason: string): void;
   /** BYE after answering (a reject before). */

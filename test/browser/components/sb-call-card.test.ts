@@ -101,6 +101,13 @@ describe('sb-call-card', () => {
     expect(el.shadowRoot!.querySelector('[role="status"] sb-call-timer')).to.be.null;
   });
 
+  it('says "Voicemail" when the platform\'s voicemail answered, "On Hold" when held', async () => {
+    const el = await card(makeCall({ answeredBy: 'Voicemail' }));
+    expect(el.shadowRoot!.querySelector('.status-text')!.textContent).to.equal('Voicemail');
+    const held = await card(makeCall({ answeredBy: 'Voicemail', status: 'held' }));
+    expect(held.shadowRoot!.querySelector('.status-text')!.textContent).to.equal('On Hold');
+  });
+
   it('shows "They put you on hold" when the other side holds', async () => {
     const el = await card(makeCall({ remoteHeld: true }));
     expect(el.shadowRoot!.querySelector('.status-text')!.textContent).to.equal('They put you on hold');

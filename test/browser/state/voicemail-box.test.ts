@@ -474,7 +474,8 @@ describe('VoicemailBox', () => {
     it('signing out while a load runs leaves it not loading', async () => {
       session.signIn('1001');
       const box = new VoicemailBox(api, session, events);
-      await until(() => !box.loading);
+      // The first load has answered (not merely not started yet).
+      await until(() => api.lists.length === 2 && !box.loading && box.count === 2);
       api.hold = true;
       const reload = box.refresh();
       await until(() => api.held.length === 2);
