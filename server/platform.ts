@@ -41,6 +41,7 @@ import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
 import { RecordingFiles } from './store/recording-files.js';
 import { openSqliteStore } from './store/sqlite.js';
+import { cachedDomains } from './store/cached-domains.js';
 import type { PinLockRule, Store } from './store/types.js';
 import type { PromptSource } from './media/prompts.js';
 
@@ -130,7 +131,9 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     },
   });
   const sipAuth = new SipAuthenticator(store.devices);
-  const registrar = new Registrar(store, sipAuth, bus, log);
+  // SIP asks for the request's domain every time: from memory once it has been found.
+  const sipStore: Store = { ...store, domains: cachedDomains(store.domains) };
+  const registrar = new Registrar(sipStore, sipAuth, bus, log);
   const recorder = new CallRecorder(store, bus, log);
   const presence = new Presence(bus, registrar);
   const dialogs = new DialogRegistry((change) => bus.emit('dialog', change));
@@ -163,7 +166,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const referrals = new Referrals();
   const callers = new CallerAuthenticator(store.users, registrar, sipAuth);
   proxy = new SipProxy({
-    host, store, registrar, dialogs, recorder, transactions, referrals, log, callers,
+    host, store: sipStore, registrar, dialogs, recorder, transactions, referrals, log, callers,
     mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
     replaces: new ReplacesPolicy(dialogs, flows, log),
     router: opts.router ?? new DefaultRouter({
