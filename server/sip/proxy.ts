@@ -26,7 +26,7 @@ import type { ReplacesPolicy } from './replaces.js';
 import type { PlanExecutor } from './routing/executor.js';
 import { stepsOf } from './routing/plan.js';
 import { calleeState } from './routing/callee-state.js';
-import type { CallRouter } from './routing/router.js';
+import { straightToVoicemailExtension, type CallRouter } from './routing/router.js';
 import { STATELESS, txKey, type Caller, type ServerTx, type TransactionTable } from './transactions.js';
 import { parseCSeq, parseNameAddr, parseVia } from './uri.js';
 import { refusesSdp, validateRequest } from './validate.js';
@@ -126,7 +126,8 @@ export class SipProxy {
     if (!caller) return;
     const isInvite = req.method === 'INVITE';
     const callId = req.headers.get('Call-ID') ?? '';
-    const callee = (await this.p.store.users.get(domain, dialled)) ?? null;
+    const mailbox = isInvite ? straightToVoicemailExtension(dialled) : null;
+    const callee = (await this.p.store.users.get(domain, mailbox ?? dialled)) ?? null;
 
     // RFC 3891 s3: Replaces only has meaning in an INVITE; other methods ignore it.
     const replacesHeader = isInvite ? req.headers.get('Replaces') : undefined;
@@ -157,6 +158,7 @@ export class SipProxy {
     const plan = this.p.router.route({
       method: req.method, caller: caller.user, domain, dialled,
       callee: callee && calleeState(callee, flow, this.p.registrar, this.p.dialogs),
+      straightToVoicemail: mailbox !== null,
     });
     if (plan.kind === 'reject') {
       if (isInvite) this.p.recorder.failed(callId, plan.cause, plan.status);

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DefaultRouter, type CalleeState, type RouteInput } from '../../server/sip/routing/router.js';
+import { DefaultRouter, straightToVoicemailExtension, type CalleeState, type RouteInput } from '../../server/sip/routing/router.js';
 import { stepsOf, type CallPlan } from '../../server/sip/routing/plan.js';
 
 const bob = { domain: 'demo', extension: '1002' };
@@ -76,6 +76,24 @@ describe('the default call router', () => {
     assert.deepEqual(withServices.route(input({ dialled: '*97', callee: null })), { kind: 'service', service: 'voicemail', user: null });
     assert.deepEqual(withServices.route(input({ dialled: '1002' })), { kind: 'service', service: 'park', user: bob });
     assert.equal(withServices.route(input({ method: 'MESSAGE', dialled: '*97', callee: null })).kind, 'reject', 'only calls reach services');
+  });
+});
+
+describe('straight to voicemail (*<extension>)', () => {
+  it('names the extension of *1002, and no other number', () => {
+    assert.equal(straightToVoicemailExtension('*1002'), '1002');
+    for (const other of ['1002', '*97', '*98', '*', '**1002', '*10 02', '*../x']) assert.equal(straightToVoicemailExtension(other), null, other);
+  });
+
+  it('hands the call to the callee\'s voicemail without ringing them, even with devices online', () => {
+    const plan = new DefaultRouter({ voicemail: 'voicemail' }).route(input({ dialled: '*1002', straightToVoicemail: true, callee: callee({ devices: 2 }) }));
+    assert.deepEqual(plan, { kind: 'service', service: 'voicemail', user: bob });
+  });
+
+  it('is 404 when the platform has no voicemail', () => {
+    const plan = new DefaultRouter().route(input({ dialled: '*1002', straightToVoicemail: true }));
+    assert.equal(plan.kind, 'reject');
+    assert.equal(plan.kind === 'reject' && plan.status, 404);
   });
 });
 

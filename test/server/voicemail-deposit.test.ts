@@ -92,6 +92,26 @@ describe('leaving a voicemail', () => {
     }
   });
 
+  it('*1002 reaches Bob\'s voicemail without ringing his phone', async () => {
+    const bob = await registeredUa(t, '1002');
+    try {
+      let rang = false;
+      // Nothing arrives: its wait ends in a timeout, which is the point.
+      void bob.nextInvite().then(() => (rang = true), () => undefined);
+      const before = (await messages(t, bobToken)).length;
+      const vm = await callVoicemail(alice, 'sip:*1002@demo');
+      await vm.press('#');
+      await beepHeard(vm.peer, 0);
+      vm.peer.say(tone(440, 1500));
+      await eventually(() => vm.peer.sendingMs === 0, 5000);
+      await vm.hangUp();
+      await eventually(async () => (await messages(t, bobToken)).length === before + 1, 5000);
+      assert.equal(rang, false, 'his phone never rang');
+    } finally {
+      await bob.close();
+    }
+  });
+
   it('drops a message shorter than a second, and # ends one with a goodbye', async () => {
     const before = (await messages(t, bobToken)).length;
     const short = await callVoicemail(alice, 'sip:1002@demo');

@@ -37,6 +37,8 @@ export interface RouteInput {
   dialled: string;
   /** Null when `dialled` is no user of the domain. */
   callee: CalleeState | null;
+  /** `*<extension>` was dialled: the callee's voicemail, without ringing them. */
+  straightToVoicemail?: boolean;
 }
 
 export interface CallRouter {
@@ -69,6 +71,16 @@ export interface DefaultRouterOptions {
 export const OWN_MAILBOX_NUMBER = '*97';
 export const ANY_MAILBOX_NUMBER = '*98';
 
+/**
+ * `*1002` leaves a message for 1002 without ringing them (as transferring a caller to someone's
+ * voicemail does on a hosted PBX): the extension, or null for any other number.
+ */
+export function straightToVoicemailExtension(dialled: string): string | null {
+  if (dialled === OWN_MAILBOX_NUMBER || dialled === ANY_MAILBOX_NUMBER) return null;
+  const m = /^\*([0-9A-Za-z._-]{1,32})$/.exec(dialled);
+  return m ? m[1]! : null;
+}
+
 export class DefaultRouter implements CallRouter {
   private readonly serviceNumbers: ReadonlyMap<string, string>;
 
@@ -76,7 +88,7 @@ export class DefaultRouter implements CallRouter {
     this.serviceNumbers = options.serviceNumbers ?? new Map();
   }
 
-  route({ method, caller, dialled, callee }: RouteInput): CallPlan {
+  route({ method, caller, dialled, callee, straightToVoicemail }: RouteInput): CallPlan {
     const service = method === 'INVITE' ? this.serviceNumbers.get(dialled) : undefined;
     if (service) return { kind: 'service', service, user: callee?.user ?? null };
     const access = method === 'INVITE' ? this.options.voicemailAccess : undefined;
@@ -94,6 +106,7 @@ export class DefaultRouter implements CallRouter {
     const voicemail = method === 'INVITE' && this.options.voicemail
       ? { kind: 'service', service: this.options.voicemail, user: callee.user } as const
       : null;
+    if (straightToVoicemail) return voicemail ?? { kind: 'reject', status: 404, reason: 'Not Found', cause: 'failed' };
     if (callee.devices === 0) {
       return voicemail ?? { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', cause: 'unavailable' };
     }
