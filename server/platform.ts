@@ -38,7 +38,7 @@ import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
 import { RecordingFiles } from './store/recording-files.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
@@ -58,7 +58,7 @@ async function closeInterruptedCalls(store: Store, log: Logger): Promise<void> {
 
 export interface PlatformOptions {
   config: Config;
-  /** Defaults to the SQLite store in config.dataDir. */
+  /** Defaults to the store the config names (store/open.ts): PostgreSQL at DATABASE_URL, else SQLite in dataDir. */
   store?: Store;
   log?: Logger;
   throttle?: { account: ThrottleRule; address: ThrottleRule };
@@ -103,7 +103,7 @@ export interface Platform {
 export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
-  const store = opts.store ?? openSqliteStore(config.dataDir);
+  const store = opts.store ?? (await openStore(config));
   const seeded = config.seedDemo ? await seedDemo(store) : false;
   await closeInterruptedCalls(store, log);
   const bus = new EventBus();
@@ -227,7 +227,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
         clearInterval(sweep);
       }
       await recorder.flush();
-      store.close();
+      await store.close();
     },
   };
 }

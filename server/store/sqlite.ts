@@ -53,7 +53,7 @@ export function openSqliteStore(dataDir: string): Store {
     contacts: contactRepo(db),
     heartbeat: heartbeatRepo(db),
     voicemails: sqliteVoicemailRepo(db),
-    close: () => db.close(),
+    close: async () => { db.close(); },
   };
 }
 
