@@ -57,7 +57,8 @@ export interface PostgresStoreOptions {
 
 /** Opens the store in the database at `url` (postgres://...), migrating it first. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: int8AsNumber, application_name: 'switchboard' });
+  // allowExitOnIdle: like the SQLite store, an open store alone does not keep the process alive.
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: int8AsNumber, application_name: 'switchboard', allowExitOnIdle: true });
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', (err) => opts.onError?.(err));
   try {

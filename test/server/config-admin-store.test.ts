@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 import { migrations } from '../../server/store/migrations.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import { api, login, startPlatform } from '../support/harness.js';
+import { openTestStore, removeTestData, testStoreEnv } from '../support/test-db.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-unit-'));
 
@@ -31,10 +32,11 @@ describe('configuration', () => {
   });
 });
 
+// The SQLite file's own checks; store-contract.test.ts checks the same on PostgreSQL.
 describe('store', () => {
   it('migrates a new database to the latest schema version', () => {
     const dir = tmp();
-    openSqliteStore(dir).close();
+    void openSqliteStore(dir).close();
     const db = new Database(path.join(dir, 'switchboard.sqlite'));
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     db.close();
@@ -62,7 +64,7 @@ describe('store', () => {
 
   it('refuses a database from a newer platform instead of damaging it', () => {
     const dir = tmp();
-    openSqliteStore(dir).close();
+    void openSqliteStore(dir).close();
     const db = new Database(path.join(dir, 'switchboard.sqlite'));
     db.pragma(`user_version = ${migrations.length + 1}`);
     db.close();
@@ -87,6 +89,7 @@ describe('store', () => {
       assert.deepEqual(list.body.map((d: { label: string }) => d.label), ['Desk phone']);
     } finally {
       await t.close();
+      await removeTestData(dataDir);
     }
   });
 });
@@ -94,7 +97,7 @@ describe('store', () => {
 describe('admin command', () => {
   it('adds a domain and a user who can then log in; resets a password', async () => {
     const dir = tmp();
-    const store = openSqliteStore(dir);
+    const store = await openTestStore(dir);
     const out: string[] = [];
     await runAdmin(['add-domain', 'acme.example', 'Acme Ltd'], store, (l) => out.push(l));
     await runAdmin(['add-user', '2001@acme.example', '--name', 'Pat Lee', '--password', 'correct horse', '--admin'], store, (l) => out.push(l));
@@ -110,7 +113,8 @@ describe('admin command', () => {
     await assert.rejects(runAdmin(['add-user', '2001@acme.example', '--name', 'Again'], store, () => {}), /already exists/);
     await assert.rejects(runAdmin(['add-user', '2002@nowhere', '--name', 'X Y'], store, () => {}), /no domain/);
     await assert.rejects(runAdmin(['frobnicate'], store, () => {}), /unknown command/);
-    store.close();
+    await store.close();
+    await removeTestData(dir);
   });
 });
 
@@ -119,7 +123,8 @@ describe('process lifecycle', () => {
     const dataDir = tmp();
     const root = path.resolve(import.meta.dirname, '../..');
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'error', SWITCHBOARD_WEB_ROOT: dataDir },
+      cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'error', SWITCHBOARD_WEB_ROOT: dataDir,
+        ...(await testStoreEnv(dataDir)) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

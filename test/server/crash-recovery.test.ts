@@ -13,6 +13,7 @@ import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { createPlatform } from '../../server/platform.js';
 import { api, eventually, login, phone, type TestPlatform } from '../support/harness.js';
+import { openTestStore, removeTestData, testStoreEnv } from '../support/test-db.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -28,16 +29,17 @@ function freePort(): Promise<number> {
 describe('crash recovery', { timeout: 60_000 }, () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-crash-'));
   let child: ChildProcess | undefined;
-  after(() => {
+  after(async () => {
     child?.kill('SIGKILL');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await removeTestData(dataDir);
   });
 
   it('closes a call that was live when the platform was killed, at its last heartbeat, as interrupted', async () => {
     const port = await freePort();
     child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'main.ts')], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'error', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web') },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'error', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'),
+        ...(await testStoreEnv(dataDir)) },
       stdio: 'ignore',
     });
     const url = `http://127.0.0.1:${port}`;
@@ -57,7 +59,8 @@ describe('crash recovery', { timeout: 60_000 }, () => {
     await new Promise((r) => child!.once('exit', r));
     await Promise.all([alice.ua.close(), bob.ua.close()]);
 
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web') });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'),
+      ...(await testStoreEnv(dataDir)) });
     const second = await createPlatform({ config, log: createLogger('silent') });
     await second.listen();
     try {
@@ -77,8 +80,8 @@ describe('crash recovery', { timeout: 60_000 }, () => {
 
 describe('closing interrupted call records', { timeout: 10_000 }, () => {
   it('makes ringing inbound records missed and ringing outbound ones failed, and leaves ended ones alone', async () => {
-    const { openSqliteStore } = await import('../../server/store/sqlite.js');
-    const store = openSqliteStore(':memory:');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-close-'));
+    const store = await openTestStore(dir);
     const base = { callId: 'c1', domain: 'demo', remoteNumber: '1002', remoteName: 'Bob', startedAt: 1000, answeredAt: null, endedAt: null, sipStatus: null, transferredTo: null, transferredFrom: null };
     const out = await store.cdrs.insert({ ...base, extension: '1001', direction: 'outbound', disposition: 'ringing' });
     const inb = await store.cdrs.insert({ ...base, extension: '1002', direction: 'inbound', disposition: 'ringing' });
@@ -87,6 +90,7 @@ describe('closing interrupted call records', { timeout: 10_000 }, () => {
     assert.deepEqual([(await store.cdrs.get(out))!.disposition, (await store.cdrs.get(out))!.endedAt], ['failed', 5000]);
     assert.equal((await store.cdrs.get(inb))!.disposition, 'missed');
     assert.deepEqual([(await store.cdrs.get(done))!.disposition, (await store.cdrs.get(done))!.endedAt], ['missed', 1500]);
-    store.close();
+    await store.close();
+    await removeTestData(dir);
   });
 });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { api, login, startPlatform, type TestPlatform } from '../support/harness.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openTestStore, removeTestData } from '../support/test-db.js';
 
 describe('user settings', () => {
   let t: TestPlatform;
@@ -66,20 +66,21 @@ describe('the ring timeout column', () => {
   it('survives closing and reopening the store, and the store refuses nonsense', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-settings-'));
     try {
-      let store = openSqliteStore(dir);
+      let store = await openTestStore(dir);
       await store.domains.create({ name: 'd', description: '', createdAt: 1 });
       await store.users.create({
         domain: 'd', extension: '1', firstName: 'A', lastName: 'B', email: '', role: 'user', passwordHash: 'x', mfaSecret: null, ringNoAnswerTimeoutS: 25, createdAt: 1,
       });
       assert.equal(await store.users.updateSettings('d', '1', { ringNoAnswerTimeoutS: 9 }), true);
       assert.equal(await store.users.updateSettings('d', '2', { ringNoAnswerTimeoutS: 9 }), false, 'no such user');
-      await assert.rejects(store.users.updateSettings('d', '1', { ringNoAnswerTimeoutS: 0 }), /CHECK/);
-      store.close();
-      store = openSqliteStore(dir);
+      // SQLite says "CHECK constraint failed", PostgreSQL "violates check constraint".
+      await assert.rejects(store.users.updateSettings('d', '1', { ringNoAnswerTimeoutS: 0 }), /check constraint/i);
+      await store.close();
+      store = await openTestStore(dir);
       assert.equal((await store.users.get('d', '1'))?.ringNoAnswerTimeoutS, 9);
-      store.close();
+      await store.close();
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 });
