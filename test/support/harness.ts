@@ -13,7 +13,7 @@ import { createPlatform, type Platform, type PlatformOptions } from '../../serve
 import { DEMO_MFA_SECRET } from '../../server/seed.js';
 import WebSocket from 'ws';
 import { SipUa, type IncomingCall, type OutgoingCall } from './sip-ua.js';
-import { dropDatabaseFor, TEST_DATABASE_URL, testStoreEnv } from './test-db.js';
+import { dropDatabaseFor, PLATFORM_PG, testStoreEnv } from './test-db.js';
 
 export interface TestPlatform {
   platform: Platform;
@@ -42,7 +42,7 @@ export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Rec
     async close() {
       await platform.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      if (ownStore && TEST_DATABASE_URL) await dropDatabaseFor(TEST_DATABASE_URL, dataDir);
+      if (ownStore && PLATFORM_PG) await dropDatabaseFor(PLATFORM_PG, dataDir);
     },
   };
 }

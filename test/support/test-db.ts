@@ -1,5 +1,5 @@
 /**
- * Which store the tests run on. Without TEST_DATABASE_URL: SQLite in each test's data
+ * Which store the tests' platforms run on. Without TEST_DATABASE_URL: SQLite in each test's data
  * directory. With TEST_DATABASE_URL=postgres://... : PostgreSQL on that server, each data
  * directory getting a schema of its own in that database (named after the directory, so a
  * platform restarted on the same directory finds its data again, as with SQLite), which the
@@ -13,8 +13,15 @@ import { openPostgresStore } from '../../server/store/postgres.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { Store } from '../../server/store/types.js';
 
-/** The PostgreSQL server of this run, or undefined when the tests run on SQLite. */
+/** The PostgreSQL server of this run (TEST_DATABASE_URL), whichever store the platforms use. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+
+/**
+ * The server the platforms' stores are on, or undefined when they are on SQLite: PostgreSQL
+ * when TEST_DATABASE_URL is set, unless TEST_STORE=sqlite (npm test's SQLite pass).
+ */
+export const PLATFORM_PG = process.env.TEST_STORE === 'sqlite' ? undefined : TEST_DATABASE_URL;
+if (process.env.TEST_STORE === 'postgres' && !TEST_DATABASE_URL) throw new Error('TEST_STORE=postgres needs TEST_DATABASE_URL (postgres://...)');
 
 const admins = new Map<string, pg.Pool>();
 function admin(serverUrl: string): pg.Pool {
@@ -53,16 +60,16 @@ export async function dropDatabaseFor(serverUrl: string, key: string): Promise<v
 
 /** The settings that put a platform's store for `dataDir` where this run's tests keep it: {} on SQLite. */
 export async function testStoreEnv(dataDir: string): Promise<Record<string, string>> {
-  return TEST_DATABASE_URL ? { DATABASE_URL: await databaseUrlFor(TEST_DATABASE_URL, dataDir) } : {};
+  return PLATFORM_PG ? { DATABASE_URL: await databaseUrlFor(PLATFORM_PG, dataDir) } : {};
 }
 
 /** Opens this run's store for `dataDir` directly (what a platform started on that directory uses). */
 export async function openTestStore(dataDir: string): Promise<Store> {
-  return TEST_DATABASE_URL ? openPostgresStore(await databaseUrlFor(TEST_DATABASE_URL, dataDir), { max: 4 }) : openSqliteStore(dataDir);
+  return PLATFORM_PG ? openPostgresStore(await databaseUrlFor(PLATFORM_PG, dataDir), { max: 4 }) : openSqliteStore(dataDir);
 }
 
 /** Removes a test's data directory and, on PostgreSQL, its store. */
 export async function removeTestData(dataDir: string): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (TEST_DATABASE_URL) await dropDatabaseFor(TEST_DATABASE_URL, dataDir);
+  if (PLATFORM_PG) await dropDatabaseFor(PLATFORM_PG, dataDir);
 }
