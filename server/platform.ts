@@ -193,7 +193,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
 
   const housekeeping = setInterval(() => {
     throttle.sweep();
-    void store.tokens.purgeExpired(Date.now());
+    store.tokens.purgeExpired(Date.now()).catch((err: unknown) => log.warn('expired tokens not purged', { error: (err as Error).message }));
   }, 60_000);
   housekeeping.unref();
 

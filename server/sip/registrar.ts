@@ -152,7 +152,9 @@ export class Registrar implements LocationService {
       if (updates.some((u) => u.expires > 0)) {
         flow.identity = { domain, extension, deviceId: auth.device.id, sipUsername: auth.device.sipUsername };
         flow.userAgent = req.headers.get('User-Agent') ?? '';
-        void this.store.devices.touch(auth.device.id, now);
+        // Only a "last seen" mark: the REGISTER does not wait for it, but a store that refuses it
+        // (PostgreSQL unreachable, say) is logged rather than an unhandled rejection.
+        this.store.devices.touch(auth.device.id, now).catch((err: unknown) => this.log.warn('device last-seen not written', { error: (err as Error).message }));
       }
     }
 
