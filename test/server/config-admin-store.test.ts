@@ -9,6 +9,7 @@ import { runAdmin } from '../../server/admin.js';
 import { verifyPassword } from '../../server/auth/passwords.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { migrations } from '../../server/store/migrations.js';
+import { describeStore } from '../../server/store/open.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import { api, login, startPlatform } from '../support/harness.js';
 import { openTestStore, removeTestData, testStoreEnv } from '../support/test-db.js';
@@ -29,6 +30,16 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ TLS_CERT: '/x.pem' }), /TLS_CERT and TLS_KEY/);
     assert.throws(() => loadConfig({ TLS_CERT: '/nope.pem', TLS_KEY: '/nope.key' }), /cannot read TLS_CERT/);
     assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/x' }), /DATABASE_URL must be a postgres:\/\/ URL/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), /DATABASE_URL/);
+  });
+
+  it('names a PostgreSQL store by DATABASE_URL, and never prints its password', () => {
+    assert.equal(loadConfig({}).databaseUrl, undefined, 'SQLite by default');
+    const c = loadConfig({ DATABASE_URL: 'postgresql://sb:s3cret@db.example:5433/switchboard' });
+    assert.equal(c.databaseUrl, 'postgresql://sb:s3cret@db.example:5433/switchboard');
+    assert.equal(describeStore(c), 'postgresql://sb:***@db.example:5433/switchboard');
+    assert.equal(describeStore(loadConfig({}, '/srv/app')), '/srv/app/data');
   });
 });
 
