@@ -5,13 +5,11 @@
  * compare-and-set on the version and the strictly increasing change time per owner cannot
  * interleave with another change of the same owner's contacts.
  */
-import type pg from 'pg';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type { Contact, ContactChange, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone } from './types.js';
-import { inTransaction } from './postgres-pool.js';
+import type { PgDb, Queryable } from './postgres-pool.js';
 
 type Row = Record<string, unknown>;
-type Db = pg.Pool | pg.PoolClient;
 
 const toRecord = (r: Row, numbers: ContactNumber[]): ContactRecord => {
   const base = {
@@ -38,17 +36,17 @@ const toRecord = (r: Row, numbers: ContactNumber[]): ContactRecord => {
 
 const GET = 'SELECT * FROM contacts WHERE id = $1 AND domain = $2 AND extension = $3';
 
-async function load(db: Db, r: Row): Promise<ContactRecord> {
+async function load(db: Queryable, r: Row): Promise<ContactRecord> {
   const { rows } = await db.query<ContactNumber>('SELECT label, number FROM contact_numbers WHERE contact_seq = $1 ORDER BY position', [r.seq]);
   return toRecord(r, rows);
 }
 
-async function getRow(db: Db, domain: string, extension: string, id: string): Promise<Row | undefined> {
+async function getRow(db: Queryable, domain: string, extension: string, id: string): Promise<Row | undefined> {
   return (await db.query<Row>(GET, [id, domain, extension])).rows[0];
 }
 
 /** Serialises the changes of one owner's contacts until the transaction ends. */
-async function lockOwner(client: pg.PoolClient, domain: string, extension: string): Promise<void> {
+async function lockOwner(client: Queryable, domain: string, extension: string): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock(hashtextextended('contacts' || chr(10) || $1 || chr(10) || $2, 0))", [domain, extension]);
 }
 
@@ -56,13 +54,13 @@ async function lockOwner(client: pg.PoolClient, domain: string, extension: strin
  * A change time later than all the owner's earlier ones (even in the same millisecond or when
  * the clock steps back), so `updated_at > since` never misses a change; under the owner's lock.
  */
-async function stamp(client: pg.PoolClient, domain: string, extension: string, now: number): Promise<number> {
+async function stamp(client: Queryable, domain: string, extension: string, now: number): Promise<number> {
   const last = (await client.query<{ updated_at: number }>(
     'SELECT updated_at FROM contacts WHERE domain = $1 AND extension = $2 ORDER BY updated_at DESC LIMIT 1', [domain, extension])).rows[0];
   return last && last.updated_at >= now ? last.updated_at + 1 : now;
 }
 
-async function writeNumbers(client: pg.PoolClient, seq: number, domain: string, extension: string, numbers: ContactNumber[]): Promise<void> {
+async function writeNumbers(client: Queryable, seq: number, domain: string, extension: string, numbers: ContactNumber[]): Promise<void> {
   await client.query('DELETE FROM contact_numbers WHERE contact_seq = $1', [seq]);
   if (numbers.length === 0) return;
   // One statement for all of them, in their order.
@@ -74,7 +72,7 @@ async function writeNumbers(client: pg.PoolClient, seq: number, domain: string, 
 
 type Checked = { row: Row } | { change: { kind: 'missing' } | { kind: 'deleted'; tombstone: ContactTombstone } | { kind: 'conflict'; current: Contact } };
 
-async function check(client: pg.PoolClient, domain: string, extension: string, id: string, expectedVersion: number | undefined): Promise<Checked> {
+async function check(client: Queryable, domain: string, extension: string, id: string, expectedVersion: number | undefined): Promise<Checked> {
   const row = await getRow(client, domain, extension, id);
   if (!row) return { change: { kind: 'missing' } };
   const record = await load(client, row);
@@ -83,9 +81,9 @@ async function check(client: pg.PoolClient, domain: string, extension: string, i
   return { row };
 }
 
-export function pgContactRepo(pool: pg.Pool): ContactRepo {
+export function pgContactRepo(db: PgDb): ContactRepo {
   return {
-    create: (c) => inTransaction(pool, async (client) => {
+    create: (c) => db.transaction(async (client) => {
       await lockOwner(client, c.domain, c.extension);
       if (c.clientId) {
         const earlier = (await client.query<Row>('SELECT * FROM contacts WHERE domain = $1 AND extension = $2 AND client_id = $3',
@@ -103,11 +101,11 @@ export function pgContactRepo(pool: pg.Pool): ContactRepo {
     }),
 
     async get(domain, extension, id) {
-      const r = await getRow(pool, domain, extension, id);
-      return r && load(pool, r);
+      const r = await getRow(db, domain, extension, id);
+      return r && load(db, r);
     },
 
-    update: (domain, extension, id, fields: ContactFields, expectedVersion, now) => inTransaction(pool, async (client): Promise<ContactChange> => {
+    update: (domain, extension, id, fields: ContactFields, expectedVersion, now) => db.transaction(async (client): Promise<ContactChange> => {
       await lockOwner(client, domain, extension);
       const checked = await check(client, domain, extension, id, expectedVersion);
       if ('change' in checked) return checked.change;
@@ -120,7 +118,7 @@ export function pgContactRepo(pool: pg.Pool): ContactRepo {
       return { kind: 'ok', contact: (await load(client, row)) as Contact };
     }),
 
-    delete: (domain, extension, id, expectedVersion, now) => inTransaction(pool, async (client): Promise<ContactChange<ContactTombstone>> => {
+    delete: (domain, extension, id, expectedVersion, now) => db.transaction(async (client): Promise<ContactChange<ContactTombstone>> => {
       await lockOwner(client, domain, extension);
       const checked = await check(client, domain, extension, id, expectedVersion);
       if ('change' in checked) return checked.change;
@@ -159,12 +157,12 @@ export function pgContactRepo(pool: pg.Pool): ContactRepo {
           WHERE n.domain = ${owner.domain} AND n.extension = ${owner.extension} AND strpos(n.digits, ${p(term.digits)}) > 0))`);
       }
       const order = sync ? 'c.updated_at ASC, c.seq ASC' : 'c.updated_at DESC, c.seq DESC';
-      const { rows } = await pool.query<Row>(`SELECT * FROM contacts c WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(limit + 1)}`, params);
+      const { rows } = await db.query<Row>(`SELECT * FROM contacts c WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(limit + 1)}`, params);
       const page = rows.slice(0, limit);
       const numbers = new Map<number, ContactNumber[]>();
       const live = page.filter((r) => !r.deleted).map((r) => r.seq as number);
       if (live.length > 0) {
-        const found = await pool.query<ContactNumber & { contact_seq: number }>(`SELECT contact_seq, label, number FROM contact_numbers
+        const found = await db.query<ContactNumber & { contact_seq: number }>(`SELECT contact_seq, label, number FROM contact_numbers
           WHERE contact_seq = ANY($1::bigint[]) ORDER BY contact_seq, position`, [live]);
         for (const n of found.rows) {
           const list = numbers.get(n.contact_seq) ?? [];

@@ -37,3 +37,40 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
     client.release(broken);
   }
 }
+
+/** Statements, with their parameters, on the pool or inside one transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** What the repositories are given: statements, and transactions of statements. */
+export interface PgDb extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite's can): a parameter with one would fail the whole
+ * statement ("invalid byte sequence"), turning a lookup of a name with a NUL in it (a login, a
+ * search, an id in a URL) into a server error where SQLite answers "not found". It is replaced
+ * by U+FFFD, as both drivers already replace a lone surrogate, which no UTF-8 can hold either:
+ * a lookup still finds nothing that was not stored that way, and a write is kept, not refused.
+ */
+export function storableText(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+  if (Array.isArray(value)) return value.map(storableText);
+  return value;
+}
+
+function queryable(target: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    query: <R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []) =>
+      target.query<R>(text, values.map(storableText)),
+  };
+}
+
+export function pgDb(pool: pg.Pool): PgDb {
+  return {
+    ...queryable(pool),
+    transaction: (fn) => inTransaction(pool, (client) => fn(queryable(client))),
+  };
+}

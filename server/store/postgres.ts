@@ -11,7 +11,7 @@
  * holds a per-owner advisory lock.
  */
 import pg from 'pg';
-import { inTransaction, int8AsNumber } from './postgres-pool.js';
+import { inTransaction, int8AsNumber, pgDb, type PgDb } from './postgres-pool.js';
 import { pgMigrations } from './migrations-pg.js';
 import { pgContactRepo } from './postgres-contacts.js';
 import { pgVoicemailRepo } from './postgres-voicemails.js';
@@ -68,40 +68,41 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     throw err;
   }
   let closed: Promise<void> | undefined;
+  const db = pgDb(pool);
   return {
-    domains: domainRepo(pool),
-    users: userRepo(pool),
-    devices: deviceRepo(pool),
-    tokens: tokenRepo(pool),
-    cdrs: cdrRepo(pool),
-    recordings: recordingRepo(pool),
-    contacts: pgContactRepo(pool),
-    heartbeat: heartbeatRepo(pool),
-    voicemails: pgVoicemailRepo(pool),
+    domains: domainRepo(db),
+    users: userRepo(db),
+    devices: deviceRepo(db),
+    tokens: tokenRepo(db),
+    cdrs: cdrRepo(db),
+    recordings: recordingRepo(db),
+    contacts: pgContactRepo(db),
+    heartbeat: heartbeatRepo(db),
+    voicemails: pgVoicemailRepo(db),
     close: () => (closed ??= pool.end()),
   };
 }
 
-const one = async (pool: pg.Pool, text: string, values: unknown[]): Promise<Row | undefined> =>
-  (await pool.query<Row>(text, values)).rows[0];
-const all = async (pool: pg.Pool, text: string, values: unknown[]): Promise<Row[]> => (await pool.query<Row>(text, values)).rows;
-const changes = async (pool: pg.Pool, text: string, values: unknown[]): Promise<number> => (await pool.query(text, values)).rowCount ?? 0;
+const one = async (db: PgDb, text: string, values: unknown[]): Promise<Row | undefined> =>
+  (await db.query<Row>(text, values)).rows[0];
+const all = async (db: PgDb, text: string, values: unknown[]): Promise<Row[]> => (await db.query<Row>(text, values)).rows;
+const changes = async (db: PgDb, text: string, values: unknown[]): Promise<number> => (await db.query(text, values)).rowCount ?? 0;
 
-function domainRepo(pool: pg.Pool): DomainRepo {
+function domainRepo(db: PgDb): DomainRepo {
   const toDomain = (r: Row): Domain => ({
     name: r.name as string, description: r.description as string, createdAt: r.created_at as number,
   });
   return {
-    async get(name) { const r = await one(pool, 'SELECT * FROM domains WHERE name = $1', [name]); return r && toDomain(r); },
+    async get(name) { const r = await one(db, 'SELECT * FROM domains WHERE name = $1', [name]); return r && toDomain(r); },
     // COLLATE "C": byte order, as SQLite sorts text, whatever the database's locale.
-    async list() { return (await all(pool, 'SELECT * FROM domains ORDER BY name COLLATE "C"', [])).map(toDomain); },
+    async list() { return (await all(db, 'SELECT * FROM domains ORDER BY name COLLATE "C"', [])).map(toDomain); },
     async create(d) {
-      await pool.query('INSERT INTO domains (name, description, created_at) VALUES ($1, $2, $3)', [d.name, d.description, d.createdAt]);
+      await db.query('INSERT INTO domains (name, description, created_at) VALUES ($1, $2, $3)', [d.name, d.description, d.createdAt]);
     },
   };
 }
 
-function userRepo(pool: pg.Pool): UserRepo {
+function userRepo(db: PgDb): UserRepo {
   const toUser = (r: Row): User => ({
     domain: r.domain as string,
     extension: r.extension as string,
@@ -116,32 +117,32 @@ function userRepo(pool: pg.Pool): UserRepo {
   });
   const get = 'SELECT * FROM users WHERE domain = $1 AND extension = $2';
   return {
-    async get(domain, extension) { const r = await one(pool, get, [domain, extension]); return r && toUser(r); },
+    async get(domain, extension) { const r = await one(db, get, [domain, extension]); return r && toUser(r); },
     async list(domain) {
-      return (await all(pool, 'SELECT * FROM users WHERE domain = $1 ORDER BY extension COLLATE "C"', [domain])).map(toUser);
+      return (await all(db, 'SELECT * FROM users WHERE domain = $1 ORDER BY extension COLLATE "C"', [domain])).map(toUser);
     },
     async create(u) {
-      await pool.query(`INSERT INTO users
+      await db.query(`INSERT INTO users
         (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, ring_no_answer_timeout_s, created_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [u.domain, u.extension, u.firstName, u.lastName, u.email, u.role, u.passwordHash, u.mfaSecret, u.ringNoAnswerTimeoutS, u.createdAt]);
     },
     async setPassword(domain, extension, hash) {
-      return (await changes(pool, 'UPDATE users SET password_hash = $1 WHERE domain = $2 AND extension = $3', [hash, domain, extension])) > 0;
+      return (await changes(db, 'UPDATE users SET password_hash = $1 WHERE domain = $2 AND extension = $3', [hash, domain, extension])) > 0;
     },
     async setMfaSecret(domain, extension, secret) {
-      return (await changes(pool, 'UPDATE users SET mfa_secret = $1 WHERE domain = $2 AND extension = $3', [secret, domain, extension])) > 0;
+      return (await changes(db, 'UPDATE users SET mfa_secret = $1 WHERE domain = $2 AND extension = $3', [secret, domain, extension])) > 0;
     },
     async updateSettings(domain, extension, settings) {
-      if (settings.ringNoAnswerTimeoutS === undefined) return (await one(pool, get, [domain, extension])) !== undefined;
-      return (await changes(pool, 'UPDATE users SET ring_no_answer_timeout_s = $1 WHERE domain = $2 AND extension = $3',
+      if (settings.ringNoAnswerTimeoutS === undefined) return (await one(db, get, [domain, extension])) !== undefined;
+      return (await changes(db, 'UPDATE users SET ring_no_answer_timeout_s = $1 WHERE domain = $2 AND extension = $3',
         [settings.ringNoAnswerTimeoutS, domain, extension])) > 0;
     },
-    async count() { return (await one(pool, 'SELECT COUNT(*) AS n FROM users', []))!.n as number; },
+    async count() { return (await one(db, 'SELECT COUNT(*) AS n FROM users', []))!.n as number; },
   };
 }
 
-function deviceRepo(pool: pg.Pool): DeviceRepo {
+function deviceRepo(db: PgDb): DeviceRepo {
   const toDevice = (r: Row): Device => ({
     id: r.id as string,
     domain: r.domain as string,
@@ -155,26 +156,26 @@ function deviceRepo(pool: pg.Pool): DeviceRepo {
   });
   return {
     async create(d) {
-      await pool.query(`INSERT INTO devices (id, domain, extension, label, sip_username, ha1, created_at, last_seen_at, login_family)
+      await db.query(`INSERT INTO devices (id, domain, extension, label, sip_username, ha1, created_at, last_seen_at, login_family)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [d.id, d.domain, d.extension, d.label, d.sipUsername, d.ha1, d.createdAt, d.lastSeenAt, d.loginFamily]);
     },
-    async get(id) { const r = await one(pool, 'SELECT * FROM devices WHERE id = $1', [id]); return r && toDevice(r); },
-    async getBySipUsername(u) { const r = await one(pool, 'SELECT * FROM devices WHERE sip_username = $1', [u]); return r && toDevice(r); },
+    async get(id) { const r = await one(db, 'SELECT * FROM devices WHERE id = $1', [id]); return r && toDevice(r); },
+    async getBySipUsername(u) { const r = await one(db, 'SELECT * FROM devices WHERE sip_username = $1', [u]); return r && toDevice(r); },
     // Ties in created_at in insert order, as SQLite's rowid gives them.
     async listForUser(domain, extension) {
-      return (await all(pool, 'SELECT * FROM devices WHERE domain = $1 AND extension = $2 ORDER BY created_at, seq', [domain, extension])).map(toDevice);
+      return (await all(db, 'SELECT * FROM devices WHERE domain = $1 AND extension = $2 ORDER BY created_at, seq', [domain, extension])).map(toDevice);
     },
     async listForLogin(family) {
-      return (await all(pool, 'SELECT * FROM devices WHERE login_family = $1 ORDER BY seq', [family])).map(toDevice);
+      return (await all(db, 'SELECT * FROM devices WHERE login_family = $1 ORDER BY seq', [family])).map(toDevice);
     },
-    async delete(id) { return (await changes(pool, 'DELETE FROM devices WHERE id = $1', [id])) > 0; },
-    async touch(id, at) { await pool.query('UPDATE devices SET last_seen_at = $1 WHERE id = $2', [at, id]); },
-    async rename(id, label) { return (await changes(pool, 'UPDATE devices SET label = $1 WHERE id = $2', [label, id])) > 0; },
+    async delete(id) { return (await changes(db, 'DELETE FROM devices WHERE id = $1', [id])) > 0; },
+    async touch(id, at) { await db.query('UPDATE devices SET last_seen_at = $1 WHERE id = $2', [at, id]); },
+    async rename(id, label) { return (await changes(db, 'UPDATE devices SET label = $1 WHERE id = $2', [label, id])) > 0; },
   };
 }
 
-function tokenRepo(pool: pg.Pool): TokenRepo {
+function tokenRepo(db: PgDb): TokenRepo {
   const toToken = (r: Row): TokenRecord => ({
     hash: r.hash as string,
     kind: r.kind as TokenRecord['kind'],
@@ -187,22 +188,22 @@ function tokenRepo(pool: pg.Pool): TokenRepo {
   });
   return {
     async insert(t) {
-      await pool.query(`INSERT INTO tokens (hash, kind, domain, extension, expires_at, family, created_at, used_at)
+      await db.query(`INSERT INTO tokens (hash, kind, domain, extension, expires_at, family, created_at, used_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [t.hash, t.kind, t.domain, t.extension, t.expiresAt, t.family, t.createdAt, t.usedAt]);
     },
-    async get(hash) { const r = await one(pool, 'SELECT * FROM tokens WHERE hash = $1', [hash]); return r && toToken(r); },
-    async delete(hash) { await pool.query('DELETE FROM tokens WHERE hash = $1', [hash]); },
-    async deleteFamily(family) { await pool.query('DELETE FROM tokens WHERE family = $1', [family]); },
+    async get(hash) { const r = await one(db, 'SELECT * FROM tokens WHERE hash = $1', [hash]); return r && toToken(r); },
+    async delete(hash) { await db.query('DELETE FROM tokens WHERE hash = $1', [hash]); },
+    async deleteFamily(family) { await db.query('DELETE FROM tokens WHERE family = $1', [family]); },
     // One conditional UPDATE: of two concurrent rotations the second waits for the first's row
     // lock, re-reads used_at (no longer NULL) and changes nothing.
     async markUsed(hash, at) {
-      return (await changes(pool, 'UPDATE tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL', [at, hash])) === 1;
+      return (await changes(db, 'UPDATE tokens SET used_at = $1 WHERE hash = $2 AND used_at IS NULL', [at, hash])) === 1;
     },
-    async purgeExpired(now) { return changes(pool, 'DELETE FROM tokens WHERE expires_at <= $1', [now]); },
+    async purgeExpired(now) { return changes(db, 'DELETE FROM tokens WHERE expires_at <= $1', [now]); },
   };
 }
 
-function cdrRepo(pool: pg.Pool): CdrRepo {
+function cdrRepo(db: PgDb): CdrRepo {
   const toCdr = (r: Row): Cdr => ({
     id: r.id as number,
     callId: r.call_id as string,
@@ -225,7 +226,7 @@ function cdrRepo(pool: pg.Pool): CdrRepo {
   };
   return {
     async insert(c) {
-      const r = await one(pool, `INSERT INTO cdrs
+      const r = await one(db, `INSERT INTO cdrs
         (call_id, domain, extension, direction, remote_number, remote_name, started_at, answered_at, ended_at, disposition, sip_status,
          transferred_to, transferred_from)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
@@ -236,18 +237,18 @@ function cdrRepo(pool: pg.Pool): CdrRepo {
     async update(id, patch) {
       const keys = (Object.keys(patch) as Array<keyof CdrPatch>).filter((k) => k in columns).sort();
       if (keys.length === 0) return;
-      await pool.query(`UPDATE cdrs SET ${keys.map((k, i) => `${columns[k]} = $${i + 2}`).join(', ')} WHERE id = $1`,
+      await db.query(`UPDATE cdrs SET ${keys.map((k, i) => `${columns[k]} = $${i + 2}`).join(', ')} WHERE id = $1`,
         [id, ...keys.map((k) => patch[k] ?? null)]);
     },
-    async get(id) { const r = await one(pool, 'SELECT * FROM cdrs WHERE id = $1', [id]); return r && toCdr(r); },
+    async get(id) { const r = await one(db, 'SELECT * FROM cdrs WHERE id = $1', [id]); return r && toCdr(r); },
     async findForCall(domain, extension, callId) {
-      const r = await one(pool, 'SELECT * FROM cdrs WHERE call_id = $1 AND domain = $2 AND extension = $3 ORDER BY id DESC LIMIT 1',
+      const r = await one(db, 'SELECT * FROM cdrs WHERE call_id = $1 AND domain = $2 AND extension = $3 ORDER BY id DESC LIMIT 1',
         [callId, domain, extension]);
       return r && toCdr(r);
     },
     async listForUser(domain, extension, { before, limit }): Promise<Page<Cdr>> {
       // Keyset paging on the id, as in SQLite.
-      const rows = await all(pool, 'SELECT * FROM cdrs WHERE domain = $1 AND extension = $2 AND id < $3 ORDER BY id DESC LIMIT $4',
+      const rows = await all(db, 'SELECT * FROM cdrs WHERE domain = $1 AND extension = $2 AND id < $3 ORDER BY id DESC LIMIT $4',
         [domain, extension, before ?? Number.MAX_SAFE_INTEGER, limit + 1]);
       const items = rows.slice(0, limit).map(toCdr);
       const nextCursor = rows.length > limit ? items[items.length - 1]!.id : null;
@@ -255,23 +256,23 @@ function cdrRepo(pool: pg.Pool): CdrRepo {
     },
     async closeInterrupted(at) {
       // Never before the call's own start or answer: the last beat may predate a short call.
-      return changes(pool, `UPDATE cdrs SET ended_at = GREATEST($1::bigint, COALESCE(answered_at, started_at)),
+      return changes(db, `UPDATE cdrs SET ended_at = GREATEST($1::bigint, COALESCE(answered_at, started_at)),
         disposition = CASE WHEN answered_at IS NOT NULL THEN 'interrupted' WHEN direction = 'inbound' THEN 'missed' ELSE 'failed' END
         WHERE ended_at IS NULL`, [at]);
     },
   };
 }
 
-function heartbeatRepo(pool: pg.Pool): HeartbeatRepo {
+function heartbeatRepo(db: PgDb): HeartbeatRepo {
   return {
     async beat(at) {
-      await pool.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [at]);
+      await db.query('INSERT INTO heartbeat (id, at) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [at]);
     },
-    async last() { return ((await one(pool, 'SELECT at FROM heartbeat WHERE id = 1', []))?.at as number | undefined) ?? null; },
+    async last() { return ((await one(db, 'SELECT at FROM heartbeat WHERE id = 1', []))?.at as number | undefined) ?? null; },
   };
 }
 
-function recordingRepo(pool: pg.Pool): RecordingRepo {
+function recordingRepo(db: PgDb): RecordingRepo {
   const toRecording = (r: Row): Recording & { seq: number } => ({
     seq: r.seq as number,
     id: r.id as string,
@@ -296,29 +297,29 @@ function recordingRepo(pool: pg.Pool): RecordingRepo {
   };
   return {
     async insert(rec) {
-      return (await changes(pool, `INSERT INTO recordings
+      return (await changes(db, `INSERT INTO recordings
         (id, domain, extension, call_id, cdr_id, content_type, bytes, duration_s, started_at, created_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
       [rec.id, rec.domain, rec.extension, rec.callId, rec.cdrId, rec.contentType, rec.bytes, rec.durationS, rec.startedAt, rec.createdAt])) > 0;
     },
     async get(id) {
-      const r = await one(pool, `${select} WHERE r.id = $1`, [id]);
+      const r = await one(db, `${select} WHERE r.id = $1`, [id]);
       if (!r) return undefined;
       const { seq: _seq, ...rec } = toRecording(r);
       return rec;
     },
     async listForUser(domain, extension, { before, limit }) {
-      return page(await all(pool, `${select} WHERE r.domain = $1 AND r.extension = $2 AND r.seq < $3 ORDER BY r.seq DESC LIMIT $4`,
+      return page(await all(db, `${select} WHERE r.domain = $1 AND r.extension = $2 AND r.seq < $3 ORDER BY r.seq DESC LIMIT $4`,
         [domain, extension, before ?? Number.MAX_SAFE_INTEGER, limit + 1]), limit);
     },
     async listForDomain(domain, { before, limit }) {
-      return page(await all(pool, `${select} WHERE r.domain = $1 AND r.seq < $2 ORDER BY r.seq DESC LIMIT $3`,
+      return page(await all(db, `${select} WHERE r.domain = $1 AND r.seq < $2 ORDER BY r.seq DESC LIMIT $3`,
         [domain, before ?? Number.MAX_SAFE_INTEGER, limit + 1]), limit);
     },
     async bytesForUser(domain, extension) {
-      return (await one(pool, 'SELECT COALESCE(SUM(bytes), 0)::bigint AS n FROM recordings WHERE domain = $1 AND extension = $2',
+      return (await one(db, 'SELECT COALESCE(SUM(bytes), 0)::bigint AS n FROM recordings WHERE domain = $1 AND extension = $2',
         [domain, extension]))!.n as number;
     },
-    async delete(id) { return (await changes(pool, 'DELETE FROM recordings WHERE id = $1', [id])) > 0; },
+    async delete(id) { return (await changes(db, 'DELETE FROM recordings WHERE id = $1', [id])) > 0; },
   };
 }

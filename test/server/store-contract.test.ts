@@ -404,6 +404,20 @@ for (const backend of backends) {
       });
     });
 
+    describe('text', () => {
+      it('looks up names with U+0000 in them without an error, finding nothing (PostgreSQL text cannot hold it)', async () => {
+        const store = await fresh();
+        assert.equal(await store.users.get(DOMAIN, '10\u000001'), undefined);
+        assert.equal(await store.devices.get('\u0000'), undefined);
+        assert.equal(await store.tokens.markUsed('h\u0000', 1), false);
+        await store.contacts.create({ id: 'c', domain: DOMAIN, extension: '1001', clientId: null, fields: fields('Ann'), now: 1 });
+        assert.deepEqual((await store.contacts.list(DOMAIN, '1001', { q: 'ann\u0000', limit: 5 })).items, []);
+        // Kept rather than refused; PostgreSQL keeps U+FFFD in its place.
+        await store.domains.create({ name: 'nul.example', description: 'a\u0000b', createdAt: 1 });
+        assert.match((await store.domains.get('nul.example'))!.description, /^a[\u0000\uFFFD]b$/);
+      });
+    });
+
     describe('constraint violations', () => {
       it('are reported so that the API can answer 409: duplicates, missing references, bad values', async () => {
         const store = await fresh();
