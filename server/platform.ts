@@ -103,7 +103,7 @@ export interface Platform {
 export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
-  const store = opts.store ?? (await openStore(config));
+  const store = opts.store ?? (await openStore(config, log));
   const seeded = config.seedDemo ? await seedDemo(store) : false;
   await closeInterruptedCalls(store, log);
   const bus = new EventBus();

@@ -3,12 +3,15 @@
  * otherwise the embedded SQLite file in the data directory.
  */
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
-export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore(config.databaseUrl);
+export async function openStore(config: Pick<Config, 'dataDir' | 'databaseUrl'>, log?: Logger): Promise<Store> {
+  if (config.databaseUrl) {
+    return openPostgresStore(config.databaseUrl, { onError: (err) => log?.warn('database connection lost', { error: err.message }) });
+  }
   return openSqliteStore(config.dataDir);
 }
 

@@ -51,6 +51,8 @@ export async function migratePostgres(pool: pg.Pool): Promise<number> {
 export interface PostgresStoreOptions {
   /** Most connections the pool opens (10). */
   max?: number;
+  /** How long getting a connection may take before the statement fails (10 s). */
+  connectTimeoutMs?: number;
   /** Told about errors of idle connections (the server restarted, say); the pool replaces them. */
   onError?: (err: Error) => void;
 }
@@ -58,7 +60,11 @@ export interface PostgresStoreOptions {
 /** Opens the store in the database at `url` (postgres://...), migrating it first. */
 export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<Store> {
   // allowExitOnIdle: like the SQLite store, an open store alone does not keep the process alive.
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, types: int8AsNumber, application_name: 'switchboard', allowExitOnIdle: true });
+  // connectionTimeoutMillis: with the server unreachable, a request fails (500) instead of waiting forever.
+  const pool = new pg.Pool({
+    connectionString: url, max: opts.max ?? 10, types: int8AsNumber, application_name: 'switchboard', allowExitOnIdle: true,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+  });
   // Without a listener an idle connection's error would crash the process.
   pool.on('error', (err) => opts.onError?.(err));
   try {

@@ -22,6 +22,7 @@ import { openPostgresStore } from '../../server/store/postgres.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { ContactFields, NewCdr, Store } from '../../server/store/types.js';
 import type { Voicemail } from '../../server/voicemail/types.js';
+import { api, login, startPlatform } from '../support/harness.js';
 import { startThrowawayCluster, type PgCluster } from '../support/pg-cluster.js';
 import { databaseUrlFor, dropDatabaseFor } from '../support/test-db.js';
 
@@ -442,6 +443,24 @@ for (const backend of backends) {
         // Nothing of a refused change was kept.
         assert.deepEqual((await store.devices.listForUser(DOMAIN, '1001')).map((d) => d.id), ['d1']);
         assert.equal((await store.users.get(DOMAIN, '1001'))?.ringNoAnswerTimeoutS, 25);
+      });
+
+      it('reach the API as 409 conflict, with no SQL in the answer', async () => {
+        // A route that let a duplicate through: every new device gets the same SIP username.
+        const store = await backend.open(newKey());
+        const create = store.devices.create.bind(store.devices);
+        store.devices.create = (d) => create({ ...d, sipUsername: 'always-the-same' });
+        const t = await startPlatform({ store });
+        try {
+          const token = await login(t.url, '1001@demo');
+          const devices = '/api/v2/domains/~/users/~/devices';
+          assert.equal((await api(t.url, 'POST', devices, { token, body: { label: 'first' } })).status, 201);
+          const second = await api(t.url, 'POST', devices, { token, body: { label: 'second' } });
+          assert.equal(second.status, 409);
+          assert.deepEqual(second.body, { code: 'conflict', message: 'The change would duplicate something that already exists' });
+        } finally {
+          await t.close();
+        }
       });
     });
   });
