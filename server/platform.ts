@@ -172,7 +172,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices });
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
-    recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files,
+    recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,
     bus, log, startedAt: Date.now(),
   });
 

@@ -13,6 +13,8 @@ import { ContactsResource } from './data/resources/contacts.js';
 import { DevicesResource } from './data/resources/devices.js';
 import { DirectoryResource } from './data/resources/directory.js';
 import { RecordingsResource } from './data/resources/recordings.js';
+import { VoicemailsResource } from './data/resources/voicemails.js';
+import { IdbVoicemailCache } from './data/voicemail-cache.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
 import { RecordingQueue } from './data/recording-queue.js';
@@ -23,6 +25,7 @@ import { MissedCalls } from './state/missed-calls.js';
 import { Session } from './state/session.js';
 import { SettingsStore } from './state/settings.js';
 import { UserData } from './state/user-data.js';
+import { VoicemailBox } from './state/voicemail-box.js';
 import { Ringer } from './app/ringer.js';
 import { InstallPrompt } from './app/install-prompt.js';
 import './app/sb-app.js';
@@ -52,9 +55,11 @@ function mount(): SbApp {
   const queue = new RecordingQueue(db, (rec, body) => recordingsApi.upload(rec, body));
   window.addEventListener('online', () => void queue.flush());
   const phoneApi = { devices, calls: new CallsResource(http) };
+  const missedCalls = new MissedCalls(callHistory);
+  const voicemail = new VoicemailBox(new VoicemailsResource(http), session, events, new IdbVoicemailCache(db));
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
-    ringer: new Ringer(), install, recordingQueue: queue, missedCalls: new MissedCalls(callHistory),
+    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail },
   });
 
   // The phone (JsSIP, the call store, the call UI) loads once someone has signed in: the login

@@ -29,7 +29,9 @@ import { callRoutes } from './routes/calls.js';
 import { recordingRoutes } from './routes/recordings.js';
 import { contactRoutes } from './routes/contacts.js';
 import { voicemailRoutes } from './routes/voicemails.js';
+import { greetingRoutes } from './routes/greetings.js';
 import type { MailboxFiles } from '../voicemail/mailbox-files.js';
+import type { UserGreetings } from '../voicemail/user-greetings.js';
 import { constraintViolation } from '../store/errors.js';
 
 export interface Services {
@@ -48,6 +50,8 @@ export interface Services {
   recordingQuota: RecordingQuota;
   /** Voicemail audio, when voicemail runs. */
   mailboxFiles?: MailboxFiles;
+  /** Users' voicemail greetings (absent when voicemail is off). */
+  greetings?: UserGreetings;
   bus: EventBus;
   log: Logger;
   startedAt: number;
@@ -107,7 +111,8 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     const code = (err as FastifyError).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limit = req.routeOptions.bodyLimit ?? BODY_LIMIT;
-      void reply.code(413).send({ code: 'body_too_large', message: `Request body is larger than ${limit} bytes` });
+      const size = limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 102.4) / 10} MB` : `${limit} bytes`;
+      void reply.code(413).send({ code: 'body_too_large', message: `The request is larger than the limit of ${size}` });
       return;
     }
     if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -144,6 +149,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(recordingRoutes(services));
     await api.register(contactRoutes(services));
     await api.register(voicemailRoutes(services));
+    await api.register(greetingRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

@@ -9,7 +9,7 @@
  * - times are `bigint` milliseconds (the pool parses them to numbers);
  * - ids that SQLite takes from the rowid are identity columns; `devices` gets a `seq` one too,
  *   so that listing a user's devices breaks ties in created_at as SQLite does (insert order);
- * - `contacts.deleted` is a boolean.
+ * - `contacts.deleted` and `greetings.active` are booleans.
  */
 export const pgMigrations: readonly string[] = [
   // 1: organisation, users, devices, tokens, call records
@@ -167,5 +167,25 @@ export const pgMigrations: readonly string[] = [
   );
   CREATE INDEX voicemails_by_folder ON voicemails(domain, extension, folder, seq);
   CREATE INDEX voicemails_pending ON voicemails(transcription_status) WHERE transcription_status = 'pending';
+  `,
+  // 8: voicemail greetings, numbered per user; at most one active (none: the spoken default).
+  `
+  CREATE TABLE greetings (
+    domain      text NOT NULL,
+    extension   text NOT NULL,
+    idx         integer NOT NULL CHECK (idx >= 1),
+    name        text NOT NULL,
+    source      text NOT NULL CHECK (source IN ('recorded', 'uploaded', 'spoken')),
+    text        text NOT NULL DEFAULT '',
+    duration_s  double precision NOT NULL,
+    bytes       bigint NOT NULL,
+    file_id     text NOT NULL,
+    active      boolean NOT NULL DEFAULT false,
+    created_at  bigint NOT NULL,
+    updated_at  bigint NOT NULL,
+    PRIMARY KEY (domain, extension, idx),
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX greetings_one_active ON greetings(domain, extension) WHERE active;
   `,
 ];

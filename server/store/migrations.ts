@@ -167,4 +167,24 @@ export const migrations: readonly string[] = [
   CREATE INDEX voicemails_by_folder ON voicemails(domain, extension, folder, seq);
   CREATE INDEX voicemails_pending ON voicemails(transcription_status) WHERE transcription_status = 'pending';
   `,
+  // 8: voicemail greetings, numbered per user; at most one active (none: the spoken default).
+  `
+  CREATE TABLE greetings (
+    domain      TEXT NOT NULL,
+    extension   TEXT NOT NULL,
+    idx         INTEGER NOT NULL CHECK (idx >= 1),
+    name        TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('recorded', 'uploaded', 'spoken')),
+    text        TEXT NOT NULL DEFAULT '',
+    duration_s  REAL NOT NULL,
+    bytes       INTEGER NOT NULL,
+    file_id     TEXT NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (domain, extension, idx),
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX greetings_one_active ON greetings(domain, extension) WHERE active = 1;
+  `,
 ];

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { inTransaction, int8AsNumber, pgDb, type PgDb } from './postgres-pool.js';
 import { pgMigrations } from './migrations-pg.js';
 import { pgContactRepo } from './postgres-contacts.js';
+import { pgGreetingRepo } from './postgres-greetings.js';
 import { pgVoicemailRepo } from './postgres-voicemails.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Device, DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store,
@@ -85,6 +86,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     contacts: pgContactRepo(db),
     heartbeat: heartbeatRepo(db),
     voicemails: pgVoicemailRepo(db),
+    greetings: pgGreetingRepo(db),
     close: () => (closed ??= pool.end()),
   };
 }

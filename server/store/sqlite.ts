@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrations } from './migrations.js';
 import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
+import { sqliteGreetingRepo } from './sqlite-greetings.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
@@ -53,6 +54,7 @@ export function openSqliteStore(dataDir: string): Store {
     contacts: contactRepo(db),
     heartbeat: heartbeatRepo(db),
     voicemails: sqliteVoicemailRepo(db),
+    greetings: sqliteGreetingRepo(db),
     close: async () => { db.close(); },
   };
 }

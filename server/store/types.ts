@@ -3,6 +3,7 @@
  * implementation (sqlite.ts) is the embedded default; the PostgreSQL one (postgres.ts) keeps
  * the same contract (store/open.ts picks one). test/server/store-contract.test.ts checks both.
  */
+import type { GreetingRepo } from '../voicemail/greeting-types.js';
 import type { VoicemailRepo } from '../voicemail/types.js';
 
 export type Role = 'user' | 'admin';
@@ -306,6 +307,7 @@ export interface Store {
   contacts: ContactRepo;
   heartbeat: HeartbeatRepo;
   voicemails: VoicemailRepo;
+  greetings: GreetingRepo;
   /** Resolves when the store is closed (SQLite's at once; PostgreSQL's when its pool has ended). */
   close(): Promise<void>;
 }

@@ -13,10 +13,12 @@ import type { Store } from '../store/types.js';
 import { VoicemailService, type Greetings } from './deposit.js';
 import { SpokenDefaultGreetings } from './greetings.js';
 import { MailboxFiles } from './mailbox-files.js';
+import { UserGreetings } from './user-greetings.js';
 
 export interface Voicemail {
   service: VoicemailService;
   files: MailboxFiles;
+  greetings: UserGreetings;
   engine: MediaEngine;
 }
 
@@ -26,16 +28,20 @@ export function setUpVoicemail(opts: {
   bus: EventPublisher;
   log: Logger;
   engine?: MediaEngine;
-  greetings?: Greetings;
+  /** What callers hear before the beep when the user has made no greeting active. */
+  defaultGreetings?: Greetings;
   maxMessageMs?: number;
 }): Voicemail {
   const files = new MailboxFiles(path.join(opts.dataDir, 'voicemail'));
   const swept = files.sweepPartials();
   if (swept > 0) opts.log.warn('removed messages being left when the platform stopped', { files: swept });
+  const greetingFiles = new MailboxFiles(path.join(opts.dataDir, 'greetings'));
+  greetingFiles.sweepPartials();
+  const greetings = new UserGreetings(opts.store.greetings, greetingFiles, opts.defaultGreetings ?? new SpokenDefaultGreetings());
   const engine = opts.engine ?? new WeriftEngine();
   const service = new VoicemailService({
-    engine, files, prompts: new Prompts(), greetings: opts.greetings ?? new SpokenDefaultGreetings(),
+    engine, files, prompts: new Prompts(), greetings,
     users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log, maxMessageMs: opts.maxMessageMs,
   });
-  return { service, files, engine };
+  return { service, files, greetings, engine };
 }

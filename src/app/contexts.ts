@@ -3,6 +3,7 @@
  * for exactly the service they use; components never do.
  */
 import { createContext } from '@lit/context';
+import type { AreaServices } from '../areas/area.js';
 import type { RecordingsResource } from '../data/resources/recordings.js';
 import type { CallHistory } from '../state/call-history.js';
 import type { CallStore } from '../state/call-store.js';
@@ -27,3 +28,5 @@ export const contactBookContext = createContext<ContactBook | undefined>(Symbol(
 export const callHistoryContext = createContext<CallHistory | undefined>(Symbol('call-history'));
 /** The platform's call recordings (list, audio, delete), for the Recordings area. */
 export const recordingsApiContext = createContext<RecordingsResource | undefined>(Symbol('recordings-api'));
+/** The services of the areas (areas/area.ts AreaServices), one context for all of them. */
+export const areaServicesContext = createContext<AreaServices>(Symbol('area-services'));

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
-import { callHistoryContext, callStoreContext, contactBookContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsApiContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
+import { areaServicesContext, callHistoryContext, callStoreContext, contactBookContext, directoryContext, installContext, otherDevicesContext, phoneLineContext, recordingsApiContext, recordingsContext, sessionContext, settingsContext } from './contexts.js';
 import type { Directory } from '../state/directory.js';
 import type { OtherDevices } from '../state/other-devices.js';
 import type { CallRecordings } from '../state/recordings.js';
@@ -22,6 +22,7 @@ import type { Ringer } from './ringer.js';
 import { SessionLifecycle } from '../controllers/session-lifecycle.js';
 import { CallAlerts } from '../controllers/call-alerts.js';
 import { shellStyles } from './sb-app.styles.js';
+import type { NavigateRequestEvent } from '../areas/navigate-request.js';
 import { BADGE_CHANGED, type AreaDefinition, type AreaServices } from '../areas/area.js';
 import { AREAS, areaForPath } from '../areas/registry.js';
 import { icon } from '../components/icons.js';
@@ -38,13 +39,6 @@ export class UpdateAcceptEvent extends Event {
   constructor() {
     super(UpdateAcceptEvent.eventName, { bubbles: true, composed: true });
   }
-}
-
-/** What a view asks of the shell: show another area, optionally with something to do there. */
-export interface NavigateRequestDetail {
-  /** An area id, or 'calls' for the call cards. */
-  area: string;
-  [param: string]: unknown;
 }
 
 /**
@@ -89,6 +83,8 @@ export class SbApp extends LitElement {
   @property({ attribute: false }) recordingQueue?: RecordingQueue;
   @property({ attribute: false }) ringer?: Ringer;
   @property({ attribute: false }) missedCalls?: MissedCalls;
+  /** The areas' services (voicemail, ...), for their hooks and, through context, their views. */
+  @provide({ context: areaServicesContext }) @property({ attribute: false }) areaServices: AreaServices = {};
   /** The areas of the navigation pane (the registry's; tests may pass their own). */
   @property({ attribute: false }) areas: ReadonlyArray<AreaDefinition> = AREAS;
 
@@ -108,7 +104,8 @@ export class SbApp extends LitElement {
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
-  private readonly watchMissed = new StoreController(this, [BADGE_CHANGED]);
+  /** One per area with a badge: the pane's counts follow their sources. */
+  private readonly watchBadges: StoreController[] = [];
   private readonly onPopState = () => void this.show(areaForPath(this.areas, location.pathname)?.id ?? null);
   private readonly onConnectivity = () => this.requestUpdate();
   private readonly onCdr = () => void this.callHistory?.sync().catch(() => undefined);
@@ -145,7 +142,11 @@ export class SbApp extends LitElement {
     this.watchSession.observe(this.session);
     this.watchLine.observe(this.line);
     this.watchCalls.observe(this.calls);
-    this.watchMissed.observe(this.missedCalls);
+    const services = this.services;
+    this.areas.forEach((area, i) => {
+      this.watchBadges[i] ??= new StoreController(this, [BADGE_CHANGED]);
+      this.watchBadges[i].observe(area.badge?.(services));
+    });
     if (changed.has('events')) {
       changed.get('events')?.removeEventListener('platform-cdr', this.onCdr);
       this.events?.addEventListener('platform-cdr', this.onCdr);
@@ -247,7 +248,7 @@ export class SbApp extends LitElement {
   }
 
   private get services(): AreaServices {
-    return { missedCalls: this.missedCalls };
+    return { ...this.areaServices, missedCalls: this.missedCalls ?? this.areaServices.missedCalls };
   }
 
   /**
@@ -323,7 +324,7 @@ export class SbApp extends LitElement {
 
   /** A view asked for another area (Call History -> Contacts to add one; -> the calls after "Call"). */
   private readonly onNavigateRequest = async (e: Event): Promise<void> => {
-    const { area: id, ...params } = (e as Event & { detail: NavigateRequestDetail }).detail;
+    const { area: id, ...params } = (e as NavigateRequestEvent).detail;
     if (id === 'calls') {
       // The grid is beside every area; on a narrow window the call's card takes the screen.
       if (!this.wide) void this.navigate(null);

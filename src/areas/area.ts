@@ -5,6 +5,7 @@
  * these, and one line in ./registry.ts.
  */
 import type { NavIconName } from '../components/icons.js';
+import type { VoicemailBox } from '../state/voicemail-box.js';
 
 /** A count shown on an area's navigation item (missed calls, new voicemail, unread messages). */
 export interface BadgeSource extends EventTarget {
@@ -14,10 +15,16 @@ export interface BadgeSource extends EventTarget {
 /** Fired by a {@link BadgeSource} when its count changed. */
 export const BADGE_CHANGED = 'badge-changed' as const;
 
-/** The app services an area's hooks may use (the composition root provides them). */
+/**
+ * The app services areas use: the composition root (main.ts) builds them, the shell hands them
+ * to the areas' hooks and to their views (app/contexts.ts `areaServicesContext`). A new area's
+ * service is a new optional member here and one line in main.ts.
+ */
 export interface AreaServices {
   /** Missed calls not yet seen in Call History. */
   missedCalls?: BadgeSource & { setViewing(viewing: boolean): void };
+  /** My voicemail box (its count of new messages is the Voicemail badge). */
+  voicemail?: VoicemailBox;
 }
 
 export interface AreaDefinition {

@@ -8,6 +8,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallSnapshot } from '../phone/types.js';
 import { HoldReminderEvent, RingingEvent, type CallStore } from '../state/call-store.js';
 import type { MissedCalls } from '../state/missed-calls.js';
+import type { AreaServices } from '../areas/area.js';
 import type { SettingsStore } from '../state/settings.js';
 import { notify } from '../app/notifications.js';
 import type { Ringer } from '../app/ringer.js';
@@ -17,6 +18,7 @@ export interface AlertsHost extends ReactiveControllerHost {
   settings?: SettingsStore;
   ringer?: Ringer;
   missedCalls?: MissedCalls;
+  areaServices?: AreaServices;
 }
 
 /** What the live region says about a ringing call. */
@@ -51,7 +53,7 @@ export class CallAlerts implements ReactiveController {
     const first = ringing[0];
     document.title = first ? `Incoming call: ${first.remote.name || first.remote.number} - ${APP_TITLE}` : APP_TITLE;
     if (!first) this.message = '';
-    this.setBadge((this.host.missedCalls?.count ?? 0) + ringing.length);
+    this.setBadge((this.host.missedCalls?.count ?? 0) + (this.host.areaServices?.voicemail?.count ?? 0) + ringing.length);
   }
 
   hostDisconnected(): void {

@@ -15,6 +15,7 @@ import type { LineChangedEvent } from '../state/phone-line.js';
 import type { RecordingsChangedEvent } from '../state/recordings.js';
 import type { SessionChangedEvent } from '../state/session.js';
 import type { SettingsChangedEvent } from '../state/settings.js';
+import type { VOICEMAIL_CHANGED } from '../state/voicemail-box.js';
 
 /**
  * The change events of the stores an element can follow: each store's `XChangedEvent.eventName`.
@@ -34,7 +35,8 @@ export type StoreEventName =
   | typeof RecordingQueueEvent.eventName
   | typeof RecordingsChangedEvent.eventName
   | typeof SessionChangedEvent.eventName
-  | typeof SettingsChangedEvent.eventName;
+  | typeof SettingsChangedEvent.eventName
+  | typeof VOICEMAIL_CHANGED;
 
 export class StoreController implements ReactiveController {
   private target: EventTarget | undefined;

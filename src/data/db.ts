@@ -3,7 +3,7 @@
  * the service worker. Each step runs once, in order, when an older database is opened.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
-import type { CdrEntry, Contact, ContactFields } from './wire.js';
+import type { CdrEntry, Contact, ContactFields, VoicemailEntry } from './wire.js';
 
 export interface PendingRecording {
   /** Client-generated uuid, also the upload's idempotency key (X-Recording-Id). */
@@ -62,6 +62,10 @@ export interface SwitchboardDB extends DBSchema {
   outbox: { key: number; value: OutboxRecord };
   /** Small facts kept with the data: whose it is, sync positions (see MetaKey). */
   meta: { key: string; value: unknown };
+  /** The last lists of a voicemail box, keyed by `<user>/<mailbox>` (data/voicemail-cache.ts). */
+  voicemail: { key: string; value: { new: VoicemailEntry[]; save: VoicemailEntry[] } };
+  /** The audio of the latest messages, keyed by message id, for playing offline. */
+  voicemailAudio: { key: string; value: { id: string; blob: Blob; storedAt: number } };
 }
 
 export type MetaKey =
@@ -73,7 +77,7 @@ export type MetaKey =
   | 'history.complete';
 
 export const DB_NAME = 'switchboard';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * Opens (and upgrades) the database. The service worker opens it too when a new version
@@ -91,6 +95,10 @@ export function openSwitchboardDB(name = DB_NAME): Promise<IDBPDatabase<Switchbo
         db.createObjectStore('history', { keyPath: 'id' });
         db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
         db.createObjectStore('meta');
+      }
+      if (oldVersion < 3) {
+        db.createObjectStore('voicemail');
+        db.createObjectStore('voicemailAudio', { keyPath: 'id' });
       }
     },
     blocking() {

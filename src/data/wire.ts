@@ -56,6 +56,31 @@ export interface DirectoryEntry extends WireUser {
 export interface UserSettingsView {
   /** Seconds a call rings my devices before it counts as unanswered (5 to 300). */
   ring_no_answer_timeout_s: number;
+  /** The index of my active greeting; 0 for the default (my name, spoken). */
+  voicemail_greeting_index: number;
+}
+
+/** GET .../users/{user}/greetings: one of my voicemail greetings. */
+export interface GreetingEntry {
+  index: number;
+  name: string;
+  /** How it was made: recorded in the browser, uploaded as a file, or typed and spoken. */
+  source: 'recorded' | 'uploaded' | 'spoken';
+  /** The typed text of a spoken greeting; '' otherwise. */
+  text: string;
+  duration_s: number;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+  /** Ogg Opus. */
+  audio_url: string;
+}
+
+/** GET .../users/{user}/greetings. */
+export interface GreetingList {
+  items: GreetingEntry[];
+  /** 0 when the default greeting answers. */
+  voicemail_greeting_index: number;
 }
 
 /** GET /api/v2/status (public). */

@@ -397,6 +397,30 @@ for (const backend of backends) {
         assert.deepEqual(items.map((c) => c.updatedAt), Array.from({ length: 15 }, (_, i) => 7000 + i));
       });
 
+      it('numbers concurrent greetings 1, 2, 3, ... and keeps exactly one active, however activations race', async () => {
+        const store = await fresh();
+        const greeting = (name: string) => ({
+          domain: DOMAIN, extension: '1001', name, source: 'spoken' as const, text: name, durationS: 1.25, bytes: 100, fileId: `f-${name}`, createdAt: 1_700_000_000_000,
+        });
+        const made = await Promise.all(Array.from({ length: 8 }, (_, i) => store.greetings.create(greeting(`g${i}`))));
+        assert.deepEqual(made.map((g) => g.index).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert.deepEqual((await store.greetings.list(DOMAIN, '1001')).map((g) => g.index), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert.equal((await store.greetings.create({ ...greeting('other'), extension: '1002' })).index, 1, 'numbered per user');
+        const results = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 0, 99].map((i) => store.greetings.activate(DOMAIN, '1001', i)));
+        assert.deepEqual(results, [true, true, true, true, true, true, true, true, true, false]);
+        assert.ok((await store.greetings.list(DOMAIN, '1001')).filter((g) => g.active).length <= 1);
+        assert.equal(await store.greetings.activate(DOMAIN, '1001', 3), true);
+        assert.deepEqual((await store.greetings.list(DOMAIN, '1001')).filter((g) => g.active).map((g) => g.index), [3]);
+        assert.equal((await store.greetings.active(DOMAIN, '1001'))?.durationS, 1.25);
+        const renamed = await store.greetings.rename(DOMAIN, '1001', 3, 'Away', 1_700_000_000_500);
+        assert.deepEqual([renamed?.name, renamed?.updatedAt, renamed?.active], ['Away', 1_700_000_000_500, true]);
+        assert.equal(await store.greetings.rename(DOMAIN, '1001', 42, 'x', 1), undefined);
+        assert.equal(await store.greetings.delete(DOMAIN, '1001', 3), true);
+        assert.equal(await store.greetings.active(DOMAIN, '1001'), undefined, 'the default answers once the active one is gone');
+        assert.equal(await store.greetings.activate(DOMAIN, '1001', 0), true);
+        assert.equal((await store.greetings.create(greeting('next'))).index, 9);
+      });
+
       it('stores a recording once when two uploads of one id race', async () => {
         const store = await fresh();
         const rec = { id: 'same', domain: DOMAIN, extension: '1001', callId: 'x', cdrId: null, contentType: 'audio/ogg', bytes: 3, durationS: null, startedAt: 1, createdAt: 1 };

@@ -8,7 +8,7 @@ import type { Services } from '../app.js';
 import type { User } from '../../store/types.js';
 import type { PresenceState } from '../../events/presence.js';
 import { resolveDomain, resolveExistingOwner, resolveOwner, principalOf } from '../access.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { DirectoryEntry, UserSettingsView } from '../../../src/data/wire.js';
 
 /** `online`: a device is registered; `presence`: what they are doing (see events/presence.ts). */
@@ -26,8 +26,9 @@ export function directoryEntry(u: User, online: boolean, presence: PresenceState
   };
 }
 
-function settingsView(u: User): UserSettingsView {
-  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS };
+async function settingsView(s: Services, u: User): Promise<UserSettingsView> {
+  const active = await s.store.greetings.active(u.domain, u.extension);
+  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0 };
 }
 
 /** The range a hosted PBX offers: long enough to reach a phone, short enough to reach voicemail. */
@@ -40,6 +41,8 @@ const settingsBody = {
   minProperties: 1,
   properties: {
     ring_no_answer_timeout_s: { type: 'integer', minimum: RING_TIMEOUT_MIN_S, maximum: RING_TIMEOUT_MAX_S },
+    /** 0: the default greeting. */
+    voicemail_greeting_index: { type: 'integer', minimum: 0 },
   },
 } as const;
 
@@ -59,20 +62,26 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       const entry = directoryEntry(user, s.sip.isOnline(domain, extension), s.presence.state(domain, extension));
       const me = principalOf(req);
       // Settings are the user's own business, and their administrator's.
-      return me.extension === extension || me.role === 'admin' ? { ...entry, ...settingsView(user) } : entry;
+      return me.extension === extension || me.role === 'admin' ? { ...entry, ...(await settingsView(s, user)) } : entry;
     });
 
-    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number } }>(
+    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number; voicemail_greeting_index?: number } }>(
       '/domains/:domain/users/:user',
       { schema: { body: settingsBody } },
       async (req) => {
         const owner = await resolveExistingOwner(req, req.params, s.store.users);
+        const greeting = req.body.voicemail_greeting_index;
+        // Checked first: a bad index changes nothing, not even the other settings in the body.
+        if (greeting !== undefined && greeting !== 0 && !(await s.store.greetings.get(owner.domain, owner.extension, greeting))) {
+          throw badRequest('voicemail_greeting_index', `voicemail_greeting_index: there is no greeting ${greeting} (0 is the default greeting)`);
+        }
+        if (greeting !== undefined) await s.store.greetings.activate(owner.domain, owner.extension, greeting);
         if (!(await s.store.users.updateSettings(owner.domain, owner.extension, { ringNoAnswerTimeoutS: req.body.ring_no_answer_timeout_s }))) {
           throw notFound('No such user');
         }
         const user = await s.store.users.get(owner.domain, owner.extension);
         if (!user) throw notFound('No such user');
-        return settingsView(user);
+        return settingsView(s, user);
       },
     );
   };

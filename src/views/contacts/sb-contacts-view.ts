@@ -13,7 +13,7 @@ import { baseStyles, buttonStyles, fieldStyles, listStateStyles, viewStyles } fr
 import type { ContactListEntry, ContactSelectEvent } from '../../components/sb-contact-list.js';
 import type { ContactCallEvent, ContactDetailValue } from '../../components/sb-contact-detail.js';
 import { contactFieldMessage, type ContactFormValue, type ContactSaveEvent } from '../../components/sb-contact-form.js';
-import { NavigateRequestEvent } from '../history/sb-history-view.js';
+import { NavigateRequestEvent } from '../../areas/navigate-request.js';
 import '../../components/sb-contact-list.js';
 import '../../components/sb-contact-detail.js';
 import '../../components/sb-contact-form.js';

@@ -14,28 +14,12 @@ import { ContactBookChangedEvent, type ContactBook } from '../../state/contact-b
 import { StoreController } from '../../controllers/store-controller.js';
 import type { HistoryCallEvent, HistorySelectEvent, NameOf } from '../../components/sb-history-list.js';
 import type { HistoryAddContactEvent } from '../../components/sb-history-detail.js';
+import { NavigateRequestEvent } from '../../areas/navigate-request.js';
 import '../../components/sb-history-list.js';
 import '../../components/sb-history-detail.js';
 
 /** How many records one page holds. */
 const PAGE = 50;
-
-export interface NavigateRequestDetail {
-  area: string;
-  /** With area 'contacts': open a new contact pre-filled with this party. */
-  contact?: { number: string; name: string };
-}
-
-/**
- * A view asks the shell to show another area (e.g. Calls after calling back from history).
- * The shell handles it; views do not know the routes.
- */
-export class NavigateRequestEvent extends Event {
-  static readonly eventName = 'sb-navigate-request' as const;
-  constructor(readonly detail: NavigateRequestDetail) {
-    super(NavigateRequestEvent.eventName, { bubbles: true, composed: true });
-  }
-}
 
 /**
  * Call History: the user's call records, newest first, paged 50 at a time from IndexedDB (see
@@ -244,8 +228,5 @@ export class SbHistoryView extends LitElement {
 declare global {
   interface HTMLElementTagNameMap {
     'sb-history-view': SbHistoryView;
-  }
-  interface HTMLElementEventMap {
-    'sb-navigate-request': NavigateRequestEvent;
   }
 }
