@@ -7,8 +7,8 @@
  *
  * Where SQLite relies on its single writer, this store says how it is atomic: "check and set"
  * is a single conditional UPDATE (token rotation, voicemail moves), "insert unless present" is
- * INSERT ... ON CONFLICT, and multi-statement changes (contacts) run in a transaction that
- * holds a per-owner advisory lock.
+ * INSERT ... ON CONFLICT, and multi-statement changes (contacts, greetings) run in a
+ * transaction that holds a per-owner advisory lock.
  */
 import pg from 'pg';
 import { inTransaction, int8AsNumber, pgDb, type PgDb } from './postgres-pool.js';
@@ -23,7 +23,7 @@ import type {
 
 type Row = Record<string, unknown>;
 
-/** The advisory lock key that serialises migrations (any constant; "sb" "mi" "gr" as digits). */
+/** The advisory lock key that serialises migrations (an arbitrary constant of this platform's). */
 const MIGRATION_LOCK = 7_362_105_709_114;
 
 /**
