@@ -62,10 +62,12 @@ async function run(cmd: WorkerCommand): Promise<PhaseReport | null> {
         return performance.now() - t0;
       });
     case 'register':
-      return phase(uas.length, cmd.concurrency, async (i) => {
+      // Task i is client i % n: a client's registrations come one after another, never two at once.
+      return phase(uas.length * (cmd.rounds ?? 1), Math.min(cmd.concurrency, uas.length), async (i) => {
+        const ua = uas[i % uas.length]!;
         const t0 = performance.now();
-        const res = await withTimeout(uas[i]!.register(3600), `REGISTER ${uas[i]!.aor}`);
-        if (res.status !== 200) throw new Error(`REGISTER ${uas[i]!.aor}: ${res.status}`);
+        const res = await withTimeout(ua.register(3600), `REGISTER ${ua.aor}`);
+        if (res.status !== 200) throw new Error(`REGISTER ${ua.aor}: ${res.status}`);
         return performance.now() - t0;
       });
     case 'calls':

@@ -13,8 +13,14 @@ export interface MedianFigures extends LoadFigures {
   spread: Record<SpreadKey, [min: number, max: number]>;
 }
 
-type SpreadKey = 'registrationsPerS' | 'registerMedianMs' | 'callsPerS' | 'callSetupMedianMs' | 'callSetupP95Ms' | 'rssPer1000ClientsMiB' | 'pssPer1000ClientsMiB';
-const SPREAD_KEYS: SpreadKey[] = ['registrationsPerS', 'registerMedianMs', 'callsPerS', 'callSetupMedianMs', 'callSetupP95Ms', 'rssPer1000ClientsMiB', 'pssPer1000ClientsMiB'];
+type SpreadKey = 'registrationsPerS' | 'registerMedianMs' | 'callsPerS' | 'callSetupMedianMs' | 'callSetupP95Ms' | 'rssPer1000ClientsMiB' | 'pssPer1000ClientsMiB' | 'cpuMsPerRegister' | 'cpuMsPerReregister' | 'cpuMsPerCall';
+const SPREAD_KEYS: SpreadKey[] = ['registrationsPerS', 'registerMedianMs', 'callsPerS', 'callSetupMedianMs', 'callSetupP95Ms', 'rssPer1000ClientsMiB', 'pssPer1000ClientsMiB', 'cpuMsPerRegister', 'cpuMsPerReregister', 'cpuMsPerCall'];
+/** Values of the spread keys that are not top-level figures. */
+const spreadValue = (r: LoadFigures, k: SpreadKey): number =>
+  k === 'cpuMsPerRegister' ? r.cpu.register.serverMsPerOp
+    : k === 'cpuMsPerReregister' ? r.cpu.reregister.serverMsPerOp
+      : k === 'cpuMsPerCall' ? r.cpu.calls.serverMsPerOp
+        : r[k];
 
 export interface PlatformBench {
   ours: MedianFigures[];
@@ -50,7 +56,8 @@ async function measure(name: string, start: () => Promise<RunningServer>, opts: 
 
 export async function runPlatformBench(opts: { quick: boolean }): Promise<PlatformBench> {
   const sizes = opts.quick ? [100, 1000] : [100, 1000, 5000];
-  const calls = opts.quick ? 200 : 2000;
+  // Enough calls in quick mode too for CPU time per call to rise well above the 10 ms clock tick.
+  const calls = opts.quick ? 500 : 2000;
   const status = ensureKamailio();
   const kamailio: PlatformBench['kamailio'] = status.available ? { available: true, version: status.version, rows: [] } : { available: false, reason: status.reason, rows: [] };
   const ours: MedianFigures[] = [];
@@ -82,18 +89,19 @@ function medianOf(runs: LoadFigures[]): MedianFigures {
   const numeric = Object.fromEntries(
     (Object.keys(first) as Array<keyof LoadFigures>).filter((k) => typeof first[k] === 'number').map((k) => [k, median(runs.map((r) => r[k] as number))]),
   ) as unknown as LoadFigures;
-  const cpu = (phase: 'register' | 'calls') => ({
+  const cpu = (phase: 'register' | 'reregister' | 'calls') => ({
+    serverMsPerOp: median(runs.map((r) => r.cpu[phase].serverMsPerOp)),
     serverPct: median(runs.map((r) => r.cpu[phase].serverPct)),
     generatorPct: median(runs.map((r) => r.cpu[phase].generatorPct)),
     otherPct: median(runs.map((r) => r.cpu[phase].otherPct)),
     stealPct: median(runs.map((r) => r.cpu[phase].stealPct)),
   });
-  const values = (k: SpreadKey) => runs.map((r) => r[k]);
+  const values = (k: SpreadKey) => runs.map((r) => spreadValue(r, k));
   return {
     ...numeric,
     failures: runs.reduce((n, r) => n + r.failures, 0),
     firstError: runs.find((r) => r.firstError)?.firstError,
-    cpu: { register: cpu('register'), calls: cpu('calls') },
+    cpu: { register: cpu('register'), reregister: cpu('reregister'), calls: cpu('calls') },
     runs: runs.length,
     spread: Object.fromEntries(SPREAD_KEYS.map((k) => [k, [Math.min(...values(k)), Math.max(...values(k))]])) as MedianFigures['spread'],
   };
@@ -105,6 +113,7 @@ function notes(ours: MedianFigures[], kamailio: PlatformBench['kamailio'], calls
   const out = [
     `Runs per client count: ${ours.map((f) => `${f.clients.toLocaleString('en')}: ${f.runs}`).join(', ')}; each run on a freshly started server, alternating Switchboard and Kamailio. With several runs a figure is their median, and the range follows in brackets.`,
     `Load: ${GENERATOR_PROCESSES} generator processes (one per core) x ${CONCURRENCY} requests in flight each; every client is one WebSocket connection and one digest-authenticated REGISTER; ${calls} calls per client count, each INVITE -> 200 -> ACK -> BYE -> 200 between two registered clients (set-up time is INVITE sent to 200 received).`,
+    `CPU time per operation: the server's CPU time (user + system, every process and thread, from /proc/<pid>/task/*/schedstat) during a phase divided by the operations completed in it. "refresh" is every client registering again, in rounds, until at least 3,000 re-REGISTERs (an existing binding, the steady state of phones re-registering); "first" is the initial registration, where the binding is created (few samples at 100 clients). Each REGISTER is two requests: the 401 challenge and the authenticated retry.`,
     'Memory: resident set (VmRSS) of the server processes with no clients and with all clients registered; "per 1,000 clients" is the growth scaled to 1,000. PSS divides shared pages among the processes sharing them.',
   ];
   if (kamailio.available) {
@@ -144,6 +153,10 @@ const rows: Row[] = [
   { figure: 'RSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.rssPer1000ClientsMiB, spread: 'rssPer1000ClientsMiB' },
   { figure: 'PSS registered MiB', better: 'lower', digits: 1, value: (f) => f.pssRegisteredMiB },
   { figure: 'PSS MiB per 1,000 clients', better: 'lower', digits: 1, value: (f) => f.pssPer1000ClientsMiB, spread: 'pssPer1000ClientsMiB' },
+  { figure: 're-registrations/s', better: 'higher', digits: 0, value: (f) => f.reregistrationsPerS },
+  { figure: 'server CPU ms per REGISTER, refresh (digest: 401 + retry)', better: 'lower', digits: 3, value: (f) => f.cpu.reregister.serverMsPerOp, spread: 'cpuMsPerReregister' },
+  { figure: 'server CPU ms per REGISTER, first (new binding)', better: 'lower', digits: 3, value: (f) => f.cpu.register.serverMsPerOp, spread: 'cpuMsPerRegister' },
+  { figure: 'server CPU ms per call (INVITE..200..ACK..BYE..200)', better: 'lower', digits: 3, value: (f) => f.cpu.calls.serverMsPerOp, spread: 'cpuMsPerCall' },
   { figure: 'server CPU during calls, % of a core', better: null, digits: 0, value: (f) => f.cpu.calls.serverPct },
 ];
 

@@ -1,17 +1,26 @@
 /**
  * `npm run bench [-- --quick]`: the web phone (bench/web.ts) and the platform beside Kamailio
- * (bench/platform.ts), measured on this machine. Prints the tables and writes every figure, with
+ * (bench/platform.ts), and concurrent voicemail deposits on the platform's media engine
+ * (bench/media.ts), measured on this machine. Prints the tables and writes every figure, with
  * the machine's description and the date, to bench/results/. Nothing here passes or fails on a
  * threshold: the figures are for comparing runs, and ratios to floors measured in the same run.
  * See bench/README.md for what each figure means.
+ *
+ * `--only web,platform,media` runs some parts alone (default: all of them).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mediaTable, runMediaBench } from './media.js';
 import { platformTable, runPlatformBench } from './platform.js';
 import { runWebBench, webTable } from './web.js';
 
 const quick = process.argv.includes('--quick');
+const PARTS = ['web', 'platform', 'media'] as const;
+type Part = (typeof PARTS)[number];
+const onlyArg = process.argv.find((a, i, all) => a.startsWith('--only=') || all[i - 1] === '--only');
+const only = new Set<Part>(onlyArg ? (onlyArg.replace(/^--only=/, '').split(',') as Part[]) : PARTS);
+for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part ${p} (parts: ${PARTS.join(', ')})`);
 
 // Ctrl-C ends through process.exit, so exit hooks (Kamailio's process group) still run.
 process.on('SIGINT', () => process.exit(130));
@@ -28,22 +37,25 @@ const machine = {
 
 const started = new Date();
 const t0 = performance.now();
-const web = await runWebBench({ quick });
-const platform = await runPlatformBench({ quick });
+const web = only.has('web') ? await runWebBench({ quick }) : null;
+const platform = only.has('platform') ? await runPlatformBench({ quick }) : null;
+const media = only.has('media') ? await runMediaBench({ quick }) : null;
 const minutes = (performance.now() - t0) / 60_000;
 
 process.stdout.write([
   `Switchboard benchmark, ${started.toISOString()}${quick ? ' (quick run)' : ''}`,
   `Machine: ${machine.cpus}, ${machine.memoryGiB} GiB, ${machine.platform}, node ${machine.node}; load average at start ${machine.loadAverage.join(' ')}`,
   '',
-  webTable(web),
-  platformTable(platform),
+  ...(web ? [webTable(web)] : []),
+  ...(platform ? [platformTable(platform)] : []),
+  ...(media ? ['', mediaTable(media)] : []),
   '',
   `(${minutes.toFixed(1)} minutes)`,
 ].join('\n') + '\n');
 
 const dir = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
-fs.writeFileSync(file, JSON.stringify({ date: started.toISOString(), machine, quick, minutes, web, platform }, null, 2) + '\n');
+const parts = only.size < PARTS.length ? `-${[...only].join('-')}` : '';
+const file = path.join(dir, `bench-${started.toISOString().replace(/[:.]/g, '-')}${parts}${quick ? '-quick' : ''}.json`);
+fs.writeFileSync(file, JSON.stringify({ date: started.toISOString(), machine, quick, parts: [...only], minutes, web, platform, media }, null, 2) + '\n');
 process.stdout.write(`figures written to ${path.relative(process.cwd(), file)}\n`);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { hashPassword } from '../server/auth/passwords.js';
 import { computeHa1 } from '../server/sip/digest.js';
 import { openSqliteStore } from '../server/store/sqlite.js';
 import { SipUa, type IncomingCall } from '../test/support/sip-ua.js';
@@ -33,6 +34,8 @@ export interface LoadOptions {
   concurrency: number;
   /** Generator processes (default 2: this machine has 2 cores; more would only share them). */
   workers?: number;
+  /** At least this many re-REGISTERs (whole rounds over all clients) after registration; default 3,000. */
+  minReregistrations?: number;
 }
 
 export interface LoadFigures {
@@ -60,13 +63,18 @@ export interface LoadFigures {
    * generator processes, and by everything else on the machine (noise from other work, and the
    * kernel's loopback networking, which no process is charged for), plus time stolen by the host.
    */
-  cpu: { register: PhaseCpu; calls: PhaseCpu };
+  cpu: { register: PhaseCpu; reregister: PhaseCpu; calls: PhaseCpu };
+  /** Refreshes of existing bindings (each client registers again, several rounds), per second. */
+  reregistrationsPerS: number;
+  reregisterMedianMs: number;
+  reregistrations: number;
 }
 
 /** Generator protocol (parent -> load-worker.ts); users are plain user names of `domain`. */
 export type WorkerCommand =
   | { type: 'connect'; wsUrl: string; domain: string; password: string; users: string[]; concurrency: number }
-  | { type: 'register'; concurrency: number }
+  /** Every client registers `rounds` times (default once), one after another. */
+  | { type: 'register'; concurrency: number; rounds?: number }
   /** [index of the local caller, callee AOR] */
   | { type: 'calls'; calls: Array<[number, string]>; concurrency: number }
   | { type: 'close' };
@@ -82,6 +90,12 @@ export interface PhaseReport {
 }
 
 export interface PhaseCpu {
+  /**
+   * Server CPU time (user + system, all its processes) per completed operation, ms: per
+   * REGISTER (challenge and authenticated retry, i.e. two requests) or per call (INVITE, 200,
+   * ACK, BYE, 200). Unlike a rate, it does not depend on how hard the generators pushed.
+   */
+  serverMsPerOp: number;
   serverPct: number;
   generatorPct: number;
   otherPct: number;
@@ -140,6 +154,34 @@ export function cpuSeconds(pids: number[]): number {
     }
   }
   return ticks / clockTicks;
+}
+
+/**
+ * CPU seconds used so far by a set of processes, to the nanosecond: the sum over their threads of
+ * the time on CPU in /proc/<pid>/task/<tid>/schedstat. /proc/<pid>/stat counts in 10 ms ticks,
+ * rounded per process: with Kamailio's dozen processes a phase of a few hundred ms of CPU would be
+ * off by tens of percent. Falls back to cpuSeconds() where schedstat is missing. For differences
+ * over a phase only: a thread that exits takes its time with it (the platform's threads live as
+ * long as it does, and Kamailio's processes are single-threaded).
+ */
+export function cpuSecondsPrecise(pids: number[]): number {
+  let ns = 0;
+  for (const pid of pids) {
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // Exited.
+    }
+    for (const tid of tasks) {
+      try {
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(`/proc/${pid}/task/${tid}`)) return cpuSeconds(pids);
+      }
+    }
+  }
+  return ns / 1e9;
 }
 
 /** Busy and stolen CPU seconds of the whole machine so far, from /proc/stat. */
@@ -210,12 +252,12 @@ interface PhaseResult {
 /** Runs one command on every worker at once; rates use the span from the first start to the last finish. */
 async function runPhase(workers: Worker[], target: LoadTarget, cmdFor: (w: number) => WorkerCommand): Promise<PhaseResult> {
   const pids = target.pids();
-  const cpu0 = cpuSeconds(pids);
+  const cpu0 = cpuSecondsPrecise(pids);
   const machine0 = machineCpuSeconds();
   const t0 = performance.now();
   const reports = (await Promise.all(workers.map((w, i) => w.run(cmdFor(i))))) as PhaseReport[];
   const wallS = (performance.now() - t0) / 1000;
-  const serverS = cpuSeconds(pids) - cpu0;
+  const serverS = cpuSecondsPrecise(pids) - cpu0;
   const machine1 = machineCpuSeconds();
   const generatorS = reports.reduce((n, r) => n + r.cpuMs, 0) / 1000;
   const pct = (s: number) => (s / wallS) * 100;
@@ -227,6 +269,7 @@ async function runPhase(workers: Worker[], target: LoadTarget, cmdFor: (w: numbe
     failures: reports.reduce((n, r) => n + r.failures, 0),
     firstError: reports.find((r) => r.firstError)?.firstError,
     cpu: {
+      serverMsPerOp: samples.length > 0 ? (serverS * 1000) / samples.length : 0,
       serverPct: pct(serverS),
       generatorPct: pct(generatorS),
       otherPct: pct(Math.max(0, machine1.busy - machine0.busy - serverS - generatorS)),
@@ -253,6 +296,9 @@ export async function driveLoad(target: LoadTarget, opts: LoadOptions): Promise<
     const reg = await runPhase(workers, target, () => ({ type: 'register', concurrency: opts.concurrency }));
     await sleep(500);
     const registered = memoryMiB(target.pids());
+    // Refreshes, enough of them that CPU time per REGISTER is well measured even at 100 clients.
+    const rounds = Math.max(1, Math.ceil((opts.minReregistrations ?? 3000) / opts.clients));
+    const rereg = await runPhase(workers, target, () => ({ type: 'register', concurrency: opts.concurrency, rounds }));
 
     const half = Math.floor(opts.clients / 2);
     const calls: Array<Array<[number, string]>> = workers.map(() => []);
@@ -278,9 +324,12 @@ export async function driveLoad(target: LoadTarget, opts: LoadOptions): Promise<
       pssIdleMiB: idle.pss,
       pssRegisteredMiB: registered.pss,
       pssPer1000ClientsMiB: ((registered.pss - idle.pss) / opts.clients) * 1000,
-      failures: reg.failures + call.failures,
-      firstError: reg.firstError ?? call.firstError,
-      cpu: { register: reg.cpu, calls: call.cpu },
+      reregistrationsPerS: rereg.perS,
+      reregisterMedianMs: quantile(rereg.samples, 0.5),
+      reregistrations: rereg.samples.length,
+      failures: reg.failures + rereg.failures + call.failures,
+      firstError: reg.firstError ?? rereg.firstError ?? call.firstError,
+      cpu: { register: reg.cpu, reregister: rereg.cpu, calls: call.cpu },
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
@@ -317,15 +366,19 @@ export async function checkTarget(target: LoadTarget): Promise<void> {
   }
 }
 
-/** Users benchUser(0..users-1) of BENCH_DOMAIN, each with one device whose SIP password is BENCH_PASSWORD. */
-async function provision(dataDir: string, users: number): Promise<void> {
+/**
+ * Users benchUser(0..users-1) of BENCH_DOMAIN, each with one device whose SIP password is
+ * BENCH_PASSWORD; those in `portalUsers` can also log in to the REST API with BENCH_PASSWORD.
+ */
+async function provision(dataDir: string, users: number, portalUsers: number[] = []): Promise<void> {
   const store = openSqliteStore(dataDir);
   const now = Date.now();
   await store.domains.create({ name: BENCH_DOMAIN, description: 'benchmark', createdAt: now });
   for (let i = 0; i < users; i++) {
     const ext = benchUser(i);
-    // Nobody logs in to the portal here, so no scrypt hash is needed.
-    await store.users.create({ domain: BENCH_DOMAIN, extension: ext, firstName: 'Bench', lastName: ext, email: '', role: 'user', passwordHash: 'none', mfaSecret: null, ringNoAnswerTimeoutS: 25, createdAt: now });
+    // Only portal users log in, so only they need an scrypt hash.
+    const passwordHash = portalUsers.includes(i) ? await hashPassword(BENCH_PASSWORD) : 'none';
+    await store.users.create({ domain: BENCH_DOMAIN, extension: ext, firstName: 'Bench', lastName: ext, email: '', role: 'user', passwordHash, mfaSecret: null, ringNoAnswerTimeoutS: 25, createdAt: now });
     await store.devices.create({ id: `dev-${ext}`, domain: BENCH_DOMAIN, extension: ext, label: 'bench', sipUsername: ext, ha1: computeHa1(ext, BENCH_DOMAIN, BENCH_PASSWORD), createdAt: now, lastSeenAt: null, loginFamily: null });
   }
   await store.close();
@@ -335,10 +388,19 @@ export interface RunningServer extends LoadTarget {
   stop(): Promise<void>;
 }
 
-/** Our platform with `users` provisioned users, in its own process on a free loopback port. */
-export async function startPlatform(users: number): Promise<RunningServer> {
+export interface PlatformProcess extends RunningServer {
+  /** http://127.0.0.1:<port> for the REST API. */
+  url: string;
+  dataDir: string;
+}
+
+/**
+ * Our platform with `users` provisioned users, in its own process on a free loopback port;
+ * `env` adds to (or overrides) its environment, `portalUsers` are users who can log in.
+ */
+export async function startPlatform(users: number, opts: { env?: Record<string, string>; portalUsers?: number[] } = {}): Promise<PlatformProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
-  await provision(dataDir, users);
+  await provision(dataDir, users, opts.portalUsers);
   const port = await freePort();
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of the platform, to find where the time goes.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -347,7 +409,7 @@ export async function startPlatform(users: number): Promise<RunningServer> {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, SWITCHBOARD_SEED_DEMO: '0', LOG_LEVEL: 'error',
       // The load generators all connect from 127.0.0.1.
-      SIP_MAX_CONNECTIONS_PER_ADDRESS: '1000000', SIP_MAX_CONNECTIONS: '1000000' },
+      SIP_MAX_CONNECTIONS_PER_ADDRESS: '1000000', SIP_MAX_CONNECTIONS: '1000000', ...opts.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -355,6 +417,8 @@ export async function startPlatform(users: number): Promise<RunningServer> {
     child.once('exit', (code) => reject(new Error(`platform exited with ${code}`)));
   });
   return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
     wsUrl: `ws://127.0.0.1:${port}/sip`,
     domain: BENCH_DOMAIN,
     password: BENCH_PASSWORD,

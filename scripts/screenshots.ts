@@ -2,18 +2,20 @@
  * `node --import tsx scripts/screenshots.ts [out-dir]`: screenshots of the workspace as a user
  * sees it, for looking at a change: desktop (1280x800) and phone-sized (390x844), light and dark,
  * of the empty grid, an incoming call while Contacts is open, and a connected call with Call
- * History open. Two demo users in real Chromium against the real platform (1002 calls 1001).
+ * History open, and the Voicemail and Greetings areas. Two demo users in real Chromium against the
+ * real platform (1002 calls 1001).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { loginAs, startE2E } from '../test/e2e/browser.js';
 import { card, dial } from '../test/e2e/phone-ui.js';
+import { api, login } from '../test/support/harness.js';
 
 const out = path.resolve(process.argv[2] ?? 'screenshots');
 fs.mkdirSync(out, { recursive: true });
 
-const e2e = await startE2E();
+const e2e = await startE2E({ env: { SWITCHBOARD_VOICEMAIL: '1' } });
 const shots: string[] = [];
 const snap = async (page: Page, name: string) => {
   for (const scheme of ['light', 'dark'] as const) {
@@ -25,10 +27,19 @@ const snap = async (page: Page, name: string) => {
   }
   await page.emulateMedia({ colorScheme: 'light' });
 };
-const nav = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true }).click();
+// An area's button, whatever its badge says ("Voicemail (2 new)").
+const nav = (page: Page, label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${label}( \\(\\d+ new\\))?$`) }).click();
 try {
   const alice = await e2e.newUser();
   const bob = await e2e.newUser();
+  // Two messages (as deposits leave them) and a typed greeting, for the areas to show.
+  const now = Date.now();
+  for (const [i, m] of [['1002', 'Bob Baker', 'Hi Alice, please call me back about the invoice.'], ['+15550100', '', null]].entries()) {
+    await e2e.platform.platform.store.voicemails.insert({ id: `shot-${i}`, domain: 'demo', extension: '1001', callerNumber: m[0]!, callerName: m[1]!, callId: `shot-${i}`,
+      receivedAt: now - i * 3_600_000, durationS: 12 + i * 30, folder: 'new', bytes: 0, transcription: m[2] ?? null, transcriptionStatus: m[2] ? 'done' : 'none', movedBy: null, movedAt: null });
+  }
+  const token = await login(e2e.platform.url, '1001@demo');
+  await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/greetings', { token, body: { name: 'Out of office', text: 'I am out of the office until Monday.' } });
   await loginAs(alice.page, '1001');
   await loginAs(bob.page, '1002');
   for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['narrow', { width: 390, height: 844 }]] as const) {
@@ -52,6 +63,13 @@ try {
     await snap(alice.page, `${size}-connected-history`);
     await card(bob.page, 'Alice Anders').getByRole('button', { name: 'Hang Up' }).click();
     await bob.page.waitForTimeout(5000);
+    for (const area of ['Voicemail', 'Greetings']) {
+      if (size === 'narrow') await alice.page.getByRole('button', { name: 'Show navigation' }).click();
+      await nav(alice.page, area);
+      await alice.page.getByRole('heading', { name: area }).waitFor();
+      await alice.page.waitForTimeout(500);
+      await snap(alice.page, `${size}-${area.toLowerCase()}`);
+    }
   }
   process.stdout.write(shots.map((s) => path.relative(process.cwd(), s)).join('\n') + '\n');
 } finally {

@@ -5,6 +5,8 @@
  *   npm run admin -- reset-password 2001@acme.example [--password X]
  *   npm run admin -- set-mfa 2001@acme.example on|off
  *   npm run admin -- list-users acme.example
+ *   npm run admin -- grant-mailbox 2000@acme.example 2001@acme.example   (shared voicemail)
+ *   npm run admin -- revoke-mailbox 2000@acme.example 2001@acme.example
  * A password that is not given is generated and printed once. Uses SWITCHBOARD_DATA like the server.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,7 +25,9 @@ const USAGE = `usage: npm run admin -- <command>
   add-user <ext@domain> --name "First Last" [--password P] [--email E] [--admin]
   reset-password <ext@domain> [--password P]
   set-mfa <ext@domain> on|off
-  list-users <domain>`;
+  list-users <domain>
+  grant-mailbox <mailbox ext@domain> <user ext@domain>
+  revoke-mailbox <mailbox ext@domain> <user ext@domain>`;
 
 function account(arg: string | undefined): { extension: string; domain: string } {
   const parsed = arg ? parseLogin(arg) : null;
@@ -87,6 +91,22 @@ export async function runAdmin(argv: string[], store: Store, out: (line: string)
       const domain = rest[0]?.toLowerCase() ?? '';
       for (const u of await store.users.list(domain)) {
         out(`${u.extension}@${u.domain}\t${u.firstName} ${u.lastName}\t${u.role}${u.mfaSecret ? '\tmfa' : ''}`);
+      }
+      return;
+    }
+    case 'grant-mailbox':
+    case 'revoke-mailbox': {
+      const box = account(rest[0]);
+      const user = account(rest[1]);
+      if (box.domain !== user.domain) throw new UsageError('a mailbox is granted within its own domain');
+      for (const a of [box, user]) if (!(await store.users.get(a.domain, a.extension))) throw new UsageError(`no user ${a.extension}@${a.domain}`);
+      if (box.extension === user.extension) throw new UsageError('a mailbox is its own user\'s already');
+      if (command === 'grant-mailbox') {
+        const added = await store.mailboxGrants.grant({ domain: box.domain, mailbox: box.extension, grantee: user.extension, grantedBy: 'admin', grantedAt: Date.now() });
+        out(`${user.extension}@${user.domain} ${added ? 'may now read' : 'could already read'} mailbox ${box.extension}@${box.domain}`);
+      } else {
+        const removed = await store.mailboxGrants.revoke(box.domain, box.extension, user.extension);
+        out(`${user.extension}@${user.domain} ${removed ? 'may no longer read' : 'could not read'} mailbox ${box.extension}@${box.domain}`);
       }
       return;
     }

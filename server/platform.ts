@@ -25,6 +25,7 @@ import { confirmDialog } from './sip/dialog-setup.js';
 import { joinFlows } from './sip/flow.js';
 import { InDialogForwarder } from './sip/in-dialog.js';
 import { SipProxy } from './sip/proxy.js';
+import { MessageWaiting } from './sip/mwi.js';
 import { Referrals } from './sip/referrals.js';
 import { ReplacesPolicy } from './sip/replaces.js';
 import { PlanExecutor } from './sip/routing/executor.js';
@@ -39,7 +40,8 @@ import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
 import { RecordingFiles } from './store/recording-files.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/types.js';
+import type { PinLockRule, Store } from './store/types.js';
+import type { PromptSource } from './media/prompts.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -72,6 +74,12 @@ export interface PlatformOptions {
   router?: CallRouter;
   /** Longest voicemail message (3 minutes); tests use shorter ones. */
   voicemailMaxMs?: number;
+  /** Replaces the voicemail prompt files (tests use tones they can tell apart). */
+  voicemailPrompts?: PromptSource;
+  /** Wrong voicemail PINs in a row before a mailbox locks, and for how long (5, 15 minutes). */
+  voicemailPinLock?: PinLockRule;
+  /** The longest and shortest message-waiting subscription granted (3600 s, 60 s); tests use short ones. */
+  mwiExpires?: { maxExpiresS?: number; minExpiresS?: number };
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -141,20 +149,24 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       proxy!.flowClosed(flow);
     },
   }, log, { ...config.sipFlows, ...opts.flowLimits });
-  const voicemail = config.voicemail ? setUpVoicemail({ dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs }) : null;
-  const services = new PlatformServices([...(voicemail ? [voicemail.service] : []), ...(opts.services ?? [])], deliver);
+  const voicemail = config.voicemail ? setUpVoicemail({
+    dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs, prompts: opts.voicemailPrompts, pinLock: opts.voicemailPinLock,
+  }) : null;
+  const services = new PlatformServices([...(voicemail ? [voicemail.service, voicemail.access] : []), ...(opts.services ?? [])], deliver);
   const host = opts.sipHost ?? 'switchboard.invalid';
   const flows = joinFlows(transport.flows, services);
   const transactions = new TransactionTable(host);
   const referrals = new Referrals();
+  const callers = new CallerAuthenticator(store.users, registrar, sipAuth);
   proxy = new SipProxy({
-    host, store, registrar, dialogs, recorder, transactions, referrals, log,
-    callers: new CallerAuthenticator(store.users, registrar, sipAuth),
+    host, store, registrar, dialogs, recorder, transactions, referrals, log, callers,
+    mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
     replaces: new ReplacesPolicy(dialogs, flows, log),
     router: opts.router ?? new DefaultRouter({
       ringTimeoutMs: opts.ringTimeoutMs,
       serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})),
       voicemail: voicemail?.service.name,
+      voicemailAccess: voicemail?.access.name,
     }),
     executor: new PlanExecutor({
       transactions, users: store.users, registrar, services, recorder, log,
@@ -169,7 +181,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     bus.emit('devices-changed', { domain, extension, deviceId, change: 'removed' });
   });
   const sip = sipQueries(registrar, dialogs);
-  const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices });
+  const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices, mailboxGrants: store.mailboxGrants });
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,

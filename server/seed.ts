@@ -2,6 +2,7 @@
  * The demo organisation, created on the first start with an empty store so that a new user has
  * a working phone system at once. The TOTP secret of 1003 is fixed and published in the README.
  */
+import { randomBytes } from 'node:crypto';
 import { hashPassword } from './auth/passwords.js';
 import { DEFAULT_RING_NO_ANSWER_TIMEOUT_S, type Store } from './store/types.js';
 
@@ -17,6 +18,12 @@ export const DEMO_USERS = [
   { extension: '1004', firstName: 'Dan', lastName: 'Diaz', role: 'user' },
   { extension: '1005', firstName: 'Erin', lastName: 'Evans', role: 'admin' },
 ] as const;
+
+/**
+ * Shared voicemail boxes: extensions with no devices (a call to one goes to its voicemail),
+ * granted to users who read them. Nobody signs in as one: its password is random and not kept.
+ */
+export const DEMO_MAILBOXES = [{ extension: '2000', firstName: 'Sales', lastName: '', grantees: ['1001', '1002'] }] as const;
 
 /** Seeds the demo organisation when the store has no users; returns whether it did. */
 export async function seedDemo(store: Store, now = Date.now()): Promise<boolean> {
@@ -37,6 +44,16 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<boolean>
       ringNoAnswerTimeoutS: DEFAULT_RING_NO_ANSWER_TIMEOUT_S,
       createdAt: now,
     });
+  }
+  for (const box of DEMO_MAILBOXES) {
+    await store.users.create({
+      domain: DEMO_DOMAIN, extension: box.extension, firstName: box.firstName, lastName: box.lastName, email: '', role: 'user',
+      passwordHash: await hashPassword(randomBytes(24).toString('base64url')), mfaSecret: null,
+      ringNoAnswerTimeoutS: DEFAULT_RING_NO_ANSWER_TIMEOUT_S, createdAt: now,
+    });
+    for (const grantee of box.grantees) {
+      await store.mailboxGrants.grant({ domain: DEMO_DOMAIN, mailbox: box.extension, grantee, grantedBy: 'seed', grantedAt: now });
+    }
   }
   return true;
 }

@@ -14,6 +14,7 @@ import { DevicesResource } from './data/resources/devices.js';
 import { DirectoryResource } from './data/resources/directory.js';
 import { RecordingsResource } from './data/resources/recordings.js';
 import { VoicemailsResource } from './data/resources/voicemails.js';
+import { GreetingsResource } from './data/resources/greetings.js';
 import { IdbVoicemailCache } from './data/voicemail-cache.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
@@ -26,8 +27,10 @@ import { Session } from './state/session.js';
 import { SettingsStore } from './state/settings.js';
 import { UserData } from './state/user-data.js';
 import { VoicemailBox } from './state/voicemail-box.js';
+import { SharedVoicemail } from './state/shared-voicemail.js';
 import { Ringer } from './app/ringer.js';
 import { InstallPrompt } from './app/install-prompt.js';
+import { startSharedVoicemailPolling } from './app/shared-voicemail-poller.js';
 import './app/sb-app.js';
 import type { SbApp } from './app/sb-app.js';
 
@@ -56,10 +59,13 @@ function mount(): SbApp {
   window.addEventListener('online', () => void queue.flush());
   const phoneApi = { devices, calls: new CallsResource(http) };
   const missedCalls = new MissedCalls(callHistory);
-  const voicemail = new VoicemailBox(new VoicemailsResource(http), session, events, new IdbVoicemailCache(db));
+  const voicemailsApi = new VoicemailsResource(http);
+  const voicemailCache = new IdbVoicemailCache(db);
+  const voicemail = new VoicemailBox(voicemailsApi, session, events, voicemailCache);
+  const sharedVoicemail = new SharedVoicemail(voicemailsApi, session, events, voicemailCache);
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
-    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail },
+    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, sharedVoicemail, greetings: new GreetingsResource(http) },
   });
 
   // The phone (JsSIP, the call store, the call UI) loads once someone has signed in: the login
@@ -82,6 +88,7 @@ function mount(): SbApp {
     if (session.state === 'signed-in') loadPhone();
   });
   void session.restore();
+  if (import.meta.env.PROD) startSharedVoicemailPolling(session, () => http.token());
   return app;
 }
 

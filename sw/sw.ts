@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * Switchboard's service worker: installs the app shell for offline start, serves navigations
- * from it, and turns push messages into notifications.
+ * from it, turns push messages into notifications, and polls shared voicemail boxes for new
+ * messages while a window is open (./shared-voicemail.ts).
  *
  * Built by vite-plugin-pwa (injectManifest): Workbox fills in `self.__WB_MANIFEST` with the
  * revisioned list of files in dist/.
@@ -10,6 +11,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { openSwitchboardDB } from '../src/data/db.js';
+import { isPollMessage, pollSharedVoicemail } from './shared-voicemail.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -40,6 +42,7 @@ self.addEventListener('activate', (event) => {
 // page knows whether a call is up; swapping the shell under a live call could drop it.
 self.addEventListener('message', (event) => {
   if (isRecord(event.data) && event.data.type === 'SKIP_WAITING') void self.skipWaiting();
+  if (isPollMessage(event.data)) event.waitUntil(pollSharedVoicemail(event.data).catch(() => undefined));
 });
 
 /** The platform's push payload. */

@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import type { DialogChange } from '../sip/dialogs.js';
 import type { SipQueries } from '../sip/queries.js';
 import type { DeviceRepo } from '../store/types.js';
+import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
 import type { RecordingNotices } from './recording-notices.js';
 import { cdrView } from '../views/cdr.js';
 import { liveCallView } from '../views/live-call.js';
@@ -38,6 +39,8 @@ export interface EventsChannelDeps {
   sip: Pick<SipQueries, 'callLegs'>;
   /** Recordings of my calls by the other party, told again to a socket as it connects. */
   recordingNotices?: RecordingNotices;
+  /** Who else reads a mailbox (shared voicemail): they hear of its messages too. */
+  mailboxGrants?: Pick<MailboxGrantRepo, 'forMailbox'>;
 }
 
 export class EventsChannel {
@@ -52,7 +55,7 @@ export class EventsChannel {
       this.publish((s) => isUser(s, c.domain, c.extension), { type: 'cdr', cdr: cdrView(c) }),
     );
     bus.on('dialog', (change) => this.dialogChanged(change));
-    bus.on('voicemail', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'voicemail', id: e.id, mailbox: e.extension, change: e.change }));
+    bus.on('voicemail', (e) => void this.voicemailChanged(e));
     bus.on('contacts', (e) => this.publish((s) => isUser(s, e.domain, e.extension), { type: 'contacts-changed', ids: e.ids }));
     bus.on('device-event', (e) => this.publish((s) => isUser(s, e.domain, e.extension) && s.deviceId === e.deviceId, e.event));
     // Another device of mine came online, went offline, or was added, renamed or removed.
@@ -123,6 +126,17 @@ export class EventsChannel {
   }
 
   /** Every user with a leg in the changed dialog(s) gets their whole list of live calls again. */
+  /** The mailbox's user, and the users it is granted to, hear of a message's changes. */
+  private async voicemailChanged(e: PlatformEvents['voicemail'][0]): Promise<void> {
+    const readers = new Set([e.extension]);
+    try {
+      for (const g of (await this.deps.mailboxGrants?.forMailbox(e.domain, e.extension)) ?? []) readers.add(g.grantee);
+    } catch (err) {
+      this.log.warn('shared mailbox readers could not be looked up', { error: (err as Error).message });
+    }
+    this.publish((s) => s.principal.domain === e.domain && readers.has(s.principal.extension), { type: 'voicemail', id: e.id, mailbox: e.extension, change: e.change });
+  }
+
   private dialogChanged(change: DialogChange): void {
     const parties = [change.dialog.caller, change.dialog.callee];
     if (change.kind === 'replaced') parties.push(change.by.caller, change.by.callee);

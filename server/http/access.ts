@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/service.js';
 import type { UserRepo } from '../store/types.js';
+import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
 
 export interface Owner {
@@ -42,6 +43,24 @@ export async function resolveExistingOwner(req: FastifyRequest, params: { domain
   const owner = resolveOwner(req, params);
   if (owner.extension !== principalOf(req).extension && !(await users.get(owner.domain, owner.extension))) throw notFound('No such user');
   return owner;
+}
+
+/**
+ * A voicemail box: the user's own, any of the domain's for its administrator, and a box granted
+ * to the user (shared voicemail). Anyone else is refused without learning whether it exists.
+ */
+export async function resolveMailbox(
+  req: FastifyRequest,
+  params: { domain: string; user: string },
+  store: { users: Pick<UserRepo, 'get'>; mailboxGrants: Pick<MailboxGrantRepo, 'has'> },
+): Promise<Owner> {
+  const me = principalOf(req);
+  const domain = resolveDomain(req, params.domain);
+  const extension = params.user === '~' ? me.extension : params.user;
+  if (extension === me.extension) return { domain, extension };
+  if (me.role !== 'admin' && !(await store.mailboxGrants.has(domain, extension, me.extension))) throw forbidden();
+  if (!(await store.users.get(domain, extension))) throw notFound('No such mailbox');
+  return { domain, extension };
 }
 
 /**

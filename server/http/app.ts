@@ -30,6 +30,7 @@ import { recordingRoutes } from './routes/recordings.js';
 import { contactRoutes } from './routes/contacts.js';
 import { voicemailRoutes } from './routes/voicemails.js';
 import { greetingRoutes } from './routes/greetings.js';
+import { mailboxRoutes } from './routes/mailboxes.js';
 import type { MailboxFiles } from '../voicemail/mailbox-files.js';
 import type { UserGreetings } from '../voicemail/user-greetings.js';
 import { constraintViolation } from '../store/errors.js';
@@ -150,6 +151,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(contactRoutes(services));
     await api.register(voicemailRoutes(services));
     await api.register(greetingRoutes(services));
+    await api.register(mailboxRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

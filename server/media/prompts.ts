@@ -12,11 +12,40 @@ export const PROMPT_TEXTS = {
   'leave-message': 'Please leave your message after the tone. When you are done, hang up, or press the pound key.',
   'not-available': 'The person you are calling is not available.',
   'goodbye': 'Goodbye.',
+  // Reaching a mailbox by phone (*97, *98): "You have" <number> "new messages", then each one.
+  'you-have': 'You have',
+  'new-message': 'new message.',
+  'new-messages': 'new messages.',
+  'no-new-messages': 'You have no new messages.',
+  'saved-messages': 'Saved messages.',
+  'message-menu': 'Press 7 to delete, 9 to save, or pound for the next message.',
+  'message-deleted': 'Message deleted.',
+  'message-saved': 'Message saved.',
+  'no-more-messages': 'No more messages.',
+  'enter-mailbox': 'Please enter the mailbox number, followed by the pound key.',
+  'enter-pin': 'Please enter your PIN, followed by the pound key.',
+  'not-right': 'Sorry, that is not right.',
+  'mailbox-locked': 'Too many wrong attempts. Please try again later.',
+  ...numberTexts(),
 } as const;
 
-export type PromptName = keyof typeof PROMPT_TEXTS | 'beep';
+/** The numbers a count is said with: 'n-1' is "one" ... 'n-20' is "twenty" (more are spoken at run time). */
+export const SPOKEN_NUMBERS = 20;
 
-export class Prompts {
+function numberTexts(): Record<`n-${number}`, string> {
+  const words = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
+    'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'];
+  return Object.fromEntries(words.map((w, i) => [`n-${i + 1}`, w]));
+}
+
+export type PromptName = keyof typeof PROMPT_TEXTS | 'beep' | `n-${number}`;
+
+/** Where prompts come from: the committed files (Prompts), or anything else that knows them (tests). */
+export interface PromptSource {
+  get(name: PromptName): OpusClip;
+}
+
+export class Prompts implements PromptSource {
   private readonly cache = new Map<PromptName, OpusClip>();
 
   constructor(private readonly dir = PROMPTS_DIR) {}

@@ -5,6 +5,7 @@
  *
  *   request --invalid--> 4xx
  *      |--REGISTER--> registrar               |--CANCEL--> its INVITE transaction
+ *      |--SUBSCRIBE (new or refresh)--> message waiting (mwi.ts): we are the notifier
  *      |--in dialog (our Route)--> in-dialog forwarder (in-dialog.ts)
  *      '--new--> caller authenticated (caller-auth.ts) --Replaces--> the one flow it names (replaces.ts)
  *                    '--> router (routing/router.ts): plan --> executor (routing/executor.ts)
@@ -16,6 +17,7 @@ import type { CallerAuthenticator } from './caller-auth.js';
 import type { DialogStore } from './ports.js';
 import type { SipFlow } from './flow.js';
 import { identityOf, partyOf, samePerson } from './identity.js';
+import type { MessageWaiting } from './mwi.js';
 import type { InDialogForwarder } from './in-dialog.js';
 import { createResponse, type SipMessage, type SipRequest, type SipResponse } from './message.js';
 import type { Referrals } from './referrals.js';
@@ -45,6 +47,8 @@ export interface ProxyParts {
   executor: PlanExecutor;
   transactions: TransactionTable;
   inDialog: InDialogForwarder;
+  /** The notifier for SUBSCRIBE (message-summary, mwi.ts): subscriptions end here. */
+  mwi: MessageWaiting;
   log: Logger;
 }
 
@@ -61,6 +65,7 @@ export class SipProxy {
   flowClosed(flow: SipFlow): void {
     this.p.executor.flowClosed(flow);
     this.p.inDialog.flowClosed(flow);
+    this.p.mwi.flowClosed(flow);
   }
 
   /** Shutdown: every live call ends here, so its records are closed before the store is. */
@@ -71,6 +76,7 @@ export class SipProxy {
     }
     this.p.transactions.clear();
     this.p.inDialog.stop();
+    this.p.mwi.stop();
   }
 
   private async handleRequest(req: SipRequest, flow: SipFlow): Promise<void> {
@@ -91,6 +97,8 @@ export class SipProxy {
       if (ourRoute) this.p.inDialog.forward(req, flow, ourRoute);
       return;
     }
+    // We are the notifier of every subscription we accept: a refresh comes to us, not through us.
+    if (req.method === 'SUBSCRIBE' && inDialog && !ourRoute) return this.p.mwi.handle(req, flow, ruri);
     if (inDialog) {
       if (!ourRoute) return reply(481, 'Call/Transaction Does Not Exist');
       return this.p.inDialog.forward(req, flow, ourRoute);
@@ -102,8 +110,9 @@ export class SipProxy {
     if (noSdp) return reply(noSdp.status, noSdp.reason, noSdp.extra);
     // Out of dialog: addressed to a domain we serve, or not ours to handle.
     if (!(await this.p.store.domains.get(ruri.host))) return reply(404, 'Not Found');
+    if (req.method === 'SUBSCRIBE') return this.p.mwi.handle(req, flow, ruri);
     if (!ruri.user) {
-      if (req.method === 'OPTIONS') return reply(200, 'OK', [['Allow', ALLOW], ['Accept', 'application/sdp']]);
+      if (req.method === 'OPTIONS') return reply(200, 'OK', [['Allow', ALLOW], ['Accept', 'application/sdp'], ['Allow-Events', 'message-summary']]);
       return reply(405, 'Method Not Allowed', [['Allow', 'REGISTER, OPTIONS']]);
     }
     // A retransmitted request of a transaction we are already working on is absorbed.
@@ -198,7 +207,11 @@ export class SipProxy {
     if (!via || via.host !== this.p.host) return;
     const branchId = via.params.get('branch') ?? '';
     res.headers.removeFirstValue('Via');
-    if (!res.headers.has('Via')) return; // it was addressed to us (e.g. the 200 to our CANCEL)
+    if (!res.headers.has('Via')) {
+      // It was addressed to us: the answer to one of our NOTIFYs matters; others (the 200 to our CANCEL) do not.
+      if (parseCSeq(res.headers.get('CSeq') ?? '')?.method === 'NOTIFY') this.p.mwi.response(branchId, res);
+      return;
+    }
     const branch = this.p.transactions.branch(branchId);
     if (branch) {
       if (parseCSeq(res.headers.get('CSeq') ?? '')?.method === 'CANCEL') return;

@@ -188,4 +188,24 @@ export const pgMigrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX greetings_one_active ON greetings(domain, extension) WHERE active;
   `,
+  // 9: shared voicemail: mailboxes granted to other users of the domain.
+  `
+  CREATE TABLE mailbox_grants (
+    domain     text NOT NULL,
+    mailbox    text NOT NULL,
+    grantee    text NOT NULL,
+    granted_by text NOT NULL,
+    granted_at bigint NOT NULL,
+    PRIMARY KEY (domain, mailbox, grantee),
+    FOREIGN KEY (domain, mailbox) REFERENCES users(domain, extension) ON DELETE CASCADE,
+    FOREIGN KEY (domain, grantee) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE INDEX mailbox_grants_by_grantee ON mailbox_grants(domain, grantee);
+  `,
+  // 10: voicemail PIN (see migrations.ts step 10): its hash, wrong guesses in a row, and the lock.
+  `
+  ALTER TABLE users ADD COLUMN voicemail_pin_hash text;
+  ALTER TABLE users ADD COLUMN voicemail_pin_failures integer NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN voicemail_pin_locked_until bigint;
+  `,
 ];

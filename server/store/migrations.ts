@@ -187,4 +187,27 @@ export const migrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX greetings_one_active ON greetings(domain, extension) WHERE active = 1;
   `,
+  // 9: shared voicemail: mailboxes granted to other users of the domain.
+  `
+  CREATE TABLE mailbox_grants (
+    domain     TEXT NOT NULL,
+    mailbox    TEXT NOT NULL,
+    grantee    TEXT NOT NULL,
+    granted_by TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    PRIMARY KEY (domain, mailbox, grantee),
+    FOREIGN KEY (domain, mailbox) REFERENCES users(domain, extension) ON DELETE CASCADE,
+    FOREIGN KEY (domain, grantee) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE INDEX mailbox_grants_by_grantee ON mailbox_grants(domain, grantee);
+  `,
+  // 10: voicemail PIN. The PIN for reaching a mailbox by phone (*98), hashed like a password (never the PIN
+  // itself), and the wrong guesses at it: `voicemail_pin_failures` in a row, counted in the same
+  // UPDATE that checks the lock, and the mailbox locked until `voicemail_pin_locked_until` once
+  // there are too many.
+  `
+  ALTER TABLE users ADD COLUMN voicemail_pin_hash TEXT;
+  ALTER TABLE users ADD COLUMN voicemail_pin_failures INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN voicemail_pin_locked_until INTEGER;
+  `,
 ];

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { inTransaction, int8AsNumber, pgDb, type PgDb } from './postgres-pool.js';
 import { pgMigrations } from './migrations-pg.js';
 import { pgContactRepo } from './postgres-contacts.js';
+import { pgGrantRepo } from './postgres-grants.js';
 import { pgGreetingRepo } from './postgres-greetings.js';
 import { pgVoicemailRepo } from './postgres-voicemails.js';
 import type {
@@ -87,6 +88,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     heartbeat: heartbeatRepo(db),
     voicemails: pgVoicemailRepo(db),
     greetings: pgGreetingRepo(db),
+    mailboxGrants: pgGrantRepo(db),
     close: () => (closed ??= pool.end()),
   };
 }
@@ -122,6 +124,7 @@ function userRepo(db: PgDb): UserRepo {
     mfaSecret: (r.mfa_secret as string | null) ?? null,
     ringNoAnswerTimeoutS: r.ring_no_answer_timeout_s as number,
     createdAt: r.created_at as number,
+    voicemailPinHash: (r.voicemail_pin_hash as string | null | undefined) ?? null,
   });
   const get = 'SELECT * FROM users WHERE domain = $1 AND extension = $2';
   return {
@@ -145,6 +148,26 @@ function userRepo(db: PgDb): UserRepo {
       if (settings.ringNoAnswerTimeoutS === undefined) return (await one(db, get, [domain, extension])) !== undefined;
       return (await changes(db, 'UPDATE users SET ring_no_answer_timeout_s = $1 WHERE domain = $2 AND extension = $3',
         [settings.ringNoAnswerTimeoutS, domain, extension])) > 0;
+    },
+    async setVoicemailPin(domain, extension, pinHash) {
+      return (await changes(db, `UPDATE users SET voicemail_pin_hash = $1, voicemail_pin_failures = 0, voicemail_pin_locked_until = NULL
+        WHERE domain = $2 AND extension = $3`, [pinHash, domain, extension])) > 0;
+    },
+    async reserveVoicemailPinAttempt(domain, extension, now, rule) {
+      // Check the lock and count the guess in one statement (SET reads the row as it was): a
+      // concurrent guess waits for this row lock and re-checks the lock on the row as left.
+      const admitted = await one(db, `UPDATE users SET
+          voicemail_pin_failures = CASE WHEN voicemail_pin_failures + 1 >= $3 THEN 0 ELSE voicemail_pin_failures + 1 END,
+          voicemail_pin_locked_until = CASE WHEN voicemail_pin_failures + 1 >= $3 THEN $4::bigint + $5::bigint ELSE NULL END
+        WHERE domain = $1 AND extension = $2 AND (voicemail_pin_locked_until IS NULL OR voicemail_pin_locked_until <= $4)
+        RETURNING voicemail_pin_hash`, [domain, extension, rule.maxFailures, now, rule.lockMs]);
+      if (admitted) return { ok: true, pinHash: (admitted.voicemail_pin_hash as string | null) ?? null };
+      const locked = await one(db, 'SELECT voicemail_pin_locked_until FROM users WHERE domain = $1 AND extension = $2', [domain, extension]);
+      if (!locked) return undefined;
+      return { ok: false, lockedUntil: (locked.voicemail_pin_locked_until as number | null) ?? now };
+    },
+    async voicemailPinSucceeded(domain, extension) {
+      await db.query('UPDATE users SET voicemail_pin_failures = 0, voicemail_pin_locked_until = NULL WHERE domain = $1 AND extension = $2', [domain, extension]);
     },
     async count() { return (await one(db, 'SELECT COUNT(*) AS n FROM users', []))!.n as number; },
   };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { migrations } from './migrations.js';
 import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
 import { sqliteGreetingRepo } from './sqlite-greetings.js';
+import { sqliteGrantRepo } from './sqlite-grants.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
@@ -55,6 +56,7 @@ export function openSqliteStore(dataDir: string): Store {
     heartbeat: heartbeatRepo(db),
     voicemails: sqliteVoicemailRepo(db),
     greetings: sqliteGreetingRepo(db),
+    mailboxGrants: sqliteGrantRepo(db),
     close: async () => { db.close(); },
   };
 }
@@ -85,6 +87,7 @@ function userRepo(db: Database.Database): UserRepo {
     mfaSecret: (r.mfa_secret as string | null) ?? null,
     ringNoAnswerTimeoutS: r.ring_no_answer_timeout_s as number,
     createdAt: r.created_at as number,
+    voicemailPinHash: (r.voicemail_pin_hash as string | null | undefined) ?? null,
   });
   const get = db.prepare('SELECT * FROM users WHERE domain = ? AND extension = ?');
   const list = db.prepare('SELECT * FROM users WHERE domain = ? ORDER BY extension');
@@ -95,6 +98,16 @@ function userRepo(db: Database.Database): UserRepo {
   const setPassword = db.prepare('UPDATE users SET password_hash = ? WHERE domain = ? AND extension = ?');
   const setMfa = db.prepare('UPDATE users SET mfa_secret = ? WHERE domain = ? AND extension = ?');
   const count = db.prepare('SELECT COUNT(*) AS n FROM users');
+  const setPin = db.prepare(`UPDATE users SET voicemail_pin_hash = ?, voicemail_pin_failures = 0, voicemail_pin_locked_until = NULL
+    WHERE domain = ? AND extension = ?`);
+  // Check the lock and count the guess in one statement (SET reads the row as it was).
+  const reservePin = db.prepare(`UPDATE users SET
+      voicemail_pin_failures = CASE WHEN voicemail_pin_failures + 1 >= @max THEN 0 ELSE voicemail_pin_failures + 1 END,
+      voicemail_pin_locked_until = CASE WHEN voicemail_pin_failures + 1 >= @max THEN @now + @lockMs ELSE NULL END
+    WHERE domain = @domain AND extension = @extension AND (voicemail_pin_locked_until IS NULL OR voicemail_pin_locked_until <= @now)
+    RETURNING voicemail_pin_hash`);
+  const pinLock = db.prepare('SELECT voicemail_pin_locked_until FROM users WHERE domain = ? AND extension = ?');
+  const pinOk = db.prepare('UPDATE users SET voicemail_pin_failures = 0, voicemail_pin_locked_until = NULL WHERE domain = ? AND extension = ?');
   return {
     async get(domain, extension) { const r = get.get(domain, extension) as Row | undefined; return r && toUser(r); },
     async list(domain) { return (list.all(domain) as Row[]).map(toUser); },
@@ -105,6 +118,15 @@ function userRepo(db: Database.Database): UserRepo {
       if (settings.ringNoAnswerTimeoutS === undefined) return (get.get(domain, extension) as Row | undefined) !== undefined;
       return setRingTimeout.run(settings.ringNoAnswerTimeoutS, domain, extension).changes > 0;
     },
+    async setVoicemailPin(domain, extension, pinHash) { return setPin.run(pinHash, domain, extension).changes > 0; },
+    async reserveVoicemailPinAttempt(domain, extension, now, rule) {
+      const admitted = reservePin.get({ domain, extension, now, max: rule.maxFailures, lockMs: rule.lockMs }) as Row | undefined;
+      if (admitted) return { ok: true, pinHash: (admitted.voicemail_pin_hash as string | null) ?? null };
+      const locked = pinLock.get(domain, extension) as Row | undefined;
+      if (!locked) return undefined;
+      return { ok: false, lockedUntil: (locked.voicemail_pin_locked_until as number | null) ?? now };
+    },
+    async voicemailPinSucceeded(domain, extension) { pinOk.run(domain, extension); },
     async count() { return (count.get() as { n: number }).n; },
   };
 }

@@ -4,6 +4,7 @@
  * the same contract (store/open.ts picks one). test/server/store-contract.test.ts checks both.
  */
 import type { GreetingRepo } from '../voicemail/greeting-types.js';
+import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
 import type { VoicemailRepo } from '../voicemail/types.js';
 
 export type Role = 'user' | 'admin';
@@ -28,7 +29,23 @@ export interface User {
   /** How long a call rings this user's devices before it counts as unanswered. */
   ringNoAnswerTimeoutS: number;
   createdAt: number;
+  /**
+   * The voicemail PIN (reaching the mailbox by phone, *98), hashed as passwords are; null or
+   * absent when none is set. Read-only here: set with `setVoicemailPin`.
+   */
+  voicemailPinHash?: string | null;
 }
+
+/** How many wrong voicemail PINs in a row lock a mailbox, and for how long. */
+export interface PinLockRule {
+  maxFailures: number;
+  lockMs: number;
+}
+
+/** A PIN attempt: admitted (and counted as a failure until `voicemailPinSucceeded`), or refused while locked. */
+export type PinAttempt =
+  | { ok: true; pinHash: string | null }
+  | { ok: false; lockedUntil: number };
 
 /** A new user's ring timeout, as in NetSapiens (ring-no-answer-timeout-seconds). */
 export const DEFAULT_RING_NO_ANSWER_TIMEOUT_S = 25;
@@ -222,6 +239,16 @@ export interface UserRepo {
   setMfaSecret(domain: string, extension: string, secret: string | null): Promise<boolean>;
   /** False when there is no such user. */
   updateSettings(domain: string, extension: string, settings: Partial<UserSettings>): Promise<boolean>;
+  /** Sets (a hash) or clears (null) the voicemail PIN; its failures and lock go with the old one. False when no such user. */
+  setVoicemailPin(domain: string, extension: string, pinHash: string | null): Promise<boolean>;
+  /**
+   * One guess at the voicemail PIN, checked against the lock and counted as a failure in one
+   * atomic step, before the (slow) hash comparison: parallel guesses cannot get past the limit.
+   * The guess that reaches `maxFailures` locks the mailbox for `lockMs`. Undefined: no such user.
+   */
+  reserveVoicemailPinAttempt(domain: string, extension: string, now: number, rule: PinLockRule): Promise<PinAttempt | undefined>;
+  /** The PIN was right: the failures are forgiven and the lock lifted. */
+  voicemailPinSucceeded(domain: string, extension: string): Promise<void>;
   count(): Promise<number>;
 }
 
@@ -308,6 +335,7 @@ export interface Store {
   heartbeat: HeartbeatRepo;
   voicemails: VoicemailRepo;
   greetings: GreetingRepo;
+  mailboxGrants: MailboxGrantRepo;
   /** Resolves when the store is closed (SQLite's at once; PostgreSQL's when its pool has ended). */
   close(): Promise<void>;
 }

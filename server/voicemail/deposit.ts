@@ -11,7 +11,7 @@ import type { EventPublisher } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { MediaEngine, MediaSession } from '../media/engine.js';
 import { OggOpusWriter, type OpusClip } from '../media/ogg-opus.js';
-import type { Prompts } from '../media/prompts.js';
+import type { PromptSource } from '../media/prompts.js';
 import { parseNameAddr } from '../sip/uri.js';
 import type { PlatformService, ServiceCall } from '../sip/services/service.js';
 import type { UserRepo } from '../store/types.js';
@@ -31,7 +31,7 @@ export interface Greetings {
 
 export interface DepositDeps {
   engine: MediaEngine;
-  prompts: Prompts;
+  prompts: PromptSource;
   greetings: Greetings;
   users: Pick<UserRepo, 'get'>;
   voicemails: VoicemailRepo;

@@ -180,7 +180,8 @@ export class SbApp extends LitElement {
     return html`
       <div class="shell">
         <sb-nav-pane
-          .items=${this.areas.map((a) => ({ id: a.id, label: a.label, icon: a.icon, badge: a.badge?.(services)?.count ?? 0 }))}
+          .items=${this.areas.filter((a) => a.available?.(services) ?? true)
+            .map((a) => ({ id: a.id, label: a.label, icon: a.icon, badge: a.badge?.(services)?.count ?? 0 }))}
           .selected=${area?.id ?? ''}
           .open=${this.navOpen}
           .user=${{ name: session.displayName, extension: user.extension, domain: user.domain }}

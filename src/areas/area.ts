@@ -5,6 +5,8 @@
  * these, and one line in ./registry.ts.
  */
 import type { NavIconName } from '../components/icons.js';
+import type { GreetingsResource } from '../data/resources/greetings.js';
+import type { SharedVoicemail } from '../state/shared-voicemail.js';
 import type { VoicemailBox } from '../state/voicemail-box.js';
 
 /** A count shown on an area's navigation item (missed calls, new voicemail, unread messages). */
@@ -25,6 +27,10 @@ export interface AreaServices {
   missedCalls?: BadgeSource & { setViewing(viewing: boolean): void };
   /** My voicemail box (its count of new messages is the Voicemail badge). */
   voicemail?: VoicemailBox;
+  /** My voicemail greetings on the platform. */
+  greetings?: GreetingsResource;
+  /** The voicemail boxes granted to me. */
+  sharedVoicemail?: SharedVoicemail;
 }
 
 export interface AreaDefinition {
@@ -37,6 +43,11 @@ export interface AreaDefinition {
   tag: string;
   /** Imports the view's module. Called once, the first time the area is shown. */
   load: () => Promise<unknown>;
+  /**
+   * Whether the area is offered to this user (e.g. Shared Voicemail only with a granted box);
+   * always when absent. Its badge source fires BADGE_CHANGED when this changes.
+   */
+  available?: (services: AreaServices) => boolean;
   /** Where its navigation badge comes from, if it has one. */
   badge?: (services: AreaServices) => BadgeSource | undefined;
   /** The area was shown (true) or closed (false). */

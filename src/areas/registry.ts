@@ -9,8 +9,10 @@ import { historyArea } from '../views/history/area.js';
 import { recordingsArea } from '../views/recordings/area.js';
 import { settingsArea } from '../views/settings/area.js';
 import { voicemailArea } from '../views/voicemail/area.js';
+import { greetingsArea } from '../views/greetings/area.js';
+import { sharedVoicemailArea } from '../views/shared-voicemail/area.js';
 
-export const AREAS: ReadonlyArray<AreaDefinition> = [contactsArea, historyArea, voicemailArea, recordingsArea, settingsArea];
+export const AREAS: ReadonlyArray<AreaDefinition> = [contactsArea, historyArea, voicemailArea, greetingsArea, sharedVoicemailArea, recordingsArea, settingsArea];
 
 /** The area a path opens, or undefined for the bare workspace (or an unknown path). */
 export function areaForPath(areas: ReadonlyArray<AreaDefinition>, path: string): AreaDefinition | undefined {

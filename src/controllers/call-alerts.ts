@@ -53,7 +53,7 @@ export class CallAlerts implements ReactiveController {
     const first = ringing[0];
     document.title = first ? `Incoming call: ${first.remote.name || first.remote.number} - ${APP_TITLE}` : APP_TITLE;
     if (!first) this.message = '';
-    this.setBadge((this.host.missedCalls?.count ?? 0) + (this.host.areaServices?.voicemail?.count ?? 0) + ringing.length);
+    this.setBadge((this.host.missedCalls?.count ?? 0) + (this.host.areaServices?.voicemail?.count ?? 0) + (this.host.areaServices?.sharedVoicemail?.count ?? 0) + ringing.length);
   }
 
   hostDisconnected(): void {

@@ -15,6 +15,7 @@ import type { LineChangedEvent } from '../state/phone-line.js';
 import type { RecordingsChangedEvent } from '../state/recordings.js';
 import type { SessionChangedEvent } from '../state/session.js';
 import type { SettingsChangedEvent } from '../state/settings.js';
+import type { SHARED_VOICEMAIL_CHANGED } from '../state/shared-voicemail.js';
 import type { VOICEMAIL_CHANGED } from '../state/voicemail-box.js';
 
 /**
@@ -36,7 +37,8 @@ export type StoreEventName =
   | typeof RecordingsChangedEvent.eventName
   | typeof SessionChangedEvent.eventName
   | typeof SettingsChangedEvent.eventName
-  | typeof VOICEMAIL_CHANGED;
+  | typeof VOICEMAIL_CHANGED
+  | typeof SHARED_VOICEMAIL_CHANGED;
 
 export class StoreController implements ReactiveController {
   private target: EventTarget | undefined;

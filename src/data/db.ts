@@ -74,7 +74,9 @@ export type MetaKey =
   /** `updated_at` of the newest contact change seen: the next `updated_since`. */
   | 'contacts.since'
   /** The history store reaches back to the user's oldest call record. */
-  | 'history.complete';
+  | 'history.complete'
+  /** Shared voicemail messages the service worker has told of (sw/shared-voicemail.ts). */
+  | 'sharedVoicemail.seen';
 
 export const DB_NAME = 'switchboard';
 export const DB_VERSION = 3;

@@ -58,6 +58,8 @@ export interface UserSettingsView {
   ring_no_answer_timeout_s: number;
   /** The index of my active greeting; 0 for the default (my name, spoken). */
   voicemail_greeting_index: number;
+  /** Whether a voicemail PIN is set (PATCH `voicemail_pin`: 4-10 digits, or null to clear; never returned). */
+  voicemail_pin_set: boolean;
 }
 
 /** GET .../users/{user}/greetings: one of my voicemail greetings. */
@@ -346,6 +348,24 @@ export interface VoicemailCount {
   new: number;
   save: number;
   trash: number;
+}
+
+/** GET .../users/{user}/mailboxes: a voicemail box granted to me (shared voicemail), with its counts. */
+export interface SharedMailbox {
+  mailbox: string;
+  /** The box's name in the directory ("Sales", or a colleague's name). */
+  name: string;
+  new: number;
+  save: number;
+}
+
+/** GET /domains/{domain}/mailboxes/{mailbox}/grants (administrators): who reads a box. */
+export interface MailboxGrantView {
+  mailbox: string;
+  grantee: string;
+  grantee_name: string;
+  granted_by: string;
+  granted_at: string;
 }
 
 /** A message arrived in my mailbox, moved, was transcribed or deleted: refresh it and the counts. */

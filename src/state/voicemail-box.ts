@@ -50,7 +50,8 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
   private readonly reload = () => void this.refresh();
   private readonly onEvent = (e: Event) => {
     const data = (e as PlatformEventMessage).data;
-    if (data.type === 'voicemail' && (this.mailbox === '~' || data.mailbox === this.mailbox)) void this.refresh();
+    const mine = this.mailbox === '~' ? this.session.user?.extension : this.mailbox;
+    if (data.type === 'voicemail' && data.mailbox === mine) void this.refresh();
   };
 
   constructor(

@@ -171,8 +171,9 @@ describe('API input validation', () => {
   it('lists the organisation directory with presence', async () => {
     const res = await api(t.url, 'GET', '/api/v2/domains/~/users', { token });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body.map((u: { extension: string }) => u.extension), ['1001', '1002', '1003', '1004', '1005']);
+    assert.deepEqual(res.body.map((u: { extension: string }) => u.extension), ['1001', '1002', '1003', '1004', '1005', '2000']);
     assert.equal(res.body[0].name, 'Alice Anders');
+    assert.equal(res.body[5].name, 'Sales', 'the shared mailbox of the demo');
     assert.equal(res.body[0].online, false);
     assert.equal(JSON.stringify(res.body).includes('password'), false);
   });

@@ -61,6 +61,16 @@ describe('the default call router', () => {
     assert.equal(router.route(input({ method: 'MESSAGE', callee: callee({ devices: 1, devicesOnCall: 1, callWaiting: false }) })).kind, 'parallel', 'a message is no call');
   });
 
+  it('sends *97 to the mailbox service for the caller\'s own box, and *98 for a box to be asked for', () => {
+    const withAccess = new DefaultRouter({ voicemail: 'voicemail', voicemailAccess: 'voicemail-access' });
+    const alice = { domain: 'demo', extension: '1001' };
+    assert.deepEqual(withAccess.route(input({ dialled: '*97', callee: null })), { kind: 'service', service: 'voicemail-access', user: alice });
+    assert.deepEqual(withAccess.route(input({ caller: bob, dialled: '*97', callee: null })), { kind: 'service', service: 'voicemail-access', user: bob });
+    assert.deepEqual(withAccess.route(input({ dialled: '*98', callee: null })), { kind: 'service', service: 'voicemail-access', user: null });
+    assert.equal(withAccess.route(input({ method: 'MESSAGE', dialled: '*97', callee: null })).kind, 'reject', 'only calls');
+    assert.equal(router.route(input({ dialled: '*97', callee: null })).kind, 'reject', 'no voicemail: *97 is nobody');
+  });
+
   it('sends a service number to its service, acting for the user of that number if any', () => {
     const withServices = new DefaultRouter({ serviceNumbers: new Map([['*97', 'voicemail'], ['1002', 'park']]) });
     assert.deepEqual(withServices.route(input({ dialled: '*97', callee: null })), { kind: 'service', service: 'voicemail', user: null });

@@ -421,6 +421,41 @@ for (const backend of backends) {
         assert.equal((await store.greetings.create(greeting('next'))).index, 9);
       });
 
+      it('counts racing voicemail PIN guesses against the limit exactly, and locks the mailbox', async () => {
+        const store = await fresh();
+        assert.equal(await store.users.setVoicemailPin(DOMAIN, '1001', 'pin-hash'), true);
+        assert.equal(await store.users.setVoicemailPin(DOMAIN, '9999', 'pin-hash'), false);
+        assert.equal((await store.users.get(DOMAIN, '1001'))?.voicemailPinHash, 'pin-hash');
+        const rule = { maxFailures: 3, lockMs: 60_000 };
+        const now = 1_700_000_000_000;
+        const attempts = await Promise.all(Array.from({ length: 10 }, () => store.users.reserveVoicemailPinAttempt(DOMAIN, '1001', now, rule)));
+        assert.equal(attempts.filter((a) => a?.ok).length, 3, 'three guesses are checked');
+        assert.ok(attempts.every((a) => a && (a.ok ? a.pinHash === 'pin-hash' : a.lockedUntil === now + 60_000)), 'the rest find the box locked');
+        assert.deepEqual(await store.users.reserveVoicemailPinAttempt(DOMAIN, '1001', now + 59_999, rule), { ok: false, lockedUntil: now + 60_000 });
+        assert.deepEqual(await store.users.reserveVoicemailPinAttempt(DOMAIN, '1001', now + 60_000, rule), { ok: true, pinHash: 'pin-hash' });
+        await store.users.voicemailPinSucceeded(DOMAIN, '1001');
+        for (let i = 0; i < 2; i++) assert.equal((await store.users.reserveVoicemailPinAttempt(DOMAIN, '1001', now + 70_000, rule))?.ok, true);
+        assert.equal(await store.users.reserveVoicemailPinAttempt(DOMAIN, '9999', now, rule), undefined, 'no such user');
+      });
+
+      it('grants a mailbox once, lists grants in byte order, and revokes', async () => {
+        const store = await fresh();
+        for (const ext of ['2000', 'B', 'a']) await store.users.create(user(ext));
+        const grant = (mailbox: string, grantee: string) => store.mailboxGrants.grant({ domain: DOMAIN, mailbox, grantee, grantedBy: '1002', grantedAt: 1_700_000_000_000 });
+        const racing = await Promise.all(Array.from({ length: 5 }, () => grant('2000', '1001')));
+        assert.equal(racing.filter(Boolean).length, 1, 'a grant that is there already is not made again');
+        assert.equal(await grant('a', '1001'), true);
+        assert.equal(await grant('B', '1001'), true);
+        assert.equal(await grant('2000', 'a'), true);
+        assert.deepEqual((await store.mailboxGrants.forGrantee(DOMAIN, '1001')).map((g) => g.mailbox), ['2000', 'B', 'a']);
+        assert.deepEqual((await store.mailboxGrants.forMailbox(DOMAIN, '2000')).map((g) => [g.grantee, g.grantedAt]), [['1001', 1_700_000_000_000], ['a', 1_700_000_000_000]]);
+        assert.equal(await store.mailboxGrants.has(DOMAIN, '2000', '1001'), true);
+        assert.equal(await store.mailboxGrants.revoke(DOMAIN, '2000', '1001'), true);
+        assert.equal(await store.mailboxGrants.revoke(DOMAIN, '2000', '1001'), false);
+        assert.equal(await store.mailboxGrants.has(DOMAIN, '2000', '1001'), false);
+        await assert.rejects(grant('2000', 'nobody'), (err) => constraintViolation(err) === 'foreign-key');
+      });
+
       it('stores a recording once when two uploads of one id race', async () => {
         const store = await fresh();
         const rec = { id: 'same', domain: DOMAIN, extension: '1001', callId: 'x', cdrId: null, contentType: 'audio/ogg', bytes: 3, durationS: null, startedAt: 1, createdAt: 1 };

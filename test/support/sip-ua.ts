@@ -1,7 +1,7 @@
 /**
  * A small SIP user agent over WebSocket for tests and the load generator: REGISTER with digest,
- * outgoing and incoming INVITE dialogs, re-INVITE, INFO, BYE, CANCEL, REFER/NOTIFY (RFC 3515)
- * and INVITE with Replaces (RFC 3891). It uses the platform's own
+ * outgoing and incoming INVITE dialogs, re-INVITE, INFO, BYE, CANCEL, REFER/NOTIFY (RFC 3515),
+ * INVITE with Replaces (RFC 3891) and SUBSCRIBE (RFC 6665, receiving the NOTIFYs). It uses the platform's own
  * parser and serializer but speaks to the platform only over a real socket, like a browser would.
  */
 import { randomBytes } from 'node:crypto';
@@ -294,6 +294,32 @@ export class SipUa extends EventEmitter {
       call.settle(res);
     });
     return call;
+  }
+
+  /**
+   * SUBSCRIBE (RFC 6665) out of a dialog. The NOTIFYs that follow are answered 200 and kept in
+   * `dialog.received` (and emitted as 'request'); refresh or end it with `dialog.request('SUBSCRIBE', ...)`.
+   */
+  subscribe(target: string, event = 'message-summary', expires: number | null = 600, extra: Array<[string, string]> = []): { dialog: Dialog; response: Promise<SipResponse> } {
+    const callId = rand(10);
+    const dialog = new Dialog(this, callId, rand(4), this.aor, target, true);
+    this.dialogs.set(callId, dialog);
+    const headers: Array<[string, string]> = [['Event', event], ['Accept', 'application/simple-message-summary'], ...extra];
+    if (expires !== null) headers.push(['Expires', String(expires)]);
+    const req = dialog.build('SUBSCRIBE', 1, '', undefined, headers);
+    const response = this.sendRequest(req).then((res) => {
+      dialog.localCSeq = parseCSeq(res.headers.get('CSeq') ?? '')?.seq ?? 1;
+      if (res.status >= 200 && res.status < 300) {
+        dialog.remoteTag = parseNameAddr(res.headers.get('To') ?? '')?.params.get('tag') ?? '';
+        dialog.remoteTarget = uriOf(res.headers.get('Contact') ?? '');
+        dialog.routeSet = res.headers.getAll('Record-Route').reverse();
+        dialog.state = 'confirmed';
+      } else {
+        dialog.state = 'terminated';
+      }
+      return res;
+    });
+    return { dialog, response };
   }
 
   /** CANCELs an outgoing call that has not been answered yet (s9.1). */

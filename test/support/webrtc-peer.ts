@@ -35,10 +35,16 @@ export class TestPeer {
   private opusPt = 111;
   private eventPt = 101;
 
-  constructor() {
+  /**
+   * `decode: false` keeps nothing of what is heard (`heard` stays empty; watch `pc.onTrack`):
+   * for benchmarks with many peers, where decoding costs CPU, and where opusscript 0.1.1 makes
+   * live instances overwrite each other (it hands the C side twice the address it allocated for
+   * PCM, HEAPU16.subarray(bytePointer)), which breaks decoders ("Invalid packet") from a few on.
+   */
+  constructor(opts: { decode?: boolean } = {}) {
     this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
     this.pc.onTrack.subscribe((remote) => remote.onReceiveRtp.subscribe((rtp) => {
-      if (rtp.header.payloadType !== this.opusPt) return;
+      if (rtp.header.payloadType !== this.opusPt || opts.decode === false) return;
       const raw = this.decoder.decode(rtp.payload);
       const pcm = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
       for (let i = 0; i < pcm.length; i += 2) this.heard.push(pcm[i]!);
@@ -100,6 +106,11 @@ export class TestPeer {
     } finally {
       sender.codec = opus;
     }
+  }
+
+  /** Queues Opus packets (20 ms each) to say, in real time: speech encoded once for many peers. */
+  sayEncoded(packets: Buffer[]): void {
+    this.queue.push(...packets);
   }
 
   /** How long the queued speech still takes to send, in ms. */

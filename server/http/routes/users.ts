@@ -1,7 +1,9 @@
 /**
  * The organisation directory: GET /api/v2/domains/{domain}/users lists every user of my domain
  * with presence (whether any device is registered); GET .../users/{user} one of them, with their
- * settings when it is me (or I administer the domain). PATCH .../users/{user} changes settings.
+ * settings when it is me (or I administer the domain). PATCH .../users/{user} changes settings:
+ * `ring_no_answer_timeout_s`, `voicemail_greeting_index`, and `voicemail_pin` (4-10 digits, or null to clear; never read back,
+ * the view says `voicemail_pin_set`).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../app.js';
@@ -9,6 +11,7 @@ import type { User } from '../../store/types.js';
 import type { PresenceState } from '../../events/presence.js';
 import { resolveDomain, resolveExistingOwner, resolveOwner, principalOf } from '../access.js';
 import { badRequest, notFound } from '../errors.js';
+import { hashPin, PIN_RULE_TEXT, validPin } from '../../voicemail/pin.js';
 import type { DirectoryEntry, UserSettingsView } from '../../../src/data/wire.js';
 
 /** `online`: a device is registered; `presence`: what they are doing (see events/presence.ts). */
@@ -26,9 +29,10 @@ export function directoryEntry(u: User, online: boolean, presence: PresenceState
   };
 }
 
+/** The PIN itself is never shown (nor its hash): only whether one is set. */
 async function settingsView(s: Services, u: User): Promise<UserSettingsView> {
   const active = await s.store.greetings.active(u.domain, u.extension);
-  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0 };
+  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0, voicemail_pin_set: Boolean(u.voicemailPinHash) };
 }
 
 /** The range a hosted PBX offers: long enough to reach a phone, short enough to reach voicemail. */
@@ -43,6 +47,8 @@ const settingsBody = {
     ring_no_answer_timeout_s: { type: 'integer', minimum: RING_TIMEOUT_MIN_S, maximum: RING_TIMEOUT_MAX_S },
     /** 0: the default greeting. */
     voicemail_greeting_index: { type: 'integer', minimum: 0 },
+    // A string of digits (a number would lose leading zeros), or null to clear it; checked below.
+    voicemail_pin: { type: ['string', 'null'] },
   },
 } as const;
 
@@ -65,11 +71,15 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       return me.extension === extension || me.role === 'admin' ? { ...entry, ...(await settingsView(s, user)) } : entry;
     });
 
-    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number; voicemail_greeting_index?: number } }>(
+    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number; voicemail_greeting_index?: number; voicemail_pin?: string | null } }>(
       '/domains/:domain/users/:user',
       { schema: { body: settingsBody } },
       async (req) => {
         const owner = await resolveExistingOwner(req, req.params, s.store.users);
+        const pin = req.body.voicemail_pin;
+        // Checked before anything changes: a bad PIN (or greeting) leaves the other settings as they were too.
+        if (typeof pin === 'string' && !validPin(pin)) throw badRequest('voicemail_pin', PIN_RULE_TEXT);
+        const pinHash = typeof pin === 'string' ? await hashPin(pin) : null;
         const greeting = req.body.voicemail_greeting_index;
         // Checked first: a bad index changes nothing, not even the other settings in the body.
         if (greeting !== undefined && greeting !== 0 && !(await s.store.greetings.get(owner.domain, owner.extension, greeting))) {
@@ -79,6 +89,7 @@ export function userRoutes(s: Services): FastifyPluginAsync {
         if (!(await s.store.users.updateSettings(owner.domain, owner.extension, { ringNoAnswerTimeoutS: req.body.ring_no_answer_timeout_s }))) {
           throw notFound('No such user');
         }
+        if (pin !== undefined) await s.store.users.setVoicemailPin(owner.domain, owner.extension, pinHash);
         const user = await s.store.users.get(owner.domain, owner.extension);
         if (!user) throw notFound('No such user');
         return settingsView(s, user);

@@ -6,12 +6,13 @@
  *   GET    .../voicemails/{folder}/{id}/audio                          -> Ogg Opus, Range supported
  *   PATCH  .../voicemails/{folder}/{id}   {folder}                     -> moved (new, save, trash)
  *   DELETE .../voicemails/{folder}/{id}                               -> to trash; from trash, for good
- * The mailbox's user and their domain's administrator reach it; nobody else.
+ * The mailbox's user, the users it is granted to (shared voicemail) and the domain's
+ * administrator reach it; nobody else. Moves and deletes record who made them.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import { sendAudioFile } from '../audio-file.js';
-import { principalOf, resolveExistingOwner } from '../access.js';
+import { principalOf, resolveMailbox } from '../access.js';
 import { badRequest, notFound } from '../errors.js';
 import { wholeNumber } from './cdrs.js';
 import { VOICEMAIL_FOLDERS, type Voicemail, type VoicemailFolder } from '../../voicemail/types.js';
@@ -43,7 +44,7 @@ export function voicemailRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     /** The message named by the path, in the folder named (another folder's id is 404). */
     async function message(req: FastifyRequest, params: MessageParams): Promise<Voicemail> {
-      const owner = await resolveExistingOwner(req, params, s.store.users);
+      const owner = await resolveMailbox(req, params, s.store);
       const folder = folderOf(params.folder);
       const vm = await s.store.voicemails.get(owner.domain, owner.extension, params.id);
       if (!vm || vm.folder !== folder) throw notFound('No such message');
@@ -54,7 +55,7 @@ export function voicemailRoutes(s: Services): FastifyPluginAsync {
       s.bus.emit('voicemail', { domain: vm.domain, extension: vm.extension, id: vm.id, change });
 
     app.get<{ Params: OwnerParams }>('/domains/:domain/users/:user/voicemails/count', async (req): Promise<VoicemailCount> => {
-      const owner = await resolveExistingOwner(req, req.params, s.store.users);
+      const owner = await resolveMailbox(req, req.params, s.store);
       return s.store.voicemails.counts(owner.domain, owner.extension);
     });
 
@@ -62,7 +63,7 @@ export function voicemailRoutes(s: Services): FastifyPluginAsync {
       '/domains/:domain/users/:user/voicemails/:folder',
       { schema: { querystring: listQuery } },
       async (req): Promise<Page<VoicemailEntry>> => {
-        const owner = await resolveExistingOwner(req, req.params, s.store.users);
+        const owner = await resolveMailbox(req, req.params, s.store);
         const page = await s.store.voicemails.list(owner.domain, owner.extension, folderOf(req.params.folder), {
           limit: wholeNumber('limit', req.query.limit, 1, 200) ?? 50,
           before: wholeNumber('before', req.query.before, 1, Number.MAX_SAFE_INTEGER),

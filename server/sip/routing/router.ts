@@ -2,7 +2,9 @@
  * The call router: for every new out-of-dialog request, who is calling whom and the callee's
  * state in, a plan out. Pure (no sockets, no store), so each policy is unit-tested as data.
  *
- * The default policy: a number that names a platform service goes to it; an unknown number is
+ * The default policy: a number that names a platform service goes to it (`*97` and `*98` the
+ * mailbox by phone, when voicemail runs; `caller` is always the authenticated user, caller-auth.ts,
+ * so `*97` opens their own box without a PIN); an unknown number is
  * refused (403 for an outside number, which needs trunks; 404 for anything else, a device's SIP
  * username included: it is an address to register and call from, not to dial); a user with
  * no device that can ring is unavailable (480); a user busy on every device with call waiting
@@ -55,7 +57,17 @@ export interface DefaultRouterOptions {
    * declined, that finds the callee busy or with no device goes there instead of failing.
    */
   voicemail?: string;
+  /**
+   * The service that opens mailboxes by phone, when the platform runs one: `*97` opens the
+   * caller's own (no PIN: the caller is already the authenticated device of its user), `*98`
+   * any mailbox of the domain, after its number and PIN.
+   */
+  voicemailAccess?: string;
 }
+
+/** Dialled for one's own mailbox, and for any mailbox (number and PIN asked for). */
+export const OWN_MAILBOX_NUMBER = '*97';
+export const ANY_MAILBOX_NUMBER = '*98';
 
 export class DefaultRouter implements CallRouter {
   private readonly serviceNumbers: ReadonlyMap<string, string>;
@@ -64,9 +76,15 @@ export class DefaultRouter implements CallRouter {
     this.serviceNumbers = options.serviceNumbers ?? new Map();
   }
 
-  route({ method, dialled, callee }: RouteInput): CallPlan {
+  route({ method, caller, dialled, callee }: RouteInput): CallPlan {
     const service = method === 'INVITE' ? this.serviceNumbers.get(dialled) : undefined;
     if (service) return { kind: 'service', service, user: callee?.user ?? null };
+    const access = method === 'INVITE' ? this.options.voicemailAccess : undefined;
+    if (access && !callee) {
+      // The service acts for the caller's own box, or for nobody yet (it asks which box).
+      if (dialled === OWN_MAILBOX_NUMBER) return { kind: 'service', service: access, user: { domain: caller.domain, extension: caller.extension } };
+      if (dialled === ANY_MAILBOX_NUMBER) return { kind: 'service', service: access, user: null };
+    }
     if (!callee) {
       if (OUTSIDE_NUMBER.test(dialled)) {
         return { kind: 'reject', status: 403, reason: OUTSIDE_PHRASE, cause: 'failed', warning: 'Calls to outside numbers are not set up on this phone system' };

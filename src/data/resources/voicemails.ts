@@ -3,7 +3,7 @@
  * or a shared box granted to me. Lists by folder, the counts, the audio, moving and deleting.
  */
 import { ApiError, type Http } from '../http.js';
-import type { Page, VoicemailCount, VoicemailEntry, VoicemailFolderName } from '../wire.js';
+import type { Page, SharedMailbox, VoicemailCount, VoicemailEntry, VoicemailFolderName } from '../wire.js';
 
 const box = (mailbox: string) => `/api/v2/domains/~/users/${encodeURIComponent(mailbox)}/voicemails`;
 const message = (mailbox: string, folder: VoicemailFolderName, id: string) =>
@@ -11,6 +11,11 @@ const message = (mailbox: string, folder: VoicemailFolderName, id: string) =>
 
 export class VoicemailsResource {
   constructor(private readonly http: Http) {}
+
+  /** The boxes granted to me (shared voicemail), with their counts. */
+  sharedMailboxes(): Promise<SharedMailbox[]> {
+    return this.http.send('GET', '/api/v2/domains/~/users/~/mailboxes');
+  }
 
   count(mailbox = '~'): Promise<VoicemailCount> {
     return this.http.send('GET', `${box(mailbox)}/count`);

@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { areaServicesContext, callStoreContext, contactBookContext, directoryContext } from '../../app/contexts.js';
 import type { AreaServices } from '../../areas/area.js';
@@ -72,6 +72,8 @@ export class SbVoicemailView extends LitElement {
   ];
 
   @consume({ context: areaServicesContext, subscribe: true }) services?: AreaServices;
+  /** The box shown: my own unless given (Shared Voicemail shows one view per granted box). */
+  @property({ attribute: false }) box?: VoicemailBox;
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
   @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
@@ -87,8 +89,8 @@ export class SbVoicemailView extends LitElement {
   private readonly watchDirectory = new StoreController(this, [DirectoryChangedEvent.eventName]);
   private readonly watchBook = new StoreController(this, [ContactBookChangedEvent.eventName]);
 
-  private get box(): VoicemailBox | undefined {
-    return this.services?.voicemail;
+  private get shown(): VoicemailBox | undefined {
+    return this.box ?? this.services?.voicemail;
   }
 
   override disconnectedCallback(): void {
@@ -98,13 +100,13 @@ export class SbVoicemailView extends LitElement {
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
-    this.watchBox.observe(this.box);
+    this.watchBox.observe(this.shown);
     this.watchDirectory.observe(this.directory);
     this.watchBook.observe(this.book);
   }
 
   override render() {
-    const box = this.box;
+    const box = this.shown;
     const lists = box?.lists ?? { new: [], save: [] };
     const error = this.error || box?.error || '';
     const tab = (folder: ListedFolder, label: string) => html`<button role="tab" id="tab-${folder}" type="button"
@@ -142,7 +144,7 @@ export class SbVoicemailView extends LitElement {
   }
 
   private async onAction(e: VoicemailActionEvent): Promise<void> {
-    const box = this.box;
+    const box = this.shown;
     if (!box) return;
     const { action, entry } = e.detail;
     this.error = '';
@@ -184,7 +186,7 @@ export class SbVoicemailView extends LitElement {
   private async load(entry: VoicemailEntry): Promise<string> {
     const known = this.audioUrls.get(entry.id);
     if (known) return known;
-    const blob = await this.box!.audio(entry);
+    const blob = await this.shown!.audio(entry);
     const url = URL.createObjectURL(blob);
     this.audioUrls = new Map(this.audioUrls).set(entry.id, url);
     return url;
@@ -193,8 +195,8 @@ export class SbVoicemailView extends LitElement {
   private readonly undo = async () => {
     const entry = this.deleted;
     this.deleted = null;
-    if (!entry || !this.box) return;
-    await this.box.move({ ...entry, folder: 'trash' }, entry.folder);
+    if (!entry || !this.shown) return;
+    await this.shown.move({ ...entry, folder: 'trash' }, entry.folder);
   };
 }
 
