@@ -12,8 +12,11 @@ import { opusPacketSamples, type OpusClip } from './ogg-opus.js';
 const FRAME_MS = 20;
 /** How long ICE gathering may take before we answer with what we have. */
 const GATHER_TIMEOUT_MS = 2_000;
-/** How long a connection may take to come up before a clip plays into the void. */
-const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a connection may take to come up (ICE, then DTLS) before the session gives up; on a
+ * busy machine with many sessions starting at once, 5 s was measured to be too short.
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 const DTMF_EVENTS = '0123456789*#ABCD';
 
 export class WeriftEngine implements MediaEngine {

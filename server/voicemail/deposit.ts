@@ -50,10 +50,14 @@ export class VoicemailService implements PlatformService {
   constructor(private readonly deps: DepositDeps) {}
 
   incoming(call: ServiceCall): void {
-    this.deposit(call).catch((err: unknown) => {
-      this.deps.log.error('voicemail deposit failed', { callId: call.callId, error: (err as Error).stack });
-      call.hangUp();
-    });
+    this.deposit(call)
+      .catch((err: unknown) => this.deps.log.error('voicemail deposit failed', { callId: call.callId, error: (err as Error).stack }))
+      // However it ended (media that never came up, an error), the caller is not left in silence.
+      .finally(() => {
+        if (call.ended) return;
+        this.deps.log.warn('voicemail ended the call: its media stopped', { callId: call.callId });
+        call.hangUp();
+      });
   }
 
   private async deposit(call: ServiceCall): Promise<void> {
