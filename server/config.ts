@@ -22,6 +22,8 @@ export interface Config {
   seedDemo: boolean;
   /** Unanswered calls go to voicemail (the platform answers them with its own media). */
   voicemail: boolean;
+  /** Voicemail transcription (see server/voicemail/transcription/). */
+  transcription: TranscriptionConfig;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Largest recording upload, and the recordings one user may keep in all (bytes). */
   recordingMaxBytes: number;
@@ -33,6 +35,16 @@ export interface Config {
     maxFlowsPerAddress: number;
     pingIntervalMs: number;
   };
+}
+
+export const TRANSCRIBERS = ['auto', 'pocketsphinx', 'http', 'none'] as const;
+export interface TranscriptionConfig {
+  /** `auto`: PocketSphinx when it is installed, else none. */
+  engine: (typeof TRANSCRIBERS)[number];
+  /** The HTTP speech-to-text service (engine `http`). */
+  url?: string;
+  key?: string;
+  model?: string;
 }
 
 export class ConfigError extends Error {}
@@ -78,6 +90,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       throw new ConfigError('DATABASE_URL must be a postgres:// URL, e.g. postgres://switchboard@localhost/switchboard');
     }
   }
+  const engine = (env.SWITCHBOARD_TRANSCRIBER || 'auto') as TranscriptionConfig['engine'];
+  if (!TRANSCRIBERS.includes(engine)) throw new ConfigError(`SWITCHBOARD_TRANSCRIBER must be one of ${TRANSCRIBERS.join(', ')}, got "${engine}"`);
+  const sttUrl = env.SWITCHBOARD_STT_URL || undefined;
+  if (engine === 'http' && !sttUrl) throw new ConfigError('SWITCHBOARD_TRANSCRIBER=http needs SWITCHBOARD_STT_URL');
+  if (sttUrl && !/^https?:\/\/[^/]/.test(sttUrl)) throw new ConfigError(`SWITCHBOARD_STT_URL must be an http(s) URL, got "${sttUrl}"`);
   return {
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -89,6 +106,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     refreshTokenTtlS: intSetting(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     seedDemo: seed === '1',
     voicemail: voicemail === '1',
+    transcription: { engine, url: sttUrl, key: env.SWITCHBOARD_STT_KEY || undefined, model: env.SWITCHBOARD_STT_MODEL || undefined },
     logLevel,
     recordingMaxBytes: intSetting(env, 'RECORDING_MAX_BYTES', 50 * 1024 * 1024, 1024, 2 ** 40),
     recordingQuotaBytes: intSetting(env, 'RECORDING_QUOTA_BYTES', 1024 * 1024 * 1024, 1024, 2 ** 50),

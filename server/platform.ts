@@ -35,6 +35,7 @@ import { PlatformServices } from './sip/services/registry.js';
 import type { PlatformService } from './sip/services/service.js';
 import { TransactionTable } from './sip/transactions.js';
 import { setUpVoicemail, type Voicemail as VoicemailPart } from './voicemail/setup.js';
+import type { Transcriber } from './voicemail/transcription/transcriber.js';
 import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
@@ -80,6 +81,8 @@ export interface PlatformOptions {
   voicemailPinLock?: PinLockRule;
   /** The longest and shortest message-waiting subscription granted (3600 s, 60 s); tests use short ones. */
   mwiExpires?: { maxExpiresS?: number; minExpiresS?: number };
+  /** Replaces the voicemail transcriber the settings name (tests use fakes); null for none. */
+  transcriber?: Transcriber | null;
   /** Our SIP host name (Via, Record-Route). */
   sipHost?: string;
   /** How long a Switch Phone offer waits for the other device (30 s). */
@@ -151,6 +154,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   }, log, { ...config.sipFlows, ...opts.flowLimits });
   const voicemail = config.voicemail ? setUpVoicemail({
     dataDir: config.dataDir, store, bus, log, maxMessageMs: opts.voicemailMaxMs, prompts: opts.voicemailPrompts, pinLock: opts.voicemailPinLock,
+    transcription: config.transcription, transcriber: opts.transcriber,
   }) : null;
   const services = new PlatformServices([...(voicemail ? [voicemail.service, voicemail.access] : []), ...(opts.services ?? [])], deliver);
   const host = opts.sipHost ?? 'switchboard.invalid';
@@ -239,6 +243,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
         clearInterval(sweep);
       }
       await recorder.flush();
+      await voicemail?.close();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ import { DirectoryResource } from './data/resources/directory.js';
 import { RecordingsResource } from './data/resources/recordings.js';
 import { VoicemailsResource } from './data/resources/voicemails.js';
 import { GreetingsResource } from './data/resources/greetings.js';
+import { AccountResource } from './data/resources/account.js';
 import { IdbVoicemailCache } from './data/voicemail-cache.js';
 import { openSwitchboardDB } from './data/db.js';
 import { EventsClient } from './data/events.js';
@@ -65,7 +66,7 @@ function mount(): SbApp {
   const sharedVoicemail = new SharedVoicemail(voicemailsApi, session, events, voicemailCache);
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
-    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, sharedVoicemail, greetings: new GreetingsResource(http) },
+    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, sharedVoicemail, greetings: new GreetingsResource(http), account: new AccountResource(http) },
   });
 
   // The phone (JsSIP, the call store, the call UI) loads once someone has signed in: the login

@@ -25,9 +25,14 @@ export function encodePcm(pcm: Int16Array): OpusClip {
   }
 }
 
-/** Opus packets as mono 16-bit PCM at 48 kHz (a lost or broken packet decodes as silence). */
-export function decodePackets(packets: Buffer[], channels = 1): Int16Array {
-  const decoder = new OpusScript(OPUS_RATE, channels as 1 | 2, OpusScript.Application.VOIP);
+/**
+ * Opus packets as mono 16-bit PCM at 48 kHz, or at another rate Opus decodes to natively (8, 12,
+ * 16 or 24 kHz: the decoder band-limits, so no resampling is needed). A lost or broken packet
+ * decodes as silence.
+ */
+export function decodePackets(packets: Buffer[], channels = 1, rate: 8_000 | 12_000 | 16_000 | 24_000 | 48_000 = OPUS_RATE): Int16Array {
+  const decoder = new OpusScript(rate, channels as 1 | 2, OpusScript.Application.VOIP);
+  const frame = (FRAME_SAMPLES * rate) / OPUS_RATE;
   try {
     const frames: Int16Array[] = [];
     for (const p of packets) {
@@ -36,7 +41,7 @@ export function decodePackets(packets: Buffer[], channels = 1): Int16Array {
         const raw = decoder.decode(p);
         pcm = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
       } catch {
-        pcm = new Int16Array(FRAME_SAMPLES * channels);
+        pcm = new Int16Array(frame * channels);
       }
       frames.push(channels === 1 ? pcm : downmix(pcm));
     }

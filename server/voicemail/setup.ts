@@ -10,11 +10,15 @@ import type { MediaEngine } from '../media/engine.js';
 import { Prompts, type PromptSource } from '../media/prompts.js';
 import { speak } from '../media/synth.js';
 import { WeriftEngine } from '../media/werift-engine.js';
+import type { TranscriptionConfig } from '../config.js';
 import type { PinLockRule, Store } from '../store/types.js';
 import { VoicemailAccessService } from './access.js';
 import { VoicemailService, type Greetings } from './deposit.js';
 import { SpokenDefaultGreetings } from './greetings.js';
 import { MailboxFiles } from './mailbox-files.js';
+import { TranscriptionQueue } from './transcription/queue.js';
+import { selectTranscriber } from './transcription/select.js';
+import type { Transcriber } from './transcription/transcriber.js';
 import { UserGreetings } from './user-greetings.js';
 
 export interface Voicemail {
@@ -24,6 +28,9 @@ export interface Voicemail {
   files: MailboxFiles;
   greetings: UserGreetings;
   engine: MediaEngine;
+  /** Null when no transcriber is installed (messages are `none`). */
+  transcriptions: TranscriptionQueue | null;
+  close(): Promise<void>;
 }
 
 export function setUpVoicemail(opts: {
@@ -38,6 +45,9 @@ export function setUpVoicemail(opts: {
   /** Replaces the committed prompt files (tests use tones). */
   prompts?: PromptSource;
   pinLock?: PinLockRule;
+  transcription?: TranscriptionConfig;
+  /** Replaces the one the settings name (tests use fakes); null for none. */
+  transcriber?: Transcriber | null;
 }): Voicemail {
   const files = new MailboxFiles(path.join(opts.dataDir, 'voicemail'));
   const swept = files.sweepPartials();
@@ -47,13 +57,24 @@ export function setUpVoicemail(opts: {
   const greetings = new UserGreetings(opts.store.greetings, greetingFiles, opts.defaultGreetings ?? new SpokenDefaultGreetings());
   const engine = opts.engine ?? new WeriftEngine();
   const prompts = opts.prompts ?? new Prompts();
+  const transcriber = opts.transcriber !== undefined ? opts.transcriber : selectTranscriber(opts.transcription ?? { engine: 'auto' });
+  const transcriptions = transcriber
+    ? new TranscriptionQueue({ transcriber, voicemails: opts.store.voicemails, files, bus: opts.bus, log: opts.log })
+    : null;
+  opts.log.info('voicemail transcription', { engine: transcriber?.name ?? 'none' });
   const service = new VoicemailService({
     engine, files, prompts, greetings,
     users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log, maxMessageMs: opts.maxMessageMs,
+    transcribe: transcriptions ? (vm) => transcriptions.enqueue(vm) : undefined,
   });
   const access = new VoicemailAccessService({
     engine, files, prompts, speak, pinLock: opts.pinLock,
     users: opts.store.users, voicemails: opts.store.voicemails, bus: opts.bus, log: opts.log,
   });
-  return { service, access, files, greetings, engine };
+  // Messages left pending by the last run; without a transcriber they stay pending until one is set up.
+  transcriptions?.resume().catch((err: unknown) => opts.log.error('pending transcriptions not resumed', { error: (err as Error).message }));
+  return {
+    service, access, files, greetings, engine, transcriptions,
+    async close() { await transcriptions?.close(); },
+  };
 }

@@ -5,6 +5,7 @@
  * these, and one line in ./registry.ts.
  */
 import type { NavIconName } from '../components/icons.js';
+import type { AccountResource } from '../data/resources/account.js';
 import type { GreetingsResource } from '../data/resources/greetings.js';
 import type { SharedVoicemail } from '../state/shared-voicemail.js';
 import type { VoicemailBox } from '../state/voicemail-box.js';
@@ -31,6 +32,8 @@ export interface AreaServices {
   greetings?: GreetingsResource;
   /** The voicemail boxes granted to me. */
   sharedVoicemail?: SharedVoicemail;
+  /** My settings on the platform (ring time, voicemail PIN). */
+  account?: AccountResource;
 }
 
 export interface AreaDefinition {

@@ -152,15 +152,18 @@ export class SbNavPane extends LitElement {
                   class="item"
                   type="button"
                   aria-current=${item.id === this.selected ? 'page' : nothing}
+                  aria-describedby=${item.badge && item.badge > 0 ? `badge-${item.id}` : nothing}
                   @click=${() => this.onItemClick(item.id)}
                 >
                   ${icon(item.icon)}
                   <span class="label">${item.label}</span>
                   ${item.badge && item.badge > 0
-                    ? html`<span class="badge" aria-hidden="true">${item.badge > 99 ? '99+' : item.badge}</span
-                        ><span class="sr-only">(${item.badge} new)</span>`
+                    ? html`<span class="badge" aria-hidden="true">${item.badge > 99 ? '99+' : item.badge}</span>`
                     : nothing}
                 </button>
+                ${item.badge && item.badge > 0
+                  ? html`<span class="sr-only" id="badge-${item.id}">${item.badge} new</span>`
+                  : nothing}
               </li>`,
             )}
           </ul>

@@ -45,3 +45,13 @@ export async function pick(page: Page, search: string, name: string): Promise<vo
   await page.getByLabel('Search or enter a number').fill(search);
   await page.getByRole('button', { name: new RegExp(name) }).first().click();
 }
+
+/** An area's item in the navigation pane, by its exact label (a badge is not part of its name). */
+export const navItem = (page: Page, label: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: label, exact: true });
+
+/** The count an area's item shows ('' for none); screen readers get it as the item's description. */
+export async function navBadge(page: Page, label: string): Promise<string> {
+  const badge = navItem(page, label).locator('.badge');
+  return (await badge.count()) ? ((await badge.textContent()) ?? '').trim() : '';
+}

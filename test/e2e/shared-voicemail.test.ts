@@ -12,6 +12,7 @@ import { api, delay, eventually, login, registeredUa } from '../support/harness.
 import { beepHeard, callVoicemail } from '../support/voicemail-caller.js';
 import { tone } from '../../server/media/opus-codec.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
+import { navBadge } from './phone-ui.js';
 
 const pane = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
@@ -54,7 +55,7 @@ describe('shared voicemail end to end', () => {
       await dan.close();
     }
 
-    await pane(alice).getByRole('button', { name: /^Shared Voicemail.*\(1 new\)/ }).waitFor({ timeout: 30_000 });
+    await eventually(async () => (await navBadge(alice, 'Shared Voicemail')) === '1', 30_000);
     const item = sales.getByRole('list', { name: 'New messages' }).getByRole('listitem').first();
     await item.getByText('Dan Diaz').waitFor({ timeout: 30_000 });
 

@@ -9,10 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { api, eventually, login } from '../support/harness.js';
-import { card, dial, gridEmpties } from './phone-ui.js';
+import { card, dial, gridEmpties, navBadge, navItem } from './phone-ui.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
 
-const nav = (page: Page, name: string | RegExp) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name });
 
 describe('voicemail end to end', () => {
   let e2e: E2E;
@@ -44,8 +43,8 @@ describe('voicemail end to end', () => {
     assert.ok(listed.duration_s >= 1, `a message of ${listed.duration_s} s`);
 
     // 1002 sees the badge without doing anything.
-    await nav(bob, /Voicemail.*\(1 new\)/).waitFor({ timeout: 10_000 });
-    await nav(bob, /Voicemail/).click();
+    await eventually(async () => (await navBadge(bob, 'Voicemail')) === '1', 10_000);
+    await navItem(bob, 'Voicemail').click();
     const newList = bob.getByRole('list', { name: 'New messages' });
     const item = newList.getByRole('listitem').first();
     await item.getByText('Alice Anders').waitFor();
@@ -68,7 +67,7 @@ describe('voicemail end to end', () => {
     // Save: it moves to Saved, and the badge goes.
     await item.getByRole('button', { name: /^Save message from Alice Anders/ }).click();
     await bob.getByText('No new messages').waitFor();
-    await eventually(async () => (await nav(bob, /Voicemail.*\(1 new\)/).count()) === 0, 5_000);
+    await eventually(async () => (await navBadge(bob, 'Voicemail')) === '', 5_000);
     await bob.getByRole('tab', { name: /Saved/ }).click();
     const saved = bob.getByRole('list', { name: 'Saved messages' }).getByRole('listitem');
     await saved.first().getByText('Alice Anders').waitFor();
@@ -83,5 +82,27 @@ describe('voicemail end to end', () => {
     await bob.getByText('No saved messages').waitFor();
     await eventually(async () => (await api(e2e.platform.url, 'GET', '/api/v2/domains/~/users/~/voicemails/trash', { token })).body.items.length === 1, 5_000);
     assert.equal((await api(e2e.platform.url, 'GET', '/api/v2/domains/~/users/~/voicemails/save', { token })).body.items.length, 0);
+  });
+
+  it('Settings sets the voicemail PIN (never shown back) and the ring time before voicemail', async () => {
+    await navItem(bob, 'Settings').click();
+    const section = bob.getByRole('region', { name: 'Voicemail' });
+    await section.getByText('No PIN is set.', { exact: false }).waitFor();
+    await section.getByLabel('Voicemail PIN').fill('12');
+    await section.getByRole('button', { name: 'Save PIN' }).click();
+    assert.equal(await section.getByText('Voicemail PIN saved').count(), 0, 'the browser refuses a PIN of two digits');
+    await section.getByLabel('Voicemail PIN').fill('2468');
+    await section.getByRole('button', { name: 'Save PIN' }).click();
+    await section.getByText('Voicemail PIN saved').waitFor();
+    await section.getByText('A PIN is set.', { exact: false }).waitFor();
+    assert.equal(await section.getByLabel('New voicemail PIN').inputValue(), '', 'the PIN is not shown back');
+    await section.getByLabel('Ring my phones for (seconds)').fill('15');
+    await section.getByRole('button', { name: 'Save ring time' }).click();
+    await section.getByText('Your phones ring for 15 seconds before voicemail').waitFor();
+    const token = await login(e2e.platform.url, '1002@demo');
+    const me = (await api(e2e.platform.url, 'GET', '/api/v2/domains/~/users/~', { token })).body;
+    assert.equal(me.voicemail_pin_set, true);
+    assert.equal(me.ring_no_answer_timeout_s, 15);
+    assert.equal(JSON.stringify(me).includes('2468'), false);
   });
 });

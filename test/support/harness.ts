@@ -23,14 +23,16 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string> } = {}): Promise<TestPlatform> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+/** `dataDir`: start on that directory (a restart) and leave it there on close. */
+export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string>; dataDir?: string } = {}): Promise<TestPlatform> {
+  const keep = opts.dataDir !== undefined;
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
   // A test that names its own data directory (to restart on it) owns that store's lifetime too.
-  const ownStore = !opts.store && !opts.env?.SWITCHBOARD_DATA;
+  const ownStore = !opts.store && !keep && !opts.env?.SWITCHBOARD_DATA;
   const storeEnv = opts.store ? {} : await testStoreEnv(opts.env?.SWITCHBOARD_DATA ?? dataDir);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'),
-    // Most tests look at how unanswered calls fail; voicemail tests turn it on.
-    SWITCHBOARD_VOICEMAIL: '0', ...storeEnv, ...opts.env });
+    // Most tests look at how unanswered calls fail; voicemail tests turn it on (and transcription tests a transcriber).
+    SWITCHBOARD_VOICEMAIL: '0', SWITCHBOARD_TRANSCRIBER: 'none', ...storeEnv, ...opts.env });
   const platform = await createPlatform({ config, log: createLogger(process.env.TEST_LOG === '1' ? 'debug' : 'silent'), ...opts });
   await platform.listen();
   const url = platform.url();
@@ -41,7 +43,7 @@ export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Rec
     dataDir,
     async close() {
       await platform.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
       if (ownStore && PLATFORM_PG) await dropDatabaseFor(PLATFORM_PG, dataDir);
     },
   };

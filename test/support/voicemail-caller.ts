@@ -1,6 +1,6 @@
 /** A caller of the platform's voicemail in tests: a SIP user agent with a WebRTC peer in Node. */
 import assert from 'node:assert/strict';
-import { eventually } from './harness.js';
+import { delay, eventually } from './harness.js';
 import type { OutgoingCall, SipUa } from './sip-ua.js';
 import { dominantTone, rms, TestPeer } from './webrtc-peer.js';
 
@@ -44,3 +44,22 @@ export async function beepHeard(peer: TestPeer, from: number, timeoutMs = 15_000
   }, timeoutMs);
 }
 
+
+/**
+ * Calls `target`'s voicemail, skips the greeting with # once it is heard (a key pressed before
+ * it starts playing is not seen), says `pcm` (48 kHz mono) after the beep, and hangs up.
+ */
+export async function leaveMessage(caller: SipUa, target: string, pcm: Int16Array): Promise<void> {
+  const vm = await callVoicemail(caller, target);
+  try {
+    await eventually(() => vm.peer.heard.length > 9_600 && rms(vm.peer.heard.slice(-9_600)) > 300, 20_000);
+    await vm.press('#');
+    await beepHeard(vm.peer, 0, 20_000);
+    await delay(300);
+    vm.peer.say(pcm);
+    await eventually(() => vm.peer.sendingMs === 0, 15_000);
+    await delay(500);
+  } finally {
+    await vm.hangUp();
+  }
+}

@@ -8,6 +8,7 @@ import type { OtherDevices } from '../../state/other-devices.js';
 import { HOLD_REMINDER_MAX_S, holdReminderError, type SettingsStore } from '../../state/settings.js';
 import { DeviceChangeEvent } from '../../components/sb-device-select.js';
 import { baseStyles, buttonStyles, fieldStyles } from '../../components/shared-styles.js';
+import '../../components/sb-voicemail-settings.js';
 import '../../components/sb-device-select.js';
 
 interface DeviceOption {
@@ -193,6 +194,11 @@ export class SbSettingsView extends LitElement {
           <p id="hold-reminder-error" class="error" role="alert">${this.holdError}</p>
         </div>
         <p id="hold-reminder-hint" class="hint">A call left on hold rings you back after this time, and its card says it is still on hold, until you resume it. From 0 (off) to 600 seconds (10 minutes).</p>
+      </section>
+
+      <section aria-labelledby="voicemail-title">
+        <h2 id="voicemail-title">Voicemail</h2>
+        <sb-voicemail-settings></sb-voicemail-settings>
       </section>
 
       ${this.devices ? this.renderDevices(this.devices) : nothing}

@@ -94,7 +94,9 @@ describe('area registry', () => {
     source.dispatchEvent(new Event('badge-changed'));
     await app.updateComplete;
     await nav.updateComplete;
-    expect(buttonNames(nav)).to.include('Call Park (3 new)');
+    expect(buttonNames(nav)).to.include('Call Park');
+    const item = [...nav.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Call Park'))!;
+    expect(nav.shadowRoot!.getElementById(item.getAttribute('aria-describedby')!)!.textContent).to.equal('3 new');
   });
 
   it('opens the area of the address bar at start', async () => {

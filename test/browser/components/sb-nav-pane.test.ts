@@ -46,9 +46,14 @@ describe('sb-nav-pane', () => {
     expect(current[0]).to.equal(button(el, 'Contacts'));
   });
 
-  it('shows a badge for a positive count, with the count in the name', async () => {
+  it('shows a badge for a positive count, told as the item\'s description (its name stays the label)', async () => {
     const el = await pane();
-    expect(button(el, 'Chat (2 new)')).to.exist;
+    const chat = button(el, 'Chat');
+    expect(chat).to.exist;
+    const description = el.shadowRoot!.getElementById(chat.getAttribute('aria-describedby')!);
+    expect(description!.textContent).to.equal('2 new');
+    expect(chat.querySelector('.badge')!.textContent).to.equal('2');
+    expect(button(el, 'Voicemail').hasAttribute('aria-describedby')).to.equal(false);
     expect(button(el, 'Voicemail').querySelector('.badge')).to.be.null;
     el.items = [{ id: 'vm', label: 'Voicemail', icon: 'voicemail', badge: 250 }];
     await el.updateComplete;
