@@ -381,7 +381,7 @@ async function provision(dataDir: string, users: number, portalUsers: number[] =
     await store.users.create({ domain: BENCH_DOMAIN, extension: ext, firstName: 'Bench', lastName: ext, email: '', role: 'user', passwordHash, mfaSecret: null, ringNoAnswerTimeoutS: 25, createdAt: now });
     await store.devices.create({ id: `dev-${ext}`, domain: BENCH_DOMAIN, extension: ext, label: 'bench', sipUsername: ext, ha1: computeHa1(ext, BENCH_DOMAIN, BENCH_PASSWORD), createdAt: now, lastSeenAt: null, loginFamily: null });
   }
-  store.close();
+  await store.close();
 }
 
 export interface RunningServer extends LoadTarget {

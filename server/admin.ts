@@ -15,7 +15,7 @@ import { hashPassword } from './auth/passwords.js';
 import { parseLogin } from './auth/service.js';
 import { newTotpSecret, totpUri } from './auth/totp.js';
 import { loadConfig } from './config.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import { DEFAULT_RING_NO_ANSWER_TIMEOUT_S, type Store } from './store/types.js';
 
 class UsageError extends Error {}
@@ -116,8 +116,8 @@ export async function runAdmin(argv: string[], store: Store, out: (line: string)
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const store = openSqliteStore(loadConfig().dataDir);
-  runAdmin(process.argv.slice(2), store, (l) => process.stdout.write(l + '\n'))
+  const store = await openStore(loadConfig());
+  await runAdmin(process.argv.slice(2), store, (l) => process.stdout.write(l + '\n'))
     .catch((err: unknown) => {
       process.stderr.write(`${err instanceof UsageError ? `${err.message}\n${USAGE}` : (err as Error).stack}\n`);
       process.exitCode = 2;

@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** postgres://... : the store is this PostgreSQL database instead of SQLite in dataDir. */
+  databaseUrl?: string;
   /** PEM certificate and key for HTTPS/WSS; both or neither. */
   tls?: { cert: Buffer; key: Buffer };
   /** Directory holding the built web app (index.html, sw.js, ...). */
@@ -80,6 +82,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (seed !== '0' && seed !== '1') throw new ConfigError('SWITCHBOARD_SEED_DEMO must be 0 or 1');
   const voicemail = env.SWITCHBOARD_VOICEMAIL ?? '1';
   if (voicemail !== '0' && voicemail !== '1') throw new ConfigError('SWITCHBOARD_VOICEMAIL must be 0 or 1');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl !== undefined) {
+    let protocol = '';
+    try { protocol = new URL(databaseUrl).protocol; } catch { /* reported below */ }
+    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL must be a postgres:// URL, e.g. postgres://switchboard@localhost/switchboard');
+    }
+  }
   const engine = (env.SWITCHBOARD_TRANSCRIBER || 'auto') as TranscriptionConfig['engine'];
   if (!TRANSCRIBERS.includes(engine)) throw new ConfigError(`SWITCHBOARD_TRANSCRIBER must be one of ${TRANSCRIBERS.join(', ')}, got "${engine}"`);
   const sttUrl = env.SWITCHBOARD_STT_URL || undefined;
@@ -89,6 +99,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(cwd, env.SWITCHBOARD_DATA || 'data'),
+    databaseUrl,
     tls,
     webRoot: path.resolve(cwd, env.SWITCHBOARD_WEB_ROOT || 'dist'),
     accessTokenTtlS: intSetting(env, 'ACCESS_TOKEN_TTL', 15 * 60, 1, 24 * 3600),

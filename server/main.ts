@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createPlatform } from './platform.js';
+import { describeStore } from './store/open.js';
 import { DEMO_DOMAIN, DEMO_MFA_SECRET, DEMO_PASSWORD, DEMO_USERS } from './seed.js';
 
 async function main(): Promise<void> {
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `  Switchboard is running at ${url}`,
-    `  SIP over WebSocket: ${url.replace(/^http/, 'ws')}/sip   data: ${config.dataDir}`,
+    `  SIP over WebSocket: ${url.replace(/^http/, 'ws')}/sip   data: ${config.dataDir}${config.databaseUrl ? `   database: ${describeStore(config)}` : ''}`,
   ];
   if (platform.seeded || (await platform.store.domains.get(DEMO_DOMAIN))) {
     lines.push(

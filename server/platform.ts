@@ -40,7 +40,7 @@ import { Registrar } from './sip/registrar.js';
 import { SipAuthenticator } from './sip/sip-auth.js';
 import { SipWsTransport, type FlowLimits } from './sip/ws-transport.js';
 import { RecordingFiles } from './store/recording-files.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import { cachedDomains } from './store/cached-domains.js';
 import type { PinLockRule, Store } from './store/types.js';
 import type { PromptSource } from './media/prompts.js';
@@ -62,7 +62,7 @@ async function closeInterruptedCalls(store: Store, log: Logger): Promise<void> {
 
 export interface PlatformOptions {
   config: Config;
-  /** Defaults to the SQLite store in config.dataDir. */
+  /** Defaults to the store the config names (store/open.ts): PostgreSQL at DATABASE_URL, else SQLite in dataDir. */
   store?: Store;
   log?: Logger;
   throttle?: { account: ThrottleRule; address: ThrottleRule };
@@ -115,7 +115,7 @@ export interface Platform {
 export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
-  const store = opts.store ?? openSqliteStore(config.dataDir);
+  const store = opts.store ?? (await openStore(config, log));
   const seeded = config.seedDemo ? await seedDemo(store) : false;
   await closeInterruptedCalls(store, log);
   const bus = new EventBus();
@@ -212,7 +212,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
 
   const housekeeping = setInterval(() => {
     throttle.sweep();
-    void store.tokens.purgeExpired(Date.now());
+    store.tokens.purgeExpired(Date.now()).catch((err: unknown) => log.warn('expired tokens not purged', { error: (err as Error).message }));
   }, 60_000);
   housekeeping.unref();
 
@@ -247,7 +247,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       }
       await recorder.flush();
       await voicemail?.close();
-      store.close();
+      await store.close();
     },
   };
 }

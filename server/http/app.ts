@@ -33,6 +33,7 @@ import { greetingRoutes } from './routes/greetings.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import type { MailboxFiles } from '../voicemail/mailbox-files.js';
 import type { UserGreetings } from '../voicemail/user-greetings.js';
+import { constraintViolation } from '../store/errors.js';
 
 export interface Services {
   config: Config;
@@ -123,12 +124,13 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
       void reply.code(415).send({ code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' });
       return;
     }
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    const constraint = constraintViolation(err);
+    if (constraint) {
       // A route let through a change the store refuses (a missing user, a duplicate): the
       // request is at fault, never the platform. Said without the SQL, which names our tables.
       services.log.warn('store constraint refused a change', { url: req.url, code, error: err.message });
-      const message = code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'The change refers to something that does not exist'
-        : code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'The change would duplicate something that already exists'
+      const message = constraint === 'foreign-key' ? 'The change refers to something that does not exist'
+        : constraint === 'unique' ? 'The change would duplicate something that already exists'
         : 'The change conflicts with stored data';
       void reply.code(409).send({ code: 'conflict', message });
       return;

@@ -155,8 +155,11 @@ export class Registrar implements LocationService {
       if (updates.some((u) => u.expires > 0)) {
         flow.identity = { domain, extension, deviceId: auth.device.id, sipUsername: auth.device.sipUsername };
         flow.userAgent = req.headers.get('User-Agent') ?? '';
-        // Last seen to the minute: a write per refresh was 4% of a REGISTER's CPU.
-        if (auth.device.lastSeenAt === null || now - auth.device.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) void this.store.devices.touch(auth.device.id, now);
+        // Last seen to the minute (a write per refresh was 4% of a REGISTER's CPU). The REGISTER
+        // does not wait for it, but a store that refuses it (PostgreSQL unreachable, say) is logged.
+        if (auth.device.lastSeenAt === null || now - auth.device.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
+          this.store.devices.touch(auth.device.id, now).catch((err: unknown) => this.log.warn('device last-seen not written', { error: (err as Error).message }));
+        }
       }
     }
 

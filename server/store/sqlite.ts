@@ -57,7 +57,7 @@ export function openSqliteStore(dataDir: string): Store {
     voicemails: sqliteVoicemailRepo(db),
     greetings: sqliteGreetingRepo(db),
     mailboxGrants: sqliteGrantRepo(db),
-    close: () => db.close(),
+    close: async () => { db.close(); },
   };
 }
 

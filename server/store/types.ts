@@ -1,7 +1,7 @@
 /**
  * Repository interfaces: the only view of persistence the rest of the platform has. The SQLite
- * implementation (sqlite.ts) is the embedded default; the methods are async so that a
- * PostgreSQL implementation can satisfy the same contract.
+ * implementation (sqlite.ts) is the embedded default; the PostgreSQL one (postgres.ts) keeps
+ * the same contract (store/open.ts picks one). test/server/store-contract.test.ts checks both.
  */
 import type { GreetingRepo } from '../voicemail/greeting-types.js';
 import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
@@ -336,5 +336,6 @@ export interface Store {
   voicemails: VoicemailRepo;
   greetings: GreetingRepo;
   mailboxGrants: MailboxGrantRepo;
-  close(): void;
+  /** Resolves when the store is closed (SQLite's at once; PostgreSQL's when its pool has ended). */
+  close(): Promise<void>;
 }

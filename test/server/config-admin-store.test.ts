@@ -9,8 +9,10 @@ import { runAdmin } from '../../server/admin.js';
 import { verifyPassword } from '../../server/auth/passwords.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { migrations } from '../../server/store/migrations.js';
+import { describeStore } from '../../server/store/open.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import { api, login, startPlatform } from '../support/harness.js';
+import { openTestStore, removeTestData, testStoreEnv } from '../support/test-db.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-unit-'));
 
@@ -28,13 +30,24 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ TLS_CERT: '/x.pem' }), /TLS_CERT and TLS_KEY/);
     assert.throws(() => loadConfig({ TLS_CERT: '/nope.pem', TLS_KEY: '/nope.key' }), /cannot read TLS_CERT/);
     assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://db/x' }), /DATABASE_URL must be a postgres:\/\/ URL/);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'not a url' }), /DATABASE_URL/);
+  });
+
+  it('names a PostgreSQL store by DATABASE_URL, and never prints its password', () => {
+    assert.equal(loadConfig({}).databaseUrl, undefined, 'SQLite by default');
+    const c = loadConfig({ DATABASE_URL: 'postgresql://sb:s3cret@db.example:5433/switchboard' });
+    assert.equal(c.databaseUrl, 'postgresql://sb:s3cret@db.example:5433/switchboard');
+    assert.equal(describeStore(c), 'postgresql://sb:***@db.example:5433/switchboard');
+    assert.equal(describeStore(loadConfig({}, '/srv/app')), '/srv/app/data');
   });
 });
 
+// The SQLite file's own checks; store-contract.test.ts checks the same on PostgreSQL.
 describe('store', () => {
   it('migrates a new database to the latest schema version', () => {
     const dir = tmp();
-    openSqliteStore(dir).close();
+    void openSqliteStore(dir).close();
     const db = new Database(path.join(dir, 'switchboard.sqlite'));
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     db.close();
@@ -62,7 +75,7 @@ describe('store', () => {
 
   it('refuses a database from a newer platform instead of damaging it', () => {
     const dir = tmp();
-    openSqliteStore(dir).close();
+    void openSqliteStore(dir).close();
     const db = new Database(path.join(dir, 'switchboard.sqlite'));
     db.pragma(`user_version = ${migrations.length + 1}`);
     db.close();
@@ -87,6 +100,7 @@ describe('store', () => {
       assert.deepEqual(list.body.map((d: { label: string }) => d.label), ['Desk phone']);
     } finally {
       await t.close();
+      await removeTestData(dataDir);
     }
   });
 });
@@ -94,7 +108,7 @@ describe('store', () => {
 describe('admin command', () => {
   it('adds a domain and a user who can then log in; resets a password', async () => {
     const dir = tmp();
-    const store = openSqliteStore(dir);
+    const store = await openTestStore(dir);
     const out: string[] = [];
     await runAdmin(['add-domain', 'acme.example', 'Acme Ltd'], store, (l) => out.push(l));
     await runAdmin(['add-user', '2001@acme.example', '--name', 'Pat Lee', '--password', 'correct horse', '--admin'], store, (l) => out.push(l));
@@ -110,7 +124,8 @@ describe('admin command', () => {
     await assert.rejects(runAdmin(['add-user', '2001@acme.example', '--name', 'Again'], store, () => {}), /already exists/);
     await assert.rejects(runAdmin(['add-user', '2002@nowhere', '--name', 'X Y'], store, () => {}), /no domain/);
     await assert.rejects(runAdmin(['frobnicate'], store, () => {}), /unknown command/);
-    store.close();
+    await store.close();
+    await removeTestData(dir);
   });
 });
 
@@ -119,7 +134,8 @@ describe('process lifecycle', () => {
     const dataDir = tmp();
     const root = path.resolve(import.meta.dirname, '../..');
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'error', SWITCHBOARD_WEB_ROOT: dataDir },
+      cwd: root, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'error', SWITCHBOARD_WEB_ROOT: dataDir,
+        ...(await testStoreEnv(dataDir)) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -13,6 +13,7 @@ import type { FuzzReport } from '../../fuzz/fuzzer.js';
 import { Rng } from '../../fuzz/prng.js';
 import { mutateSip } from '../../fuzz/sip-mutator.js';
 import { loadCorpus } from '../../fuzz/corpus.js';
+import { removeTestData, testStoreEnv } from '../support/test-db.js';
 
 describe('fuzz', () => {
   it('mutations are deterministic per seed', () => {
@@ -32,10 +33,12 @@ describe('fuzz', () => {
     // errors of this test, which the fuzzer's own handler counts as expected.
     const root = path.resolve(import.meta.dirname, '../..');
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-fuzz-')), 'report.json');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'fuzz', 'run.ts'), '--seconds', '15', '--seed', '4475', '--json', out], { cwd: root, encoding: 'utf8', timeout: 80_000 });
+    // On this run's store: with TEST_DATABASE_URL, the fuzzed platform is on PostgreSQL.
+    const env = { ...process.env, ...(await testStoreEnv(path.dirname(out))) };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'fuzz', 'run.ts'), '--seconds', '15', '--seed', '4475', '--json', out], { cwd: root, encoding: 'utf8', timeout: 80_000, env });
     assert.ok(fs.existsSync(out), `the fuzzer wrote no report (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as FuzzReport;
-    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    await removeTestData(path.dirname(out));
     const summary = `${run.stdout}\n${run.stderr}`;
     assert.equal(report.crashes, 0, summary);
     assert.equal(report.api.fiveXXCount, 0, summary);

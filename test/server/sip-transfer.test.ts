@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { api, delay, eventually, phone, startPlatform, type Phone, type TestPlatform, answeredCall } from '../support/harness.js';
+import { openTestStore, removeTestData } from '../support/test-db.js';
 import type { IncomingCall, SipUa } from '../support/sip-ua.js';
 import { parseReplaces } from '../../server/sip/replaces.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
 
 async function cdrsOf(t: TestPlatform, p: Phone) {
   await t.platform.recorder.flush();
@@ -289,14 +289,14 @@ describe('live dialogs at shutdown', () => {
     const bob = await phone(t, '1002');
     const { out } = await answeredCall(alice.ua, bob.ua, 'sip:1002@demo');
     await t.close();
-    const store = openSqliteStore(dataDir);
+    const store = await openTestStore(dataDir);
     try {
       const record = await store.cdrs.findForCall('demo', '1001', out.dialog!.callId);
       assert.equal(record?.disposition, 'answered');
       assert.ok(record?.endedAt, 'ended at shutdown');
     } finally {
-      store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await store.close();
+      await removeTestData(dataDir);
     }
   });
 });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { api, login, startPlatform, type TestPlatform } from '../support/harness.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openTestStore, removeTestData } from '../support/test-db.js';
 import { checkPin } from '../../server/voicemail/pin.js';
 
 describe('user settings', () => {
@@ -118,7 +118,8 @@ describe('the voicemail PIN setting', () => {
 
 describe('voicemail PIN guesses', () => {
   it('lock the mailbox after too many wrong ones in a row, even parallel ones, until the lock runs out', async () => {
-    const store = openSqliteStore(':memory:');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-pin-'));
+    const store = await openTestStore(dir);
     try {
       await store.domains.create({ name: 'd', description: '', createdAt: 1 });
       await store.users.create({
@@ -139,7 +140,8 @@ describe('voicemail PIN guesses', () => {
       assert.equal(await checkPin(store.users, 'd', '1', '2468', rule, 2000 + 60_000), 'ok', 'and accepted once the lock has run out');
       assert.equal(await checkPin(store.users, 'd', '9', '2468', rule, 3000), 'wrong', 'no such mailbox: just wrong');
     } finally {
-      store.close();
+      await store.close();
+      await removeTestData(dir);
     }
   });
 });
@@ -148,20 +150,21 @@ describe('the ring timeout column', () => {
   it('survives closing and reopening the store, and the store refuses nonsense', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-settings-'));
     try {
-      let store = openSqliteStore(dir);
+      let store = await openTestStore(dir);
       await store.domains.create({ name: 'd', description: '', createdAt: 1 });
       await store.users.create({
         domain: 'd', extension: '1', firstName: 'A', lastName: 'B', email: '', role: 'user', passwordHash: 'x', mfaSecret: null, ringNoAnswerTimeoutS: 25, createdAt: 1,
       });
       assert.equal(await store.users.updateSettings('d', '1', { ringNoAnswerTimeoutS: 9 }), true);
       assert.equal(await store.users.updateSettings('d', '2', { ringNoAnswerTimeoutS: 9 }), false, 'no such user');
-      await assert.rejects(store.users.updateSettings('d', '1', { ringNoAnswerTimeoutS: 0 }), /CHECK/);
-      store.close();
-      store = openSqliteStore(dir);
+      // SQLite says "CHECK constraint failed", PostgreSQL "violates check constraint".
+      await assert.rejects(store.users.updateSettings('d', '1', { ringNoAnswerTimeoutS: 0 }), /check constraint/i);
+      await store.close();
+      store = await openTestStore(dir);
       assert.equal((await store.users.get('d', '1'))?.ringNoAnswerTimeoutS, 9);
-      store.close();
+      await store.close();
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      await removeTestData(dir);
     }
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Starts a real platform for a test: its own port, its own temporary data directory, the demo
- * organisation seeded. Everything is reached over real sockets (HTTP, WebSocket).
+ * organisation seeded. Everything is reached over real sockets (HTTP, WebSocket). With
+ * TEST_DATABASE_URL set, its store is PostgreSQL (a schema per data directory, see test-db.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { createPlatform, type Platform, type PlatformOptions } from '../../serve
 import { DEMO_MFA_SECRET } from '../../server/seed.js';
 import WebSocket from 'ws';
 import { SipUa, type IncomingCall, type OutgoingCall } from './sip-ua.js';
+import { dropDatabaseFor, PLATFORM_PG, testStoreEnv } from './test-db.js';
 
 export interface TestPlatform {
   platform: Platform;
@@ -25,9 +27,12 @@ export interface TestPlatform {
 export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Record<string, string>; dataDir?: string } = {}): Promise<TestPlatform> {
   const keep = opts.dataDir !== undefined;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+  // A test that names its own data directory (to restart on it) owns that store's lifetime too.
+  const ownStore = !opts.store && !keep && !opts.env?.SWITCHBOARD_DATA;
+  const storeEnv = opts.store ? {} : await testStoreEnv(opts.env?.SWITCHBOARD_DATA ?? dataDir);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_WEB_ROOT: path.join(dataDir, 'no-web'),
     // Most tests look at how unanswered calls fail; voicemail tests turn it on (and transcription tests a transcriber).
-    SWITCHBOARD_VOICEMAIL: '0', SWITCHBOARD_TRANSCRIBER: 'none', ...opts.env });
+    SWITCHBOARD_VOICEMAIL: '0', SWITCHBOARD_TRANSCRIBER: 'none', ...storeEnv, ...opts.env });
   const platform = await createPlatform({ config, log: createLogger(process.env.TEST_LOG === '1' ? 'debug' : 'silent'), ...opts });
   await platform.listen();
   const url = platform.url();
@@ -39,6 +44,7 @@ export async function startPlatform(opts: Partial<PlatformOptions> & { env?: Rec
     async close() {
       await platform.close();
       if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (ownStore && PLATFORM_PG) await dropDatabaseFor(PLATFORM_PG, dataDir);
     },
   };
 }
