@@ -13,6 +13,8 @@ import path from 'node:path';
 import { hashPassword } from '../server/auth/passwords.js';
 import { computeHa1 } from '../server/sip/digest.js';
 import { openSqliteStore } from '../server/store/sqlite.js';
+import { openPostgresStore } from '../server/store/postgres.js';
+import { databaseUrlFor, dropDatabaseFor } from '../test/support/test-db.js';
 import { SipUa, type IncomingCall } from '../test/support/sip-ua.js';
 
 export const BENCH_DOMAIN = 'bench.example';
@@ -370,8 +372,14 @@ export async function checkTarget(target: LoadTarget): Promise<void> {
  * Users benchUser(0..users-1) of BENCH_DOMAIN, each with one device whose SIP password is
  * BENCH_PASSWORD; those in `portalUsers` can also log in to the REST API with BENCH_PASSWORD.
  */
+/**
+ * BENCH_DATABASE_URL=postgres://... runs the platform on PostgreSQL: each started platform gets a
+ * schema of its own on that server, dropped when it stops. Unset: SQLite in its data directory.
+ */
+const BENCH_PG = process.env.BENCH_DATABASE_URL || undefined;
+
 async function provision(dataDir: string, users: number, portalUsers: number[] = []): Promise<void> {
-  const store = openSqliteStore(dataDir);
+  const store = BENCH_PG ? await openPostgresStore(await databaseUrlFor(BENCH_PG, dataDir)) : openSqliteStore(dataDir);
   const now = Date.now();
   await store.domains.create({ name: BENCH_DOMAIN, description: 'benchmark', createdAt: now });
   for (let i = 0; i < users; i++) {
@@ -401,6 +409,7 @@ export interface PlatformProcess extends RunningServer {
 export async function startPlatform(users: number, opts: { env?: Record<string, string>; portalUsers?: number[] } = {}): Promise<PlatformProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
   await provision(dataDir, users, opts.portalUsers);
+  const database = BENCH_PG ? { DATABASE_URL: await databaseUrlFor(BENCH_PG, dataDir) } : {};
   const port = await freePort();
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of the platform, to find where the time goes.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -409,7 +418,7 @@ export async function startPlatform(users: number, opts: { env?: Record<string, 
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SWITCHBOARD_DATA: dataDir, SWITCHBOARD_SEED_DEMO: '0', LOG_LEVEL: 'error',
       // The load generators all connect from 127.0.0.1.
-      SIP_MAX_CONNECTIONS_PER_ADDRESS: '1000000', SIP_MAX_CONNECTIONS: '1000000', ...opts.env },
+      SIP_MAX_CONNECTIONS_PER_ADDRESS: '1000000', SIP_MAX_CONNECTIONS: '1000000', ...database, ...opts.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -430,6 +439,7 @@ export async function startPlatform(users: number, opts: { env?: Record<string, 
         child.kill('SIGTERM');
         await exited;
       }
+      if (BENCH_PG) await dropDatabaseFor(BENCH_PG, dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
