@@ -91,7 +91,7 @@ function mount(): SbApp {
     if (session.state === 'signed-in') loadPhone();
   });
   void session.restore();
-  if (import.meta.env.PROD) startSharedVoicemailPolling(session, () => http.token());
+  if (import.meta.env.PROD) startSharedVoicemailPolling(session, () => http.heldToken());
   return app;
 }
 

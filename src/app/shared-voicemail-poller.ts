@@ -9,25 +9,32 @@ import type { NotificationClickMessage } from '../../sw/sw.js';
 
 export const POLL_MS = 30_000;
 
-interface SessionLike {
+interface SessionLike extends EventTarget {
   state: string;
   user: { extension: string; domain: string } | null;
 }
 
-export function startSharedVoicemailPolling(session: SessionLike, token: () => Promise<string>): void {
+/**
+ * `token` gives the access token held now, or null: the poller never refreshes one itself (the
+ * session does that), so a background poll cannot race a sign-in or a revoked login.
+ */
+export function startSharedVoicemailPolling(session: SessionLike, token: () => string | null): void {
   const sw = navigator.serviceWorker;
   if (!sw) return;
   const poll = async () => {
     const user = session.state === 'signed-in' ? session.user : null;
-    if (!user || !sw.controller) return;
-    const message: PollSharedVoicemail = { type: 'POLL_SHARED_VOICEMAIL', accessToken: await token(), user: `${user.extension}@${user.domain}` };
+    const accessToken = token();
+    if (!user || !accessToken || !sw.controller) return;
+    const message: PollSharedVoicemail = { type: 'POLL_SHARED_VOICEMAIL', accessToken, user: `${user.extension}@${user.domain}` };
     sw.controller?.postMessage(message);
   };
   setInterval(() => void poll().catch(() => undefined), POLL_MS);
-  // Soon after start too (and once the worker takes control), so the first poll learns what is
-  // there already and the next one can tell what is new.
+  // Soon after start, at sign-in, and once the worker takes control too: the first poll for a user
+  // learns what is there already (no flood of old messages), so it must come before anything new.
+  const soon = () => setTimeout(() => void poll().catch(() => undefined), 500);
   setTimeout(() => void poll().catch(() => undefined), 3_000);
-  sw.addEventListener('controllerchange', () => void poll().catch(() => undefined));
+  session.addEventListener('session-changed', soon);
+  sw.addEventListener('controllerchange', soon);
 
   sw.addEventListener('message', (e: MessageEvent) => {
     const data = e.data as Partial<NotificationClickMessage> | null;

@@ -139,6 +139,11 @@ export class HttpClient {
     return base.toString();
   }
 
+  /** The access token held now, if any: never refreshes (for background work that can wait). */
+  heldToken(): string | null {
+    return this.accessToken ?? null;
+  }
+
   /** The current access token, refreshed first when it has expired. */
   async token(): Promise<string> {
     if (!this.accessToken) await this.refresh();
