@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createPlatform } from './platform.js';
 import { describeStore } from './store/open.js';
-import { DEMO_DOMAIN, DEMO_MFA_SECRET, DEMO_PASSWORD, DEMO_USERS } from './seed.js';
+import { DEMO_DOMAIN, DEMO_MFA_SECRET, DEMO_PASSWORD, DEMO_USERS, DEMO_MAILBOXES } from './seed.js';
 
 async function main(): Promise<void> {
   let config;
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       '',
       `  Demo logins (password "${DEMO_PASSWORD}"):`,
       ...DEMO_USERS.map((u) => `    ${u.extension}@${DEMO_DOMAIN}  ${u.firstName} ${u.lastName}${u.role === 'admin' ? '  (administrator)' : ''}${'mfa' in u ? `  (MFA: TOTP secret ${DEMO_MFA_SECRET})` : ''}`),
+      ...DEMO_MAILBOXES.map((b) => `    ${b.extension}       ${b.firstName}: a shared voicemail box (call it to leave a message), read by ${b.grantees.join(' and ')}`),
     );
   }
   process.stdout.write(lines.join('\n') + '\n\n');
