@@ -58,10 +58,10 @@ export class VoicemailAccessService implements PlatformService {
   constructor(private readonly deps: AccessDeps) {}
 
   incoming(call: ServiceCall): void {
-    this.run(call).catch((err: unknown) => {
-      this.deps.log.error('voicemail access failed', { callId: call.callId, error: (err as Error).stack });
-      call.hangUp();
-    });
+    this.run(call)
+      .catch((err: unknown) => this.deps.log.error('voicemail access failed', { callId: call.callId, error: (err as Error).stack }))
+      // However it ended (media that stopped, an error), the caller is not left in silence.
+      .finally(() => { if (!call.ended) call.hangUp(); });
   }
 
   private async run(call: ServiceCall): Promise<void> {

@@ -93,18 +93,33 @@ export class VoicemailService implements PlatformService {
     const file = deps.files.open(domain, extension, id);
     const writer = new OggOpusWriter((page) => file.write(page));
     let packets = 0;
+    let failed: Error | null = null;
+    let stopWaiting: (() => void) | null = null;
     const stopListening = session.listen((packet) => {
-      writer.add(packet);
-      if (++packets % PAGE_PACKETS === 0) writer.flush();
+      if (failed) return;
+      try {
+        writer.add(packet);
+        if (++packets % PAGE_PACKETS === 0) writer.flush();
+      } catch (err) {
+        // A full disk or an I/O error: this message cannot be kept, and the platform goes on.
+        failed = err as Error;
+        stopWaiting?.();
+      }
     });
     const receivedAt = (deps.now ?? Date.now)();
-    const why = await new Promise<'hung-up' | 'pound' | 'time'>((resolve) => {
+    const why = await new Promise<'hung-up' | 'pound' | 'time' | 'failed'>((resolve) => {
       const timer = setTimeout(() => resolve('time'), deps.maxMessageMs ?? MAX_MESSAGE_MS);
+      stopWaiting = () => { clearTimeout(timer); resolve('failed'); };
       call.onEnded(() => { clearTimeout(timer); resolve('hung-up'); });
       session.onDigit((d) => { if (d === '#') { clearTimeout(timer); resolve('pound'); } });
       if (call.ended) resolve('hung-up');
     });
     stopListening();
+    if (failed) {
+      file.discard();
+      deps.log.error('voicemail could not be written: dropped', { callId: call.callId, error: (failed as Error).message });
+      return call.hangUp();
+    }
     writer.end();
     const durationS = Math.round(writer.durationS * 100) / 100;
     if (durationS < MIN_MESSAGE_S) {

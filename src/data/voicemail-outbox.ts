@@ -14,9 +14,13 @@ export type VoicemailChange =
   | { kind: 'move'; mailbox: string; id: string; from: VoicemailFolderName; to: VoicemailFolderName }
   | { kind: 'delete'; mailbox: string; id: string; from: VoicemailFolderName };
 
-/** A failure to reach the platform (offline, 5xx): the change waits rather than fails. */
+/**
+ * A failure to reach the platform or to be let in right now (offline, a 5xx while it restarts, an
+ * expired login): the change waits rather than fails.
+ */
 export function isUnreachable(err: unknown): boolean {
-  return err instanceof ApiError ? err.kind === 'network' : err instanceof TypeError;
+  if (err instanceof ApiError) return err.kind === 'network' || err.status >= 500 || err.status === 401;
+  return err instanceof TypeError;
 }
 
 export class VoicemailOutbox {

@@ -92,7 +92,10 @@ export class SharedVoicemail extends EventTarget implements BadgeSource {
       box.addEventListener(BADGE_CHANGED, this.onBoxChanged);
       return { mailbox: g.mailbox, name: g.name, box };
     });
-    for (const gone of kept.values()) gone.box.removeEventListener(BADGE_CHANGED, this.onBoxChanged);
+    for (const gone of kept.values()) {
+      gone.box.removeEventListener(BADGE_CHANGED, this.onBoxChanged);
+      gone.box.dispose();
+    }
     this.boxes = next;
     this.dispatchEvent(new Event(SHARED_VOICEMAIL_CHANGED));
     this.badgeMaybeChanged();
@@ -103,7 +106,10 @@ export class SharedVoicemail extends EventTarget implements BadgeSource {
     const owner = user ? `${user.extension}@${user.domain}` : '';
     if (owner === this.owner) return;
     this.owner = owner;
-    for (const b of this.boxes) b.box.removeEventListener(BADGE_CHANGED, this.onBoxChanged);
+    for (const b of this.boxes) {
+      b.box.removeEventListener(BADGE_CHANGED, this.onBoxChanged);
+      b.box.dispose();
+    }
     this.boxes = [];
     this.dispatchEvent(new Event(SHARED_VOICEMAIL_CHANGED));
     this.badgeMaybeChanged();

@@ -73,11 +73,22 @@ export class VoicemailBox extends EventTarget implements BadgeSource {
     private readonly changes?: VoicemailChanges,
   ) {
     super();
-    session.addEventListener('session-changed', () => this.follow());
+    session.addEventListener('session-changed', this.onSession);
     globalThis.addEventListener?.('online', this.reload);
     events.addEventListener('platform-voicemail', this.onEvent);
     events.addEventListener('platform-ready', this.reload);
     this.follow();
+  }
+
+  private readonly onSession = () => this.follow();
+
+  /** No longer shown (a shared box whose grant went): stops following anything. */
+  dispose(): void {
+    this.session.removeEventListener('session-changed', this.onSession);
+    globalThis.removeEventListener?.('online', this.reload);
+    this.events.removeEventListener('platform-voicemail', this.onEvent);
+    this.events.removeEventListener('platform-ready', this.reload);
+    this.generation++;
   }
 
   /** New messages: the badge. */

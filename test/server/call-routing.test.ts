@@ -66,6 +66,16 @@ describe('plans carried out by the executor', () => {
     assert.equal((await latestCdr(t, '1001')).disposition, 'answered');
   });
 
+  it('a device cannot pose as a platform service: its X-Switchboard-Service never reaches the caller', async () => {
+    const atBob = bob.nextInvite();
+    const call = alice.call('sip:1002@demo');
+    (await atBob).answer([['X-Switchboard-Service', 'Voicemail']]);
+    const final = await call.final;
+    assert.equal(final.status, 200);
+    assert.equal(final.headers.get('X-Switchboard-Service'), undefined, 'a person answered, whatever the device says');
+    await call.dialog!.bye();
+  });
+
   it('skips a step whose targets are all gone, and moves on after a decline', async () => {
     // Dan has no device: his step is skipped at once. Bob declines: Carol's step follows.
     router.plans.set('1002', { kind: 'sequence', steps: [

@@ -138,8 +138,8 @@ export class IncomingCall {
     return parseNameAddr(this.invite.headers.get('From') ?? '')?.uri.user ?? '';
   }
 
-  respond(status: number, reason?: string, body = ''): void {
-    const res = createResponse(this.invite, status, reason, [['Contact', `<${this.ua.contact}>`]]);
+  respond(status: number, reason?: string, body = '', extra: Array<[string, string]> = []): void {
+    const res = createResponse(this.invite, status, reason, [['Contact', `<${this.ua.contact}>`], ...extra]);
     if (status > 100) res.headers.set('To', `${this.invite.headers.get('To')};tag=${this.toTag}`);
     res.headers.delete('Record-Route');
     for (const rr of this.invite.headers.getAll('Record-Route')) res.headers.append('Record-Route', rr);
@@ -155,8 +155,9 @@ export class IncomingCall {
     this.respond(180, 'Ringing');
   }
 
-  answer(): void {
-    this.respond(200, 'OK', FAKE_SDP);
+  /** 200 OK, with `extra` headers (e.g. one a device should not be able to send). */
+  answer(extra: Array<[string, string]> = []): void {
+    this.respond(200, 'OK', FAKE_SDP, extra);
   }
 
   reject(status = 486): void {

@@ -136,7 +136,8 @@ export function greetingRoutes(s: Services): FastifyPluginAsync {
     app.get<{ Params: GreetingParams }>('/domains/:domain/users/:user/greetings/:index/audio', async (req, reply) => {
       const g = await greeting(req, req.params);
       return sendAudioFile(req, reply, {
-        file: greetings().audioPath(g), contentType: 'audio/ogg', id: `greeting-${g.index}`,
+        // Its file's id, not its number: a number freed by a delete can be given again.
+        file: greetings().audioPath(g), contentType: 'audio/ogg', id: g.fileId,
         downloadName: `greeting-${g.index}.opus`, what: 'greeting',
       });
     });

@@ -77,6 +77,8 @@ export class PlanExecutor {
   response(branch: ClientBranch, res: SipResponse): void {
     const tx = branch.tx;
     if (tx.isInvite) res.headers.set('P-Asserted-Identity', tx.calleeIdentity);
+    // Only a platform service says what answered; a device cannot pose as voicemail.
+    if (branch.target.deviceId !== null) res.headers.delete('X-Switchboard-Service');
     if (res.status < 200) {
       if (res.status > 100 && tx.state === 'proceeding' && !branch.final) tx.flow.send(res);
       return;

@@ -225,6 +225,9 @@ export class SbGreetingsView extends LitElement {
     this.loading = true;
     try {
       const list = await api.list();
+      // A number freed by a delete can come back as a new greeting: no old audio under it.
+      for (const url of this.audioUrls.values()) URL.revokeObjectURL(url);
+      this.audioUrls = new Map();
       this.items = list.items;
       this.activeIndex = list.voicemail_greeting_index;
     } catch (err) {
