@@ -16,7 +16,7 @@ import { NavigateRequestEvent } from '../../areas/navigate-request.js';
 import '../../components/sb-voicemail-list.js';
 
 /**
- * Voicemail: my New and Saved messages (state/voicemail-box.ts keeps them, with the badge, and
+ * Voicemail: my New and Saved messages, one section each (state/voicemail-box.ts keeps them, with the badge, and
  * IndexedDB keeps the latest, audio too, for offline). Play fetches the audio with the access
  * token and plays it from an object URL (released when the view goes); Call back dials the
  * caller on the grid; Save / Mark new move it; Delete moves it to the trash, with Undo.
@@ -29,32 +29,11 @@ export class SbVoicemailView extends LitElement {
     buttonStyles,
     listStateStyles,
     css`
-      [role='tablist'] {
-        display: flex;
-        gap: var(--sb-sys-space-xs);
-        margin: 0 0 var(--sb-sys-space-md);
+      h3 {
+        margin: var(--sb-sys-space-md) 0 0;
+        padding-bottom: var(--sb-sys-space-xs);
         border-bottom: 1px solid var(--sb-sys-color-outline);
-      }
-
-      [role='tab'] {
-        padding: var(--sb-sys-space-sm) var(--sb-sys-space-md);
-        border: 0;
-        border-bottom: 3px solid transparent;
-        background: none;
-        color: var(--sb-sys-color-on-surface-muted);
-        font: inherit;
-        font-weight: 600;
-        cursor: pointer;
-      }
-
-      [role='tab'][aria-selected='true'] {
-        border-bottom-color: var(--sb-sys-color-primary);
-        color: var(--sb-sys-color-on-surface);
-      }
-
-      [role='tab']:focus-visible {
-        outline: 2px solid var(--sb-sys-color-primary);
-        outline-offset: -2px;
+        font-size: var(--sb-sys-font-size-title);
       }
 
       .count {
@@ -78,7 +57,6 @@ export class SbVoicemailView extends LitElement {
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
   @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
 
-  @state() private folder: ListedFolder = 'new';
   @state() private audioUrls = new Map<string, string>();
   @state() private playing: string | null = null;
   @state() private error = '';
@@ -109,27 +87,20 @@ export class SbVoicemailView extends LitElement {
     const box = this.shown;
     const lists = box?.lists ?? { new: [], save: [] };
     const error = this.error || box?.error || '';
-    const tab = (folder: ListedFolder, label: string) => html`<button role="tab" id="tab-${folder}" type="button"
-        aria-selected=${this.folder === folder ? 'true' : 'false'} aria-controls="messages" tabindex=${this.folder === folder ? 0 : -1}
-        @click=${() => (this.folder = folder)} @keydown=${this.onTabKey}>${label} <span class="count">${lists[folder].length}</span></button>`;
+    // New and saved messages together, as the product shows them: a saved message stays in view.
+    const folder = (f: ListedFolder, label: string) => html`<section aria-labelledby="heading-${f}">
+        <h3 id="heading-${f}">${label} <span class="count">${lists[f].length}</span></h3>
+        <sb-voicemail-list .messages=${lists[f]} .folder=${f} .loading=${box?.loading ?? true}
+          .audioUrls=${this.audioUrls} .playing=${this.playing} .nameOf=${this.nameOf}
+          @sb-voicemail-action=${this.onAction}></sb-voicemail-list>
+      </section>`;
     return html`
-      <div role="tablist" aria-label="Voicemail folders">${tab('new', 'New')}${tab('save', 'Saved')}</div>
       <div role="alert">${error ? html`<p class="error">${icon('alert')}<span>${error}</span></p>` : nothing}</div>
       <div role="status">${this.deleted
         ? html`<p class="info notice"><span>Message deleted</span>
             <button class="btn secondary" type="button" @click=${this.undo}>Undo</button></p>`
         : nothing}</div>
-      <sb-voicemail-list id="messages" role="tabpanel" aria-labelledby="tab-${this.folder}"
-        .messages=${lists[this.folder]} .folder=${this.folder} .loading=${box?.loading ?? true}
-        .audioUrls=${this.audioUrls} .playing=${this.playing} .nameOf=${this.nameOf}
-        @sb-voicemail-action=${this.onAction}></sb-voicemail-list>`;
-  }
-
-  /** Left and right arrows move between the tabs (the ARIA tabs pattern). */
-  private onTabKey(e: KeyboardEvent): void {
-    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-    this.folder = this.folder === 'new' ? 'save' : 'new';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${this.folder}`)?.focus());
+      ${folder('new', 'New')}${folder('save', 'Saved')}`;
   }
 
   private namesCache: { people: unknown; contacts: unknown; nameOf: (n: string) => string } | null = null;

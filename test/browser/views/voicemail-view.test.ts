@@ -91,96 +91,61 @@ async function mount(o: { directory?: Directory } = {}) {
   host.append(view);
   await until(() => !box.loading && box.count === 2);
   await view.updateComplete;
-  const list = () => view.shadowRoot!.querySelector<SbVoicemailList>('sb-voicemail-list')!;
+  const lists = () => [...view.shadowRoot!.querySelectorAll<SbVoicemailList>('sb-voicemail-list')];
+  /** The New section's list; `saved()` the Saved section's. */
+  const list = () => lists()[0]!;
+  const saved = () => lists()[1]!;
   await list().updateComplete;
-  return { api, box, calls, host, view, list };
+  await saved().updateComplete;
+  return { api, box, calls, host, view, list, saved };
 }
 
-const tab = (view: SbVoicemailView, folder: 'new' | 'save') => view.shadowRoot!.querySelector<HTMLButtonElement>(`#tab-${folder}`)!;
-/** Each tab's label and count, e.g. ['New', '2']. */
-const tabs = (view: SbVoicemailView) =>
-  [...view.shadowRoot!.querySelectorAll('[role=tab]')].map((t) => [
-    [...t.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim(),
-    t.querySelector('.count')!.textContent,
+/** Each section's heading and count, e.g. ['New', '2']. */
+const sections = (view: SbVoicemailView) =>
+  [...view.shadowRoot!.querySelectorAll('section h3')].map((h) => [
+    [...h.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim(),
+    h.querySelector('.count')!.textContent,
   ]);
 const names = (list: SbVoicemailList) => [...list.shadowRoot!.querySelectorAll('.name')].map((n) => n.textContent);
 
 async function settled(view: SbVoicemailView, list: () => SbVoicemailList) {
   await view.updateComplete;
+  for (const l of view.shadowRoot!.querySelectorAll<SbVoicemailList>('sb-voicemail-list')) await l.updateComplete;
   await list().updateComplete;
 }
 
 describe('sb-voicemail-view', () => {
   afterEach(() => document.querySelectorAll('body > div').forEach((d) => d.remove()));
 
-  it('opens on New, with the count of each folder in its tab', async () => {
-    const { view, list } = await mount();
-    expect(tabs(view)).to.deep.equal([['New', '2'], ['Saved', '1']]);
-    expect(accessibleName(tab(view, 'new'))).to.match(/^New\s?2$/);
-    expect(tab(view, 'new').getAttribute('aria-selected')).to.equal('true');
-    expect(tab(view, 'save').getAttribute('aria-selected')).to.equal('false');
-    expect(tab(view, 'new').tabIndex).to.equal(0);
-    expect(tab(view, 'save').tabIndex).to.equal(-1);
-    expect(roleOf(list())).to.equal('tabpanel');
-    expect(list().getAttribute('aria-labelledby')).to.equal('tab-new');
+  it('shows New and Saved together, each section with its count', async () => {
+    const { view, list, saved } = await mount();
+    expect(sections(view)).to.deep.equal([['New', '2'], ['Saved', '1']]);
+    expect(accessibleName(view.shadowRoot!.querySelector('section')!)).to.match(/^New\s?2$/);
     expect(names(list())).to.deep.equal(['Bob Baker', 'Carol Chen']);
+    expect(names(saved())).to.deep.equal(['Dan Diaz']);
+    expect(hasButton(saved(), `Mark new ${about(DAN)}`)).to.equal(true);
+    expect(hasButton(list(), `Mark new ${about(BOB)}`)).to.equal(false);
     await expect(view).to.be.accessible();
-  });
-
-  it('the Saved tab shows the saved messages; New shows the new ones again', async () => {
-    const { view, list } = await mount();
-    tab(view, 'save').click();
-    await settled(view, list);
-    expect(tab(view, 'save').getAttribute('aria-selected')).to.equal('true');
-    expect(tab(view, 'new').getAttribute('aria-selected')).to.equal('false');
-    expect(list().getAttribute('aria-labelledby')).to.equal('tab-save');
-    expect(names(list())).to.deep.equal(['Dan Diaz']);
-    expect(hasButton(list(), `Mark new ${about(DAN)}`)).to.equal(true);
-    await expect(view).to.be.accessible();
-    tab(view, 'new').click();
-    await settled(view, list);
-    expect(names(list())).to.deep.equal(['Bob Baker', 'Carol Chen']);
-  });
-
-  it('arrow keys move between the tabs, and focus follows', async () => {
-    const { view, list } = await mount();
-    tab(view, 'new').focus();
-    tab(view, 'new').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
-    await settled(view, list);
-    expect(tab(view, 'save').getAttribute('aria-selected')).to.equal('true');
-    expect(names(list())).to.deep.equal(['Dan Diaz']);
-    await view.updateComplete;
-    expect(view.shadowRoot!.activeElement).to.equal(tab(view, 'save'));
-
-    tab(view, 'save').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true, composed: true }));
-    await settled(view, list);
-    expect(tab(view, 'new').getAttribute('aria-selected')).to.equal('true');
-    await view.updateComplete;
-    expect(view.shadowRoot!.activeElement).to.equal(tab(view, 'new'));
-
-    tab(view, 'new').dispatchEvent(new KeyboardEvent('keydown', { key: 'a', bubbles: true, composed: true }));
-    await settled(view, list);
-    expect(tab(view, 'new').getAttribute('aria-selected'), 'other keys do nothing').to.equal('true');
   });
 
   it('Save moves a message from New to Saved', async () => {
-    const { api, view, list } = await mount();
+    const { api, view, list, saved } = await mount();
     button(list(), `Save ${about(BOB)}`).click();
     await until(() => api.moves.length === 1);
     await settled(view, list);
     expect(api.moves).to.deep.equal([['n1', 'new', 'save']]);
     expect(names(list())).to.deep.equal(['Carol Chen']);
-    expect(tabs(view)).to.deep.equal([['New', '1'], ['Saved', '2']]);
-    tab(view, 'save').click();
-    await settled(view, list);
-    expect(names(list())).to.deep.equal(['Bob Baker', 'Dan Diaz']);
+    expect(sections(view)).to.deep.equal([['New', '1'], ['Saved', '2']]);
+    // Still in view, under Saved, where it can be deleted at once.
+    expect(names(saved())).to.deep.equal(['Bob Baker', 'Dan Diaz']);
 
     // And Mark new takes it back.
-    button(list(), `Mark new ${about(BOB)}`).click();
+    button(saved(), `Mark new ${about(BOB)}`).click();
     await until(() => api.moves.length === 2);
     await settled(view, list);
     expect(api.moves[1]).to.deep.equal(['n1', 'save', 'new']);
-    expect(names(list())).to.deep.equal(['Dan Diaz']);
+    expect(names(saved())).to.deep.equal(['Dan Diaz']);
+    expect(names(list())).to.deep.equal(['Bob Baker', 'Carol Chen']);
   });
 
   it('Delete says "Message deleted" with Undo, which moves it back from the trash', async () => {
@@ -218,18 +183,16 @@ describe('sb-voicemail-view', () => {
   });
 
   it('Undo of a saved message puts it back in Saved', async () => {
-    const { api, view, list } = await mount();
-    tab(view, 'save').click();
-    await settled(view, list);
-    button(list(), `Delete ${about(DAN)}`).click();
+    const { api, view, list, saved } = await mount();
+    button(saved(), `Delete ${about(DAN)}`).click();
     await until(() => api.deletes.length === 1);
     await settled(view, list);
-    expect(text(list())).to.equal('No saved messages');
+    expect(text(saved())).to.equal('No saved messages');
     button(view, 'Undo').click();
     await until(() => api.moves.length === 1);
     await settled(view, list);
     expect(api.moves).to.deep.equal([['s1', 'trash', 'save']]);
-    expect(names(list())).to.deep.equal(['Dan Diaz']);
+    expect(names(saved())).to.deep.equal(['Dan Diaz']);
   });
 
   it('Call back dials the caller\'s number and asks for the call cards', async () => {
