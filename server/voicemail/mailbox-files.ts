@@ -39,6 +39,8 @@ export class MailboxFiles {
         if (open) fs.fsyncSync(fd);
         close();
         fs.renameSync(partial, final);
+        // The rename itself survives a power loss only once the directory is on disk too.
+        syncDirectory(path.dirname(final));
         return bytes;
       },
       discard() {
@@ -65,6 +67,15 @@ export class MailboxFiles {
     };
     walk(this.root);
     return removed;
+  }
+}
+
+function syncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
