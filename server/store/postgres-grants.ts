@@ -1,16 +1,10 @@
 /** The PostgreSQL mailbox-grant repository (see voicemail/grant-types.ts for the contract). */
 import type { MailboxGrant, MailboxGrantRepo } from '../voicemail/grant-types.js';
 import type { PgDb } from './postgres-pool.js';
+import { toGrant } from './rows.js';
 
 type Row = Record<string, unknown>;
 
-const toGrant = (r: Row): MailboxGrant => ({
-  domain: r.domain as string,
-  mailbox: r.mailbox as string,
-  grantee: r.grantee as string,
-  grantedBy: r.granted_by as string,
-  grantedAt: Number(r.granted_at),
-});
 
 export function pgGrantRepo(db: PgDb): MailboxGrantRepo {
   return {

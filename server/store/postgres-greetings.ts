@@ -7,25 +7,10 @@
  */
 import type { Greeting, GreetingRepo } from '../voicemail/greeting-types.js';
 import type { PgDb, Queryable } from './postgres-pool.js';
+import { toGreeting } from './rows.js';
 
 type Row = Record<string, unknown>;
 
-function toGreeting(r: Row): Greeting {
-  return {
-    domain: r.domain as string,
-    extension: r.extension as string,
-    index: Number(r.idx),
-    name: r.name as string,
-    source: r.source as Greeting['source'],
-    text: r.text as string,
-    durationS: Number(r.duration_s),
-    bytes: Number(r.bytes),
-    fileId: r.file_id as string,
-    active: r.active === true,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
 
 async function lockOwner(tx: Queryable, domain: string, extension: string): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('greetings' || chr(10) || $1 || chr(10) || $2, 0))", [domain, extension]);

@@ -17,6 +17,7 @@ import { pgContactRepo } from './postgres-contacts.js';
 import { pgGrantRepo } from './postgres-grants.js';
 import { pgGreetingRepo } from './postgres-greetings.js';
 import { pgVoicemailRepo } from './postgres-voicemails.js';
+import { toCdr, toDevice, toDomain, toRecording, toToken, toUser } from './rows.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Device, DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store,
   TokenRecord, TokenRepo, User, UserRepo,
@@ -99,9 +100,6 @@ const all = async (db: PgDb, text: string, values: unknown[]): Promise<Row[]> =>
 const changes = async (db: PgDb, text: string, values: unknown[]): Promise<number> => (await db.query(text, values)).rowCount ?? 0;
 
 function domainRepo(db: PgDb): DomainRepo {
-  const toDomain = (r: Row): Domain => ({
-    name: r.name as string, description: r.description as string, createdAt: r.created_at as number,
-  });
   return {
     async get(name) { const r = await one(db, 'SELECT * FROM domains WHERE name = $1', [name]); return r && toDomain(r); },
     // COLLATE "C": byte order, as SQLite sorts text, whatever the database's locale.
@@ -113,19 +111,6 @@ function domainRepo(db: PgDb): DomainRepo {
 }
 
 function userRepo(db: PgDb): UserRepo {
-  const toUser = (r: Row): User => ({
-    domain: r.domain as string,
-    extension: r.extension as string,
-    firstName: r.first_name as string,
-    lastName: r.last_name as string,
-    email: r.email as string,
-    role: r.role as User['role'],
-    passwordHash: r.password_hash as string,
-    mfaSecret: (r.mfa_secret as string | null) ?? null,
-    ringNoAnswerTimeoutS: r.ring_no_answer_timeout_s as number,
-    createdAt: r.created_at as number,
-    voicemailPinHash: (r.voicemail_pin_hash as string | null | undefined) ?? null,
-  });
   const get = 'SELECT * FROM users WHERE domain = $1 AND extension = $2';
   return {
     async get(domain, extension) { const r = await one(db, get, [domain, extension]); return r && toUser(r); },
@@ -174,17 +159,6 @@ function userRepo(db: PgDb): UserRepo {
 }
 
 function deviceRepo(db: PgDb): DeviceRepo {
-  const toDevice = (r: Row): Device => ({
-    id: r.id as string,
-    domain: r.domain as string,
-    extension: r.extension as string,
-    label: r.label as string,
-    sipUsername: r.sip_username as string,
-    ha1: r.ha1 as string,
-    createdAt: r.created_at as number,
-    lastSeenAt: (r.last_seen_at as number | null) ?? null,
-    loginFamily: (r.login_family as string | null) ?? null,
-  });
   return {
     async create(d) {
       await db.query(`INSERT INTO devices (id, domain, extension, label, sip_username, ha1, created_at, last_seen_at, login_family)
@@ -207,16 +181,6 @@ function deviceRepo(db: PgDb): DeviceRepo {
 }
 
 function tokenRepo(db: PgDb): TokenRepo {
-  const toToken = (r: Row): TokenRecord => ({
-    hash: r.hash as string,
-    kind: r.kind as TokenRecord['kind'],
-    domain: r.domain as string,
-    extension: r.extension as string,
-    expiresAt: r.expires_at as number,
-    family: r.family as string,
-    createdAt: r.created_at as number,
-    usedAt: (r.used_at as number | null) ?? null,
-  });
   return {
     async insert(t) {
       await db.query(`INSERT INTO tokens (hash, kind, domain, extension, expires_at, family, created_at, used_at)
@@ -235,22 +199,6 @@ function tokenRepo(db: PgDb): TokenRepo {
 }
 
 function cdrRepo(db: PgDb): CdrRepo {
-  const toCdr = (r: Row): Cdr => ({
-    id: r.id as number,
-    callId: r.call_id as string,
-    domain: r.domain as string,
-    extension: r.extension as string,
-    direction: r.direction as Cdr['direction'],
-    remoteNumber: r.remote_number as string,
-    remoteName: r.remote_name as string,
-    startedAt: r.started_at as number,
-    answeredAt: (r.answered_at as number | null) ?? null,
-    endedAt: (r.ended_at as number | null) ?? null,
-    disposition: r.disposition as Cdr['disposition'],
-    sipStatus: (r.sip_status as number | null) ?? null,
-    transferredTo: (r.transferred_to as string | null) ?? null,
-    transferredFrom: (r.transferred_from as string | null) ?? null,
-  });
   const columns: Record<keyof CdrPatch, string> = {
     answeredAt: 'answered_at', endedAt: 'ended_at', disposition: 'disposition', sipStatus: 'sip_status',
     transferredTo: 'transferred_to',
@@ -304,21 +252,6 @@ function heartbeatRepo(db: PgDb): HeartbeatRepo {
 }
 
 function recordingRepo(db: PgDb): RecordingRepo {
-  const toRecording = (r: Row): Recording & { seq: number } => ({
-    seq: r.seq as number,
-    id: r.id as string,
-    domain: r.domain as string,
-    extension: r.extension as string,
-    callId: r.call_id as string,
-    cdrId: (r.cdr_id as number | null) ?? null,
-    contentType: r.content_type as string,
-    bytes: r.bytes as number,
-    durationS: (r.duration_s as number | null) ?? null,
-    startedAt: r.started_at as number,
-    createdAt: r.created_at as number,
-    remoteNumber: (r.remote_number as string | null) ?? null,
-    remoteName: (r.remote_name as string | null) ?? null,
-  });
   // The linked call record says who the other party was.
   const select = 'SELECT r.*, c.remote_number, c.remote_name FROM recordings r LEFT JOIN cdrs c ON c.id = r.cdr_id';
   const page = (rows: Row[], limit: number): Page<Recording> => {

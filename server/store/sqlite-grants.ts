@@ -1,16 +1,10 @@
 /** The SQLite mailbox-grant repository (see voicemail/grant-types.ts for the contract). */
 import type Database from 'better-sqlite3';
+import { toGrant } from './rows.js';
 import type { MailboxGrant, MailboxGrantRepo } from '../voicemail/grant-types.js';
 
 type Row = Record<string, unknown>;
 
-const toGrant = (r: Row): MailboxGrant => ({
-  domain: r.domain as string,
-  mailbox: r.mailbox as string,
-  grantee: r.grantee as string,
-  grantedBy: r.granted_by as string,
-  grantedAt: Number(r.granted_at),
-});
 
 export function sqliteGrantRepo(db: Database.Database): MailboxGrantRepo {
   const insert = db.prepare(`INSERT INTO mailbox_grants (domain, mailbox, grantee, granted_by, granted_at)

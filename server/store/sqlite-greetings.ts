@@ -1,25 +1,10 @@
 /** The SQLite greetings repository (see voicemail/greeting-types.ts for the contract). */
 import type Database from 'better-sqlite3';
+import { toGreeting } from './rows.js';
 import type { Greeting, GreetingRepo } from '../voicemail/greeting-types.js';
 
 type Row = Record<string, unknown>;
 
-function toGreeting(r: Row): Greeting {
-  return {
-    domain: r.domain as string,
-    extension: r.extension as string,
-    index: Number(r.idx),
-    name: r.name as string,
-    source: r.source as Greeting['source'],
-    text: r.text as string,
-    durationS: Number(r.duration_s),
-    bytes: Number(r.bytes),
-    fileId: r.file_id as string,
-    active: Number(r.active) === 1,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
 
 export function sqliteGreetingRepo(db: Database.Database): GreetingRepo {
   const list = db.prepare('SELECT * FROM greetings WHERE domain = ? AND extension = ? ORDER BY idx');

@@ -11,6 +11,7 @@ import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
 import { sqliteGreetingRepo } from './sqlite-greetings.js';
 import { sqliteGrantRepo } from './sqlite-grants.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
+import { toCdr, toDevice, toDomain, toRecording, toToken, toUser } from './rows.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
   DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store, TokenRecord, TokenRepo, User, UserRepo,
@@ -62,9 +63,6 @@ export function openSqliteStore(dataDir: string): Store {
 }
 
 function domainRepo(db: Database.Database): DomainRepo {
-  const toDomain = (r: Row): Domain => ({
-    name: r.name as string, description: r.description as string, createdAt: r.created_at as number,
-  });
   const get = db.prepare('SELECT * FROM domains WHERE name = ?');
   const list = db.prepare('SELECT * FROM domains ORDER BY name');
   const insert = db.prepare('INSERT INTO domains (name, description, created_at) VALUES (?, ?, ?)');
@@ -76,19 +74,6 @@ function domainRepo(db: Database.Database): DomainRepo {
 }
 
 function userRepo(db: Database.Database): UserRepo {
-  const toUser = (r: Row): User => ({
-    domain: r.domain as string,
-    extension: r.extension as string,
-    firstName: r.first_name as string,
-    lastName: r.last_name as string,
-    email: r.email as string,
-    role: r.role as User['role'],
-    passwordHash: r.password_hash as string,
-    mfaSecret: (r.mfa_secret as string | null) ?? null,
-    ringNoAnswerTimeoutS: r.ring_no_answer_timeout_s as number,
-    createdAt: r.created_at as number,
-    voicemailPinHash: (r.voicemail_pin_hash as string | null | undefined) ?? null,
-  });
   const get = db.prepare('SELECT * FROM users WHERE domain = ? AND extension = ?');
   const list = db.prepare('SELECT * FROM users WHERE domain = ? ORDER BY extension');
   const insert = db.prepare(`INSERT INTO users
@@ -132,17 +117,6 @@ function userRepo(db: Database.Database): UserRepo {
 }
 
 function deviceRepo(db: Database.Database): DeviceRepo {
-  const toDevice = (r: Row): Device => ({
-    id: r.id as string,
-    domain: r.domain as string,
-    extension: r.extension as string,
-    label: r.label as string,
-    sipUsername: r.sip_username as string,
-    ha1: r.ha1 as string,
-    createdAt: r.created_at as number,
-    lastSeenAt: (r.last_seen_at as number | null) ?? null,
-    loginFamily: (r.login_family as string | null) ?? null,
-  });
   const insert = db.prepare(`INSERT INTO devices (id, domain, extension, label, sip_username, ha1, created_at, last_seen_at, login_family)
     VALUES (@id, @domain, @extension, @label, @sipUsername, @ha1, @createdAt, @lastSeenAt, @loginFamily)`);
   const get = db.prepare('SELECT * FROM devices WHERE id = ?');
@@ -165,16 +139,6 @@ function deviceRepo(db: Database.Database): DeviceRepo {
 }
 
 function tokenRepo(db: Database.Database): TokenRepo {
-  const toToken = (r: Row): TokenRecord => ({
-    hash: r.hash as string,
-    kind: r.kind as TokenRecord['kind'],
-    domain: r.domain as string,
-    extension: r.extension as string,
-    expiresAt: r.expires_at as number,
-    family: r.family as string,
-    createdAt: r.created_at as number,
-    usedAt: (r.used_at as number | null) ?? null,
-  });
   const insert = db.prepare(`INSERT INTO tokens (hash, kind, domain, extension, expires_at, family, created_at, used_at)
     VALUES (@hash, @kind, @domain, @extension, @expiresAt, @family, @createdAt, @usedAt)`);
   const markUsed = db.prepare('UPDATE tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL');
@@ -193,22 +157,6 @@ function tokenRepo(db: Database.Database): TokenRepo {
 }
 
 function cdrRepo(db: Database.Database): CdrRepo {
-  const toCdr = (r: Row): Cdr => ({
-    id: r.id as number,
-    callId: r.call_id as string,
-    domain: r.domain as string,
-    extension: r.extension as string,
-    direction: r.direction as Cdr['direction'],
-    remoteNumber: r.remote_number as string,
-    remoteName: r.remote_name as string,
-    startedAt: r.started_at as number,
-    answeredAt: (r.answered_at as number | null) ?? null,
-    endedAt: (r.ended_at as number | null) ?? null,
-    disposition: r.disposition as Cdr['disposition'],
-    sipStatus: (r.sip_status as number | null) ?? null,
-    transferredTo: (r.transferred_to as string | null) ?? null,
-    transferredFrom: (r.transferred_from as string | null) ?? null,
-  });
   const insert = db.prepare(`INSERT INTO cdrs
     (call_id, domain, extension, direction, remote_number, remote_name, started_at, answered_at, ended_at, disposition, sip_status,
      transferred_to, transferred_from)
@@ -267,21 +215,6 @@ function heartbeatRepo(db: Database.Database): HeartbeatRepo {
 }
 
 function recordingRepo(db: Database.Database): RecordingRepo {
-  const toRecording = (r: Row): Recording & { seq: number } => ({
-    seq: r.seq as number,
-    id: r.id as string,
-    domain: r.domain as string,
-    extension: r.extension as string,
-    callId: r.call_id as string,
-    cdrId: (r.cdr_id as number | null) ?? null,
-    contentType: r.content_type as string,
-    bytes: r.bytes as number,
-    durationS: (r.duration_s as number | null) ?? null,
-    startedAt: r.started_at as number,
-    createdAt: r.created_at as number,
-    remoteNumber: (r.remote_number as string | null) ?? null,
-    remoteName: (r.remote_name as string | null) ?? null,
-  });
   // The linked call record says who the other party was.
   const select = `SELECT r.*, c.remote_number, c.remote_name FROM recordings r LEFT JOIN cdrs c ON c.id = r.cdr_id`;
   const insert = db.prepare(`INSERT INTO recordings
