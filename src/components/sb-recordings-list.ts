@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { formatDuration, spokenDuration } from './format.js';
 import { icon } from './icons.js';
-import { baseStyles, buttonStyles, listStateStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, entryListStyles, listStateStyles } from './shared-styles.js';
 
 /** One recorded call, as the platform lists it. */
 export interface RecordingItem {
@@ -75,46 +75,10 @@ export class SbRecordingsList extends LitElement {
     baseStyles,
     buttonStyles,
     listStateStyles,
+    entryListStyles,
     css`
       :host {
         display: block;
-      }
-
-      ul {
-        display: flex;
-        flex-direction: column;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
-
-      li {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) auto;
-        gap: var(--sb-sys-space-xs) var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-md) 0;
-        border-bottom: 1px solid var(--sb-sys-color-outline);
-      }
-
-      .who {
-        min-width: 0;
-        margin: 0;
-        font-weight: 650;
-        font-size: var(--sb-sys-font-size-title);
-        overflow-wrap: anywhere;
-      }
-
-      .number {
-        margin-left: var(--sb-sys-space-xs);
-        color: var(--sb-sys-color-on-surface-muted);
-        font-weight: 500;
-        font-size: var(--sb-sys-font-size-small);
-      }
-
-      .duration {
-        align-self: start;
-        font-variant-numeric: tabular-nums;
-        color: var(--sb-sys-color-on-surface-muted);
       }
 
       .meta {
@@ -127,22 +91,8 @@ export class SbRecordingsList extends LitElement {
         font-size: var(--sb-sys-font-size-small);
       }
 
-      audio {
-        grid-column: 1 / -1;
-        width: 100%;
-        height: 2.5rem;
-      }
-
       .error .icon {
         margin-top: 0.1rem;
-      }
-
-      .actions {
-        grid-column: 1 / -1;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
       }
 
       .actions .confirm {

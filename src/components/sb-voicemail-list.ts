@@ -5,7 +5,7 @@ import type { VoicemailEntry, VoicemailFolderName } from '../data/wire.js';
 import { formatDuration, spokenDuration } from './format.js';
 import { icon } from './icons.js';
 import { recordingDate } from './sb-recordings-list.js';
-import { baseStyles, buttonStyles, listStateStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, entryListStyles, listStateStyles } from './shared-styles.js';
 
 /** What the user asked to do with a message; the view does it. */
 export type VoicemailAction = 'play' | 'call' | 'save' | 'mark-new' | 'delete' | 'download';
@@ -49,33 +49,10 @@ export class SbVoicemailList extends LitElement {
     baseStyles,
     buttonStyles,
     listStateStyles,
+    entryListStyles,
     css`
       :host {
         display: block;
-      }
-
-      ul {
-        display: flex;
-        flex-direction: column;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
-
-      li {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) auto;
-        gap: var(--sb-sys-space-xs) var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-md) 0;
-        border-bottom: 1px solid var(--sb-sys-color-outline);
-      }
-
-      .who {
-        min-width: 0;
-        margin: 0;
-        font-weight: 650;
-        font-size: var(--sb-sys-font-size-title);
-        overflow-wrap: anywhere;
       }
 
       li.unheard .who::before {
@@ -87,19 +64,6 @@ export class SbVoicemailList extends LitElement {
         border-radius: 50%;
         background: var(--sb-sys-color-primary);
         vertical-align: 0.1rem;
-      }
-
-      .number {
-        margin-left: var(--sb-sys-space-xs);
-        color: var(--sb-sys-color-on-surface-muted);
-        font-weight: 500;
-        font-size: var(--sb-sys-font-size-small);
-      }
-
-      .duration {
-        align-self: start;
-        font-variant-numeric: tabular-nums;
-        color: var(--sb-sys-color-on-surface-muted);
       }
 
       .meta,
@@ -119,20 +83,6 @@ export class SbVoicemailList extends LitElement {
       .transcription.status {
         color: var(--sb-sys-color-on-surface-muted);
         font-style: italic;
-      }
-
-      audio {
-        grid-column: 1 / -1;
-        width: 100%;
-        height: 2.5rem;
-      }
-
-      .actions {
-        grid-column: 1 / -1;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--sb-sys-space-sm);
       }
     `,
   ];

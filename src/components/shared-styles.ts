@@ -536,3 +536,60 @@ export const listStateStyles = css`
     color: var(--sb-sys-color-on-primary-container);
   }
 `;
+
+/**
+ * A list of entries (recordings, voicemail messages, greetings): one grid row each, the caller's
+ * name and number, a duration at the end, and a player and actions across the whole row.
+ */
+export const entryListStyles = css`
+  ul {
+    display: flex;
+    flex-direction: column;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  li {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto;
+    gap: var(--sb-sys-space-xs) var(--sb-sys-space-md);
+    padding: var(--sb-sys-space-md) 0;
+    border-bottom: 1px solid var(--sb-sys-color-outline);
+  }
+
+  .who {
+    min-width: 0;
+    margin: 0;
+    font-weight: 650;
+    font-size: var(--sb-sys-font-size-title);
+    overflow-wrap: anywhere;
+  }
+
+  .number {
+    margin-left: var(--sb-sys-space-xs);
+    color: var(--sb-sys-color-on-surface-muted);
+    font-weight: 500;
+    font-size: var(--sb-sys-font-size-small);
+  }
+
+  .duration {
+    align-self: start;
+    font-variant-numeric: tabular-nums;
+    color: var(--sb-sys-color-on-surface-muted);
+  }
+
+  audio {
+    grid-column: 1 / -1;
+    width: 100%;
+    height: 2.5rem;
+  }
+
+  .actions {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--sb-sys-space-sm);
+  }
+`;

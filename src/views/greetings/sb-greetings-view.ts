@@ -9,7 +9,7 @@ import { toWav } from '../../data/wav.js';
 import type { SettingsStore } from '../../state/settings.js';
 import { formatDuration, spokenDuration } from '../../components/format.js';
 import { icon } from '../../components/icons.js';
-import { baseStyles, buttonStyles, fieldStyles, listStateStyles, viewStyles } from '../../components/shared-styles.js';
+import { baseStyles, buttonStyles, entryListStyles, fieldStyles, listStateStyles, viewStyles } from '../../components/shared-styles.js';
 import type { GreetingRecordedEvent, SbGreetingRecorder } from '../../components/sb-greeting-recorder.js';
 import '../../components/sb-greeting-recorder.js';
 
@@ -32,24 +32,11 @@ export class SbGreetingsView extends LitElement {
     buttonStyles,
     fieldStyles,
     listStateStyles,
+    entryListStyles,
     css`
       h2 {
         margin: var(--sb-sys-space-lg) 0 var(--sb-sys-space-sm);
         font-size: var(--sb-sys-font-size-title);
-      }
-
-      ul {
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
-
-      li {
-        display: grid;
-        grid-template-columns: minmax(0, 1fr) auto;
-        gap: var(--sb-sys-space-xs) var(--sb-sys-space-md);
-        padding: var(--sb-sys-space-md) 0;
-        border-bottom: 1px solid var(--sb-sys-color-outline);
       }
 
       .name {
@@ -86,12 +73,6 @@ export class SbGreetingsView extends LitElement {
         flex-wrap: wrap;
         align-items: end;
         gap: var(--sb-sys-space-sm);
-      }
-
-      audio {
-        grid-column: 1 / -1;
-        width: 100%;
-        height: 2.5rem;
       }
 
       section {
