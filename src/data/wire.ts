@@ -250,6 +250,136 @@ export type SwitchOfferEnd = 'accepted' | 'declined' | 'expired' | 'call-ended' 
  */
 export type OutsideCallsPhrase = 'Outside Calls Not Set Up';
 
+// ---------------------------------------------------------------- time frames and answering rules
+
+/** A time of day, "HH:MM" in 24-hour time; "24:00" only as the end of a range. */
+export type TimeOfDay = string;
+
+/** One stretch of a day. `end` before `start` runs past midnight into the next day (a night shift). */
+export interface TimeRange {
+  start: TimeOfDay;
+  end: TimeOfDay;
+}
+
+/** Days are 0 (Sunday) to 6 (Saturday), as JavaScript numbers them. */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/** The ranges of one weekday (one or two, not overlapping). */
+export interface WeekdayRanges {
+  day: Weekday;
+  ranges: TimeRange[];
+}
+
+/** A stretch of calendar time, local to the user's time zone: "YYYY-MM-DDTHH:MM", end after start. */
+export interface DateTimeRange {
+  start: string;
+  end: string;
+}
+
+/** A named day off, "YYYY-MM-DD". */
+export interface Holiday {
+  name: string;
+  date: string;
+}
+
+export type TimeFrameKind = 'always' | 'days-of-week' | 'dates' | 'holidays';
+
+/**
+ * GET .../users/{user}/timeframes and /domains/{domain}/timeframes: when a rule applies.
+ * Only the field of its kind is present (`days`, `dates` or `holidays`).
+ */
+export interface TimeFrameView {
+  id: string;
+  name: string;
+  /** A user's own, or the organisation's (written by its administrators, read by its users). */
+  scope: 'user' | 'domain';
+  kind: TimeFrameKind;
+  days?: WeekdayRanges[];
+  dates?: DateTimeRange[];
+  holidays?: Holiday[];
+  /** dates and holidays: the same month and day every year. */
+  yearly?: boolean;
+  /** It matches now, in the reader's time zone. */
+  matches_now: boolean;
+}
+
+/** Body of POST .../timeframes and PUT .../timeframes/{id} (all of it; no id, scope or matches_now). */
+export type TimeFrameInput = Omit<TimeFrameView, 'id' | 'scope' | 'matches_now'>;
+
+/**
+ * Where a rule sends a call: another user (who is rung as their own rules say), a user's
+ * voicemail (mine or another's), a call queue (refused until queues exist), or an outside number
+ * (stored; it cannot ring until outside calling is set up, so the call goes on to the next step).
+ */
+export type RuleDestination =
+  | { kind: 'user'; extension: string }
+  | { kind: 'voicemail'; extension: string }
+  | { kind: 'queue'; extension: string }
+  | { kind: 'number'; number: string };
+
+/** A forward that is on or off; when on, `destination` is required. */
+export interface ForwardAction {
+  enabled: boolean;
+  destination: RuleDestination | null;
+}
+
+/** Simultaneous ring: besides my devices, ring these (each after its delay, 0-120 s). */
+export interface SimultaneousRingTarget {
+  destination: RuleDestination;
+  delay_s: number;
+}
+
+/** What a rule does (NetSapiens' answer rule fields, snake_case). */
+export interface AnswerRuleActions {
+  /** Callers go straight to my voicemail (busy when I have no voicemail). */
+  do_not_disturb: boolean;
+  forward_always: ForwardAction;
+  simultaneous_ring: { enabled: boolean; targets: SimultaneousRingTarget[] };
+  forward_on_busy: ForwardAction;
+  /** After my ring timeout (ring_no_answer_timeout_s). */
+  forward_no_answer: ForwardAction;
+  /** When none of my devices is registered. */
+  forward_when_unregistered: ForwardAction;
+  /** Callers (extensions or numbers) refused at once, and those who always ring through (even DND). */
+  screening: { reject: string[]; allow: string[] };
+}
+
+/**
+ * GET .../users/{user}/answerrules (in priority order): one rule per time frame, plus the
+ * default `*` rule (time_frame_id null, always last). Exactly one has `is_active`.
+ */
+export interface AnswerRuleView extends AnswerRuleActions {
+  /** The time frame it applies in; null for the default rule (`*` in its address). */
+  time_frame_id: string | null;
+  /** The time frame's name ("Always" for the default rule). */
+  time_frame_name: string;
+  enabled: boolean;
+  /** 1 is the highest priority. */
+  order: number;
+  is_active: boolean;
+}
+
+/** Body of POST .../answerrules (time_frame_id required and not null) and PUT .../answerrules/{id or *}. */
+export type AnswerRuleInput = AnswerRuleActions & { time_frame_id?: string; enabled: boolean };
+
+/** Body of PUT .../answerrules/reorder: every rule's time_frame_id ("*" for the default, last). */
+export interface AnswerRuleOrder {
+  order: string[];
+}
+
+/** Body of PUT .../users/{user}/dnd (the quick toggle); the answer is the rule list. */
+export interface DoNotDisturbToggle {
+  enabled: boolean;
+}
+
+/** My rules, my time frames or the active rule changed (a boundary passed): read them again. */
+export interface AnswerRulesEvent {
+  type: 'answerrules';
+  /** The active rule now (time_frame_id, or "*"). */
+  active: string;
+  do_not_disturb: boolean;
+}
+
 // ---------------------------------------------------------------- the events channel
 
 /** The socket is authenticated; `device_id` is the device it speaks for (null: none of the user's). */
@@ -378,6 +508,7 @@ export interface VoicemailEvent {
 
 export type PlatformEvent =
   | ReadyEvent
+  | AnswerRulesEvent
   | VoicemailEvent
   | PresenceEvent
   | CdrEvent
