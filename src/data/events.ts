@@ -29,6 +29,7 @@ const EVENT_TYPES = {
   'recording-started': true,
   'recording-stopped': true,
   voicemail: true,
+  answerrules: true,
 } as const satisfies Record<PlatformEventType, true>;
 
 export const PLATFORM_EVENT_TYPES = Object.keys(EVENT_TYPES) as PlatformEventType[];
