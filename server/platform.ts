@@ -30,6 +30,7 @@ import { Referrals } from './sip/referrals.js';
 import { ReplacesPolicy } from './sip/replaces.js';
 import { PlanExecutor } from './sip/routing/executor.js';
 import { DefaultRouter, type CallRouter } from './sip/routing/router.js';
+import { CallPlanner } from './sip/routing/planner.js';
 import { sipQueries } from './sip/queries.js';
 import { PlatformServices } from './sip/services/registry.js';
 import type { PlatformService } from './sip/services/service.js';
@@ -169,11 +170,14 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     host, store: sipStore, registrar, dialogs, recorder, transactions, referrals, log, callers,
     mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
     replaces: new ReplacesPolicy(dialogs, flows, log),
-    router: opts.router ?? new DefaultRouter({
-      ringTimeoutMs: opts.ringTimeoutMs,
-      serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})),
-      voicemail: voicemail?.service.name,
-      voicemailAccess: voicemail?.access.name,
+    planner: new CallPlanner({
+      router: opts.router ?? new DefaultRouter({
+        ringTimeoutMs: opts.ringTimeoutMs,
+        serviceNumbers: new Map(Object.entries(opts.serviceNumbers ?? {})),
+        voicemail: voicemail?.service.name,
+        voicemailAccess: voicemail?.access.name,
+      }),
+      users: store.users, registrar, dialogs, voicemail: voicemail?.service.name,
     }),
     executor: new PlanExecutor({
       transactions, users: store.users, registrar, services, recorder, log,

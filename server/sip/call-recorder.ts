@@ -65,7 +65,7 @@ export class CallRecorder {
       const at = this.now();
       const base = {
         callId, startedAt: at, answeredAt: null, endedAt: null, disposition: 'ringing' as const, sipStatus: null,
-        transferredTo: null, transferredFrom,
+        transferredTo: null, transferredFrom, routedTo: null,
       };
       const callerId = await this.insert({
         ...base, domain: caller.domain, extension: caller.extension, direction: 'outbound',
@@ -123,6 +123,16 @@ export class CallRecorder {
       const endedAt = this.now();
       await this.patch(call.callerId, { endedAt });
       if (call.calleeId !== null) await this.patch(call.calleeId, { endedAt });
+    });
+  }
+
+  /** The callee's answering rule sent the call somewhere ("forwarded to 1003"): both records say where. */
+  routed(callId: string, to: string): void {
+    this.enqueue(callId, async () => {
+      const call = this.live.get(callId);
+      if (!call) return;
+      await this.patch(call.callerId, { routedTo: to });
+      if (call.calleeId !== null) await this.patch(call.calleeId, { routedTo: to });
     });
   }
 

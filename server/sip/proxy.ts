@@ -1,14 +1,14 @@
 /**
  * The SIP core's dispatcher: validates every request (RFC 3261 s16.3), hands REGISTER to the
- * registrar, in-dialog requests to the in-dialog forwarder, and new calls to the call router,
- * whose plan the executor carries out. Responses find their transaction by our Via branch.
+ * registrar, in-dialog requests to the in-dialog forwarder, and new calls to the planner (the
+ * call router and the callee's answering rule), whose plan the executor carries out. Responses find their transaction by our Via branch.
  *
  *   request --invalid--> 4xx
  *      |--REGISTER--> registrar               |--CANCEL--> its INVITE transaction
  *      |--SUBSCRIBE (new or refresh)--> message waiting (mwi.ts): we are the notifier
  *      |--in dialog (our Route)--> in-dialog forwarder (in-dialog.ts)
  *      '--new--> caller authenticated (caller-auth.ts) --Replaces--> the one flow it names (replaces.ts)
- *                    '--> router (routing/router.ts): plan --> executor (routing/executor.ts)
+ *                    '--> planner (routing/planner.ts, router.ts, rule-plan.ts): plan --> executor (routing/executor.ts)
  */
 import type { Store, User } from '../store/types.js';
 import type { Logger } from '../log.js';
@@ -25,8 +25,8 @@ import type { Registrar } from './registrar.js';
 import type { ReplacesPolicy } from './replaces.js';
 import type { PlanExecutor } from './routing/executor.js';
 import { stepsOf } from './routing/plan.js';
-import { calleeState } from './routing/callee-state.js';
-import { straightToVoicemailExtension, type CallRouter } from './routing/router.js';
+import type { CallPlanner } from './routing/planner.js';
+import { straightToVoicemailExtension } from './routing/router.js';
 import { STATELESS, txKey, type Caller, type ServerTx, type TransactionTable } from './transactions.js';
 import { parseCSeq, parseNameAddr, parseVia } from './uri.js';
 import { refusesSdp, validateRequest } from './validate.js';
@@ -43,7 +43,7 @@ export interface ProxyParts {
   callers: CallerAuthenticator;
   replaces: ReplacesPolicy;
   referrals: Referrals;
-  router: CallRouter;
+  planner: CallPlanner;
   executor: PlanExecutor;
   transactions: TransactionTable;
   inDialog: InDialogForwarder;
@@ -155,12 +155,12 @@ export class SipProxy {
       const transferredFrom = callee ? this.p.referrals.take(caller.user, domain, dialled, req) : null;
       this.p.recorder.started(callId, partyOf(caller.user), callee && partyOf(callee), dialled, transferredFrom);
     }
-    const plan = this.p.router.route({
-      method: req.method, caller: caller.user, domain, dialled,
-      callee: callee && calleeState(callee, flow, this.p.registrar, this.p.dialogs),
+    const plan = await this.p.planner.plan({
+      method: req.method, caller: caller.user, callerFlow: flow, domain, dialled, callee,
       straightToVoicemail: mailbox !== null,
     });
     if (plan.kind === 'reject') {
+      if (isInvite && plan.routedTo) this.p.recorder.routed(callId, plan.routedTo);
       if (isInvite) this.p.recorder.failed(callId, plan.cause, plan.status);
       const extra: Array<[string, string]> = [];
       if (plan.warning) extra.push(['Warning', `399 switchboard "${plan.warning}"`]);

@@ -208,4 +208,8 @@ export const pgMigrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN voicemail_pin_failures integer NOT NULL DEFAULT 0;
   ALTER TABLE users ADD COLUMN voicemail_pin_locked_until bigint;
   `,
+  // 12: where the callee's answering rule sent a call (migrations.ts step 12).
+  `
+  ALTER TABLE cdrs ADD COLUMN routed_to text;
+  `,
 ];

@@ -210,4 +210,8 @@ export const migrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN voicemail_pin_failures INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE users ADD COLUMN voicemail_pin_locked_until INTEGER;
   `,
+  // 12: where the callee's answering rule sent a call, on its records ("forwarded to 1003").
+  `
+  ALTER TABLE cdrs ADD COLUMN routed_to TEXT;
+  `,
 ];

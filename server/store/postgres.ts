@@ -201,16 +201,16 @@ function tokenRepo(db: PgDb): TokenRepo {
 function cdrRepo(db: PgDb): CdrRepo {
   const columns: Record<keyof CdrPatch, string> = {
     answeredAt: 'answered_at', endedAt: 'ended_at', disposition: 'disposition', sipStatus: 'sip_status',
-    transferredTo: 'transferred_to',
+    transferredTo: 'transferred_to', routedTo: 'routed_to',
   };
   return {
     async insert(c) {
       const r = await one(db, `INSERT INTO cdrs
         (call_id, domain, extension, direction, remote_number, remote_name, started_at, answered_at, ended_at, disposition, sip_status,
-         transferred_to, transferred_from)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+         transferred_to, transferred_from, routed_to)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
       [c.callId, c.domain, c.extension, c.direction, c.remoteNumber, c.remoteName, c.startedAt, c.answeredAt, c.endedAt, c.disposition,
-        c.sipStatus, c.transferredTo, c.transferredFrom]);
+        c.sipStatus, c.transferredTo, c.transferredFrom, c.routedTo]);
       return r!.id as number;
     },
     async update(id, patch) {

@@ -64,6 +64,7 @@ export const toCdr = (r: Row): Cdr => ({
   sipStatus: (r.sip_status as number | null) ?? null,
   transferredTo: (r.transferred_to as string | null) ?? null,
   transferredFrom: (r.transferred_from as string | null) ?? null,
+  routedTo: (r.routed_to as string | null) ?? null,
 });
 
 export const toRecording = (r: Row): Recording & { seq: number } => ({

@@ -159,9 +159,9 @@ function tokenRepo(db: Database.Database): TokenRepo {
 function cdrRepo(db: Database.Database): CdrRepo {
   const insert = db.prepare(`INSERT INTO cdrs
     (call_id, domain, extension, direction, remote_number, remote_name, started_at, answered_at, ended_at, disposition, sip_status,
-     transferred_to, transferred_from)
+     transferred_to, transferred_from, routed_to)
     VALUES (@callId, @domain, @extension, @direction, @remoteNumber, @remoteName, @startedAt, @answeredAt, @endedAt, @disposition, @sipStatus,
-     @transferredTo, @transferredFrom)`);
+     @transferredTo, @transferredFrom, @routedTo)`);
   const get = db.prepare('SELECT * FROM cdrs WHERE id = ?');
   const forCall = db.prepare('SELECT * FROM cdrs WHERE call_id = ? AND domain = ? AND extension = ? ORDER BY id DESC LIMIT 1');
   const page = db.prepare(`SELECT * FROM cdrs WHERE domain = ? AND extension = ? AND id < ?
@@ -172,7 +172,7 @@ function cdrRepo(db: Database.Database): CdrRepo {
     WHERE ended_at IS NULL`);
   const columns: Record<keyof CdrPatch, string> = {
     answeredAt: 'answered_at', endedAt: 'ended_at', disposition: 'disposition', sipStatus: 'sip_status',
-    transferredTo: 'transferred_to',
+    transferredTo: 'transferred_to', routedTo: 'routed_to',
   };
   // One prepared statement per combination of patched columns (there are only a few).
   const updates = new Map<string, Database.Statement>();

@@ -116,10 +116,12 @@ export interface Cdr {
   transferredTo: string | null;
   /** On both records of a call set up by a transfer: the user who transferred it. */
   transferredFrom: string | null;
+  /** Where the callee's answering rule sent the call ("forwarded to 1003", "to voicemail"); null when it simply rang. */
+  routedTo: string | null;
 }
 
 export type NewCdr = Omit<Cdr, 'id'>;
-export type CdrPatch = Partial<Pick<Cdr, 'answeredAt' | 'endedAt' | 'disposition' | 'sipStatus' | 'transferredTo'>>;
+export type CdrPatch = Partial<Pick<Cdr, 'answeredAt' | 'endedAt' | 'disposition' | 'sipStatus' | 'transferredTo' | 'routedTo'>>;
 
 /** A call recording uploaded by the web phone; the audio lives in the data directory. */
 export interface Recording {

@@ -25,5 +25,7 @@ export function cdrView(c: Cdr): CdrEntry {
     transferred_to: c.transferredTo,
     /** The call was set up by a transfer made by this user (e.g. "1002 transferred you to 1003"). */
     transferred_from: c.transferredFrom,
+    /** Where the callee's answering rule sent the call. */
+    routed_to: c.routedTo,
   };
 }

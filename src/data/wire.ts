@@ -147,6 +147,8 @@ export interface CdrEntry {
   transferred_to: string | null;
   /** A transfer by that number set this call up. */
   transferred_from: string | null;
+  /** Where the callee's answering rule sent the call ("forwarded to 1003", "to voicemail", "rejected: DND"); null when it simply rang. */
+  routed_to: string | null;
 }
 
 // ---------------------------------------------------------------- recordings

@@ -9,7 +9,7 @@ import { stepsOf, type CallPlan } from '../../server/sip/routing/plan.js';
 
 const bob = { domain: 'demo', extension: '1002' };
 const callee = (over: Partial<CalleeState> = {}): CalleeState => ({
-  user: bob, ringNoAnswerTimeoutS: 25, devices: 2, devicesOnCall: 0, callWaiting: true, ...over,
+  user: bob, ringNoAnswerTimeoutS: 25, devices: 2, devicesOnCall: 0, callWaiting: true, rule: null, ...over,
 });
 const input = (over: Partial<RouteInput> = {}): RouteInput => ({
   method: 'INVITE', caller: { domain: 'demo', extension: '1001' }, domain: 'demo', dialled: '1002', callee: callee(), ...over,

@@ -95,7 +95,7 @@ const user = (extension: string, domain = DOMAIN) => ({
 });
 const cdr = (extension: string, n: number): NewCdr => ({
   callId: `call-${n}`, domain: DOMAIN, extension, direction: 'outbound', remoteNumber: String(2000 + n), remoteName: `R${n}`, startedAt: 1_700_000_000_000 + n,
-  answeredAt: null, endedAt: null, disposition: 'ringing', sipStatus: null, transferredTo: null, transferredFrom: null,
+  answeredAt: null, endedAt: null, disposition: 'ringing', sipStatus: null, transferredTo: null, transferredFrom: null, routedTo: null,
 });
 const fields = (firstName: string, numbers: ContactFields['numbers'] = []): ContactFields => ({
   firstName, lastName: 'Doe', company: '', email: '', notes: '', numbers,

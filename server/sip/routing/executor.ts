@@ -7,7 +7,9 @@
  *      |--ring timeout--> branches CANCELled, then step i+1 (or 480 No Answer)
  *      |--all branches fail (a 6xx ends the step at once)--> step i+1 (or the best answer)
  *      '--caller CANCELs or goes away--> branches CANCELled, 487
- *   A step whose targets are all gone (no live device, unknown service) is skipped.
+ *   A step whose targets are all gone (no live device, unknown service) is skipped, and so is a
+ *   step whose condition does not hold ("forward on busy" when my devices were not busy).
+ *   A target with a delay (simultaneous ring "after 10 s") joins its step that much later.
  */
 import type { Logger } from '../../log.js';
 import type { UserRepo } from '../../store/types.js';
@@ -22,6 +24,10 @@ import type { RingStep, RingTarget } from './plan.js';
 
 /** How long a CANCELled branch may take to send its 487 before we stop waiting. */
 const CANCEL_GRACE_MS = 5_000;
+
+function delayOf(target: RingTarget): number {
+  return target.kind === 'devices' ? (target.delayMs ?? 0) : 0;
+}
 
 export interface ServiceDirectory {
   endpoint(name: string): ServiceEndpoint | undefined;
@@ -48,6 +54,10 @@ interface Run {
   stepTimer: NodeJS.Timeout | null;
   /** The failure the caller gets if no later step answers. */
   outcome: { res: SipResponse; cause: FailureCause } | null;
+  /** How each step that rang ended, by step index (what step conditions test). */
+  endings: Map<number, FailureCause>;
+  /** Delayed targets of the current step not yet rung. */
+  delayed: NodeJS.Timeout[];
 }
 
 export class PlanExecutor {
@@ -57,12 +67,12 @@ export class PlanExecutor {
 
   /** Starts ringing `steps` for a new transaction (which the table now keeps). */
   start(tx: ServerTx, steps: RingStep[]): void {
-    this.begin(tx, { steps, pinned: null, timedOut: false, stepTimer: null, outcome: null });
+    this.begin(tx, { steps, pinned: null, timedOut: false, stepTimer: null, outcome: null, endings: new Map(), delayed: [] });
   }
 
   /** Rings flows chosen beforehand (no plan: an INVITE with Replaces goes to one party only). */
   startPinned(tx: ServerTx, targets: Target[], timeoutMs: number): void {
-    this.begin(tx, { steps: [{ targets: [], timeoutMs }], pinned: targets, timedOut: false, stepTimer: null, outcome: null });
+    this.begin(tx, { steps: [{ targets: [], timeoutMs }], pinned: targets, timedOut: false, stepTimer: null, outcome: null, endings: new Map(), delayed: [] });
   }
 
   private begin(tx: ServerTx, run: Run): void {
@@ -157,21 +167,24 @@ export class PlanExecutor {
     const run = this.runs.get(tx)!;
     for (let i = from; i < run.steps.length; i++) {
       const step = run.steps[i]!;
+      if (step.when && !step.when.every((c) => c.causes.includes(run.endings.get(c.step) as FailureCause))) continue;
+      const now = step.targets.filter((t) => !delayOf(t));
+      const later = step.targets.filter((t) => delayOf(t));
       const targets = i === 0 && run.pinned
         ? run.pinned.filter((t) => t.flow.isOpen)
-        : (await Promise.all(step.targets.map((t) => this.resolve(t, tx)))).flat();
+        : (await Promise.all(now.map((t) => this.resolve(t, tx)))).flat();
       // The caller may have given up while the owners were looked up.
       if (tx.state !== 'proceeding') return;
-      if (targets.length === 0) {
+      if (targets.length === 0 && later.length === 0) {
         this.deps.log.debug('plan step skipped: no target to ring', { callId: tx.callId, step: i });
         continue;
       }
       tx.step = i;
       run.timedOut = false;
-      const asserted = identityOf(tx.caller.user);
-      for (const target of targets) {
-        const branch = this.deps.transactions.fork(tx, target, asserted);
-        target.flow.send(branch.request);
+      if (tx.isInvite && step.routedTo) this.deps.recorder.routed(tx.callId, step.routedTo);
+      this.ring(tx, targets);
+      for (const target of later) {
+        run.delayed.push(setTimeout(() => void this.ringLate(tx, i, target), delayOf(target)));
       }
       if (tx.isInvite && step.timeoutMs !== null) {
         run.stepTimer = setTimeout(() => {
@@ -191,8 +204,31 @@ export class PlanExecutor {
     this.finish(tx, createResponse(tx.request, 480, 'Temporarily Unavailable'));
   }
 
+  private ring(tx: ServerTx, targets: Target[]): void {
+    const asserted = identityOf(tx.caller.user);
+    for (const target of targets) {
+      const branch = this.deps.transactions.fork(tx, target, asserted);
+      target.flow.send(branch.request);
+    }
+  }
+
+  /** A delayed target's time came: it rings if its step still does. */
+  private async ringLate(tx: ServerTx, step: number, target: RingTarget): Promise<void> {
+    const run = this.runs.get(tx)!;
+    try {
+      const targets = await this.resolve(target, tx);
+      if (tx.state === 'proceeding' && tx.step === step && run.delayed.length > 0) this.ring(tx, targets);
+    } catch (err) {
+      this.deps.log.error('delayed target failed', { callId: tx.callId, error: (err as Error).message });
+    }
+    run.delayed.pop();
+    // It may have been the last hope of a step whose other branches all failed.
+    if (tx.step === step) this.settle(tx);
+  }
+
   private async resolve(target: RingTarget, tx: ServerTx): Promise<Target[]> {
-    if (target.kind === 'devices') {
+    // A `user` target is expanded by the planner; one left in a plan rings that user's devices.
+    if (target.kind === 'devices' || target.kind === 'user') {
       // Never ring the very device that is calling (a user calling their own other devices is fine).
       const bindings = this.deps.registrar.lookup(target.user.domain, target.user.extension).filter((b) => b.flow !== tx.flow && b.flow.isOpen);
       if (bindings.length === 0) return [];
@@ -240,16 +276,19 @@ export class PlanExecutor {
       return;
     }
     const branches = this.current(tx);
-    if (branches.some((b) => !b.final)) return;
     const run = this.runs.get(tx)!;
+    if (branches.some((b) => !b.final) || run.delayed.length > 0) return;
     this.clearStepTimer(tx);
     if (run.timedOut) {
       run.outcome = { res: createResponse(tx.request, 480, 'No Answer'), cause: 'no-answer' };
+    } else if (branches.length === 0) {
+      run.outcome = { res: createResponse(tx.request, 480, 'Temporarily Unavailable'), cause: 'unavailable' };
     } else {
       // The best branch answer itself goes up (its Warning, Retry-After, ... intact).
       const best = pickBest(branches.map((b) => b.final!));
       run.outcome = { res: best, cause: causeOf(best.status) };
     }
+    run.endings.set(tx.step, run.outcome.cause);
     this.runStep(tx, tx.step + 1);
   }
 
@@ -257,9 +296,13 @@ export class PlanExecutor {
     return tx.branches.filter((b) => b.step === tx.step);
   }
 
+  /** Stops the current step's clock and its delayed targets (they will not ring any more). */
   private clearStepTimer(tx: ServerTx): void {
     const run = this.runs.get(tx);
-    if (run?.stepTimer) clearTimeout(run.stepTimer);
-    if (run) run.stepTimer = null;
+    if (!run) return;
+    if (run.stepTimer) clearTimeout(run.stepTimer);
+    run.stepTimer = null;
+    for (const timer of run.delayed) clearTimeout(timer);
+    run.delayed = [];
   }
 }

@@ -9,11 +9,14 @@
  * username included: it is an address to register and call from, not to dial); a user with
  * no device that can ring is unavailable (480); a user busy on every device with call waiting
  * off is busy (486); anyone else rings on all their devices at once until their ring timeout
- * (480 No Answer after it). Answering rules (DND, forwarding, voicemail) replace this per user.
+ * (480 No Answer after it). A callee's active answering rule (DND, forwarding, simultaneous
+ * ring) replaces this for their calls (rule-plan.ts).
  */
 import type { OutsideCallsPhrase } from '../../../src/data/wire.js';
+import type { AnswerRuleActions } from '../../../src/data/wire.js';
 import type { Account } from '../identity.js';
 import type { CallPlan } from './plan.js';
+import { planForRule } from './rule-plan.js';
 
 /** What the router knows about the user being called. */
 export interface CalleeState {
@@ -26,6 +29,8 @@ export interface CalleeState {
   devicesOnCall: number;
   /** A second call may ring a device that is on a call (on for everyone until answering rules). */
   callWaiting: boolean;
+  /** What the callee's active answering rule does; null: the default (ring my devices, then voicemail). */
+  rule: AnswerRuleActions | null;
 }
 
 export interface RouteInput {
@@ -107,6 +112,13 @@ export class DefaultRouter implements CallRouter {
       ? { kind: 'service', service: this.options.voicemail, user: callee.user } as const
       : null;
     if (straightToVoicemail) return voicemail ?? { kind: 'reject', status: 404, reason: 'Not Found', cause: 'failed' };
+    if (method === 'INVITE' && callee.rule) {
+      return planForRule({
+        caller, callee: callee.user, rule: callee.rule, devices: callee.devices, voicemail: this.options.voicemail,
+        ringTimeoutMs: this.options.ringTimeoutMs ?? callee.ringNoAnswerTimeoutS * 1000,
+        busy: !callee.callWaiting && callee.devicesOnCall >= callee.devices,
+      });
+    }
     if (callee.devices === 0) {
       return voicemail ?? { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', cause: 'unavailable' };
     }

@@ -7,7 +7,7 @@ import { CallHistory, HistoryChangedEvent } from '../../../src/state/call-histor
 const cdr = (id: number, type: CdrEntry['type'] = 'inbound'): CdrEntry => ({
   id, call_id: `c${id}`, type, direction: type === 'outbound' ? 'outbound' : 'inbound', disposition: type === 'missed' ? 'missed' : 'answered',
   remote_number: '1002', remote_name: 'Bob Baker', started_at: new Date().toISOString(), answered_at: null, ended_at: null, duration_s: 0,
-  sip_status: null, transferred_to: null, transferred_from: null,
+  sip_status: null, transferred_to: null, transferred_from: null, routed_to: null,
 });
 
 describe('CallHistory (real IndexedDB)', () => {

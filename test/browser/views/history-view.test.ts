@@ -40,6 +40,7 @@ function cdr(id: number, over: Partial<CdrEntry> = {}): CdrEntry {
     sip_status: null,
     transferred_to: null,
     transferred_from: null,
+    routed_to: null,
     ...over,
   };
 }
