@@ -61,7 +61,22 @@ export function isTimeZone(tz: string): boolean {
 }
 
 /** The wall clock of `at` (epoch ms) in `timeZone`. */
+/** The last wall clock read per zone: calls in the same minute need no second Intl read (8 us each). */
+const lastRead = new Map<string, { minute: number; clock: WallClock }>();
+
 export function wallClock(at: number, timeZone: string): WallClock {
+  // Time frames have minute resolution and zone offsets change on whole minutes, so one read
+  // holds for the whole minute.
+  const minute = Math.floor(at / 60_000);
+  const last = lastRead.get(timeZone);
+  if (last?.minute === minute) return last.clock;
+  const clock = readWallClock(at, timeZone);
+  if (lastRead.size > 1000) lastRead.clear(); // only zones in use are read; bound it anyway
+  if (Number.isFinite(minute)) lastRead.set(timeZone, { minute, clock });
+  return clock;
+}
+
+function readWallClock(at: number, timeZone: string): WallClock {
   const parts = formatterFor(timeZone).formatToParts(at);
   let year = 0, month = 0, day = 0, hour = 0, minute = 0;
   for (const p of parts) {
