@@ -25,6 +25,12 @@ export interface HistoryEntry {
   transferred_to?: string | null;
   /** A transfer by that number set this call up. */
   transferred_from?: string | null;
+  /** Where the callee's answering rule sent the call ("forwarded to 1003", "to voicemail"). */
+  routed_to?: string | null;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export interface HistorySelectDetail {
@@ -415,7 +421,9 @@ export class SbHistoryList extends LitElement {
         : html`<span></span>`}
       <span class="meta">${showNumber ? html`<span class="number">${e.remote_number}</span>` : nothing}${e.transferred_to
         ? html`<span>Transferred to ${named(e.transferred_to, this.nameOf)}</span>`
-        : nothing}${e.transferred_from ? html`<span>Transferred by ${named(e.transferred_from, this.nameOf)}</span>` : nothing}</span>
+        : nothing}${e.transferred_from ? html`<span>Transferred by ${named(e.transferred_from, this.nameOf)}</span>` : nothing}${e.routed_to
+        ? html`<span class="routed">${capitalised(e.routed_to)}</span>`
+        : nothing}</span>
     </div>`;
   }
 }

@@ -190,6 +190,18 @@ describe('sb-history-list', () => {
     expect(buttonNames(el)).to.include('Call Pat Lee');
   });
 
+  it('says where the answering rule sent a call, as text (never markup)', async () => {
+    const entries: HistoryEntry[] = [
+      { id: 1, type: 'missed', remote_number: '1001', remote_name: 'Alice Anders', started_at: today(8, 0), answered_at: null, duration_s: 0, disposition: 'missed', routed_to: 'forwarded to 1003' },
+      { id: 2, type: 'missed', remote_number: '1004', remote_name: 'Dan Diaz', started_at: today(7, 0), answered_at: null, duration_s: 0, disposition: 'missed', routed_to: `to voicemail ${XSS}` },
+    ];
+    const el = await fixture<SbHistoryList>(html`<sb-history-list .entries=${entries}></sb-history-list>`);
+    await until(() => el.shadowRoot!.querySelectorAll('[role=listitem]').length === 2);
+    const routed = [...el.shadowRoot!.querySelectorAll('.routed')].map((n) => n.textContent);
+    expect(routed).to.deep.equal(['Forwarded to 1003', `To voicemail ${XSS}`]);
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+  });
+
   it('every row has a "Call" button named after the party, firing sb-history-call with the number', async () => {
     const el = await list();
     const calls = deepAll(el, 'button.call') as HTMLButtonElement[];
