@@ -3,7 +3,7 @@
  * enabled rule (by priority) whose time frame covers the instant, else the default rule.
  */
 import type { TimeFrameInput } from '../../src/data/wire.js';
-import { frameMatchesWallClock, wallClock, type WallClock } from './time-frame-match.js';
+import { frameMatchesWallClock, isInstant, wallClock, type WallClock } from './time-frame-match.js';
 import { defaultRuleActions, type AnswerRuleRecord } from './types.js';
 
 export function activeRule(
@@ -22,7 +22,7 @@ export function activeRule(
     const frame = frames.get(rule.timeFrameId);
     if (!frame) continue; // its frame was deleted or is not the user's to see
     if (frame.kind === 'always') return rule;
-    if (!Number.isFinite(at)) continue;
+    if (!isInstant(at)) continue;
     wall ??= wallClock(at, timeZone);
     if (frameMatchesWallClock(frame, wall)) return rule;
   }

@@ -158,9 +158,17 @@ export function frameMatchesWallClock(frame: TimeFrameInput, w: WallClock): bool
   }
 }
 
-/** Whether `frame` covers the instant `at` (epoch ms) in the IANA zone `timeZone`. */
+/** Whether `at` is an instant a Date can hold (Intl throws RangeError for any other). */
+export function isInstant(at: number): boolean {
+  return Number.isFinite(at) && Math.abs(at) <= 8.64e15;
+}
+
+/**
+ * Whether `frame` covers the instant `at` (epoch ms) in the IANA zone `timeZone`. An unknown zone
+ * counts as UTC rather than throwing, so a call is still routed.
+ */
 export function frameMatches(frame: TimeFrameInput, at: number, timeZone: string): boolean {
   if (frame.kind === 'always') return true;
-  if (!Number.isFinite(at)) return false;
+  if (!isInstant(at)) return false;
   return frameMatchesWallClock(frame, wallClock(at, timeZone));
 }

@@ -114,10 +114,10 @@ function checkDays(v: unknown): WeekdayRanges[] {
       if (!isObj(r)) refuse(rf, `${name}: each range must be an object with start and end`);
       const start = parseTimeOfDay(r.start);
       if (Number.isNaN(start) || start >= 24 * 60) {
-        refuse(`${rf}.start`, `${name}: the start ${describe(r.start)} is not a time HH:MM from 00:00 to 23:59`);
+        refuse(`${rf}.start`, `${name}: the start ${quoted(r.start)} is not a time HH:MM from 00:00 to 23:59`);
       }
       const end = parseTimeOfDay(r.end);
-      if (Number.isNaN(end)) refuse(`${rf}.end`, `${name}: the end ${describe(r.end)} is not a time HH:MM from 00:00 to 24:00`);
+      if (Number.isNaN(end)) refuse(`${rf}.end`, `${name}: the end ${quoted(r.end)} is not a time HH:MM from 00:00 to 24:00`);
       if (end === start) refuse(rf, `${name} ${fmt(start)}-${fmt(end)} ends when it starts`);
       return { start, end, field: rf };
     });
@@ -137,7 +137,7 @@ function checkDays(v: unknown): WeekdayRanges[] {
   return out.sort((a, b) => a.day - b.day);
 }
 
-function describe(v: unknown): string {
+function quoted(v: unknown): string {
   return typeof v === 'string' ? `"${v.slice(0, 20)}"` : 'given';
 }
 
@@ -153,9 +153,9 @@ function checkDates(v: unknown, yearly: boolean): DateTimeRange[] {
     const n = `Date range ${i + 1}`;
     if (!isObj(r)) refuse(f, `${n} must be an object with start and end`);
     const s = parseLocalDateTime(r.start);
-    if (!s) refuse(`${f}.start`, `${n}: the start ${describe(r.start)} is not a real date and time YYYY-MM-DDTHH:MM`);
+    if (!s) refuse(`${f}.start`, `${n}: the start ${quoted(r.start)} is not a real date and time YYYY-MM-DDTHH:MM`);
     const e = parseLocalDateTime(r.end);
-    if (!e) refuse(`${f}.end`, `${n}: the end ${describe(r.end)} is not a real date and time YYYY-MM-DDTHH:MM`);
+    if (!e) refuse(`${f}.end`, `${n}: the end ${quoted(r.end)} is not a real date and time YYYY-MM-DDTHH:MM`);
     if (key(e) === key(s)) refuse(f, `${n} ends when it starts`);
     if (key(e) < key(s)) refuse(f, `${n} ends before it starts`);
     // Repeating every year, a longer range would overlap itself: which year's end would count?
@@ -172,7 +172,7 @@ function checkHolidays(v: unknown): Holiday[] {
     const f = `holidays[${i}]`;
     if (!isObj(h)) refuse(f, `Holiday ${i + 1} must be an object with name and date`);
     const name = text(h.name, `${f}.name`, `The name of holiday ${i + 1}`, 60);
-    if (!parseLocalDateTime(h.date, true)) refuse(`${f}.date`, `${name}: the date ${describe(h.date)} is not a real date YYYY-MM-DD`);
+    if (!parseLocalDateTime(h.date, true)) refuse(`${f}.date`, `${name}: the date ${quoted(h.date)} is not a real date YYYY-MM-DD`);
     return { name, date: h.date as string };
   });
 }
@@ -281,7 +281,7 @@ function screeningEntry(v: unknown, field: string, label: string): string {
     if (n !== null) return n;
     if (EXTENSION.test(t)) return t;
   }
-  return refuse(field, `${label}: ${describe(v)} is neither an extension nor a phone number`);
+  return refuse(field, `${label}: ${quoted(v)} is neither an extension nor a phone number`);
 }
 
 function checkScreening(v: unknown): AnswerRuleActions['screening'] {

@@ -192,6 +192,17 @@ describe('frameMatches: time zones and DST', () => {
     assert.equal(isTimeZone('Mars/Olympus'), false);
     assert.equal(isTimeZone(''), false);
   });
+
+  it('takes an unknown zone as UTC instead of throwing, and matches no frame at an impossible instant', () => {
+    const office = weekdays('09:00', '17:00');
+    const at = utc('2026-06-15T08:30'); // Monday 08:30 UTC, 10:30 in Paris
+    assert.equal(frameMatches(office, at, 'Europe/Paris'), true);
+    assert.equal(frameMatches(office, at, 'Mars/Olympus'), false);
+    assert.equal(frameMatches(office, at + 60 * MIN, 'Mars/Olympus'), true);
+    assert.equal(frameMatches(office, NaN, 'UTC'), false);
+    assert.equal(frameMatches(office, 9e15, 'UTC'), false);
+    assert.equal(frameMatches({ name: 'a', kind: 'always' }, NaN, 'UTC'), true);
+  });
 });
 
 describe('activeRule', () => {
@@ -248,6 +259,12 @@ describe('activeRule', () => {
     const at = utc('2026-06-15T14:00');
     assert.equal(activeRule(rules, frames, at, 'America/New_York').timeFrameId, 'office');
     assert.equal(activeRule(rules, frames, at, 'Asia/Tokyo').timeFrameId, null);
+  });
+
+  it('matches the Christmas holiday ahead of the office hours when it ranks higher', () => {
+    const rules = [rule('xmas', 1), rule('office', 2), rule(null, 3)];
+    assert.equal(activeRule(rules, frames, utc('2028-12-25T10:00'), 'UTC').timeFrameId, 'xmas', 'a Monday');
+    assert.equal(activeRule(rules, frames, utc('2028-12-26T10:00'), 'UTC').timeFrameId, 'office');
   });
 
   it('makes up a default rule when the list has none', () => {
