@@ -206,7 +206,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices, mailboxGrants: store.mailboxGrants });
   const now = opts.now ?? Date.now;
   const rules = new UserRules(store, now);
-  const ruleEvents = new ActiveRuleTicker({ rules, users: store.users, bus, connected: () => events.connectedUsers(), now, log },
+  const ruleEvents = new ActiveRuleTicker({ rules, bus, connected: () => events.connectedUsers(), now, log },
     opts.activeRuleTickMs ?? ACTIVE_RULE_TICK_MS);
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,

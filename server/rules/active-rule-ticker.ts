@@ -10,7 +10,6 @@
 import type { AnswerRulesEvent } from '../../src/data/wire.js';
 import type { EventPublisher } from '../events/bus.js';
 import type { Logger } from '../log.js';
-import type { UserRepo } from '../store/types.js';
 import type { AnswerRuleRecord } from './types.js';
 import type { UserRules } from './user-rules.js';
 
@@ -18,7 +17,6 @@ export const ACTIVE_RULE_TICK_MS = 30_000;
 
 export interface ActiveRuleTickerDeps {
   rules: Pick<UserRules, 'activeRuleOf' | 'invalidate'>;
-  users: Pick<UserRepo, 'list'>;
   bus: EventPublisher;
   /** The users with an events socket open now. */
   connected: () => Iterable<{ domain: string; extension: string }>;
@@ -53,7 +51,9 @@ export class ActiveRuleTicker {
   async changed(domain: string, extension?: string): Promise<void> {
     this.deps.rules.invalidate(domain, extension);
     try {
-      const extensions = extension !== undefined ? [extension] : (await this.deps.users.list(domain)).map((u) => u.extension);
+      // The event only reaches open sockets: a domain-wide change is judged for the users connected.
+      const extensions = extension !== undefined ? [extension]
+        : [...new Set([...this.deps.connected()].filter((u) => u.domain === domain).map((u) => u.extension))];
       for (const ext of extensions) await this.publish(domain, ext, (await this.deps.rules.activeRuleOf(domain, ext)).rule);
     } catch (err) {
       this.deps.log.warn('answerrules event not sent', { domain, extension, error: (err as Error).message });

@@ -93,6 +93,18 @@ describe('answering rules API', { timeout: 60_000 }, () => {
     await api(t.url, 'DELETE', `${RULES}/${hours}`, { token: alice });
   });
 
+  it('rules created at once get distinct, dense priorities', async () => {
+    const frames = await Promise.all(Array.from({ length: 6 }, async (_, i) => (await api(t.url, 'POST', MINE, { token: erin, body: always(`Parallel ${i}`) })).body.id as string));
+    const made = await Promise.all(frames.map((id) => api(t.url, 'POST', RULES, { token: erin, body: { time_frame_id: id } })));
+    assert.deepEqual(made.map((r) => r.status), [201, 201, 201, 201, 201, 201]);
+    const rules = (await api(t.url, 'GET', RULES, { token: erin })).body;
+    assert.deepEqual(rules.map((r: any) => r.order), [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(rules[6].time_frame_id, null);
+    assert.equal(activeOf(rules).length, 1);
+    await Promise.all(frames.map((id) => api(t.url, 'DELETE', `${RULES}/${id}`, { token: erin })));
+    assert.deepEqual((await api(t.url, 'GET', RULES, { token: erin })).body.map((r: any) => r.order), [1]);
+  });
+
   it('bad rules are refused naming the problem, and nothing is stored', async () => {
     const hours = await businessHours(t, bob);
     const before = (await api(t.url, 'GET', RULES, { token: bob })).body;

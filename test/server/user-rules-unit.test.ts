@@ -87,10 +87,11 @@ describe('UserRules', () => {
     const org = await store.timeFrames.create('demo', null, hours);
     for (const ext of ['1001', '1002']) await store.answerRules.create('demo', ext, org.id, { ...defaultRuleActions(), enabled: true });
     const sent: Array<PlatformEvents['user-event'][0]> = [];
+    const connected = [{ domain: 'demo', extension: '1001' }, { domain: 'demo', extension: '1001' }];
     const ticker = new ActiveRuleTicker({
-      rules, users: store.users, now: () => now, log: createLogger('silent'),
+      rules, now: () => now, log: createLogger('silent'),
       bus: { emit: ((name: string, e: PlatformEvents['user-event'][0]) => { if (name === 'user-event') sent.push(e); return true; }) as never },
-      connected: () => [{ domain: 'demo', extension: '1001' }, { domain: 'demo', extension: '1001' }],
+      connected: () => [...connected],
     });
     await ticker.tick();
     assert.deepEqual(sent, [], 'nothing changed');
@@ -99,8 +100,9 @@ describe('UserRules', () => {
     assert.deepEqual(sent, [{ domain: 'demo', extension: '1001', event: { type: 'answerrules', active: '*', do_not_disturb: false } }], 'once, to 1001 only');
     await ticker.tick();
     assert.equal(sent.length, 1);
+    connected.push({ domain: 'demo', extension: '1002' }, { domain: 'other', extension: '1003' });
     await ticker.changed('demo');
-    assert.deepEqual((sent as Array<{ extension: string }>).slice(1).map((e) => e.extension), ['1001', '1002'], 'an organisation change is told to every user');
+    assert.deepEqual((sent as Array<{ extension: string }>).slice(1).map((e) => e.extension), ['1001', '1002'], 'an organisation change is told to every connected user of it');
     await store.close();
   });
 });
