@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, login, startPlatform, type TestPlatform } from '../support/harness.js';
 import { hashPassword } from '../../server/auth/passwords.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 
 const MINE = '/api/v2/domains/~/users/~/timeframes';
 const ORG = '/api/v2/domains/~/timeframes';
@@ -150,5 +151,20 @@ describe('time frames API', { timeout: 60_000 }, () => {
       assert.equal(res.status, 403, `${method} ${p}`);
     }
     assert.equal((await api(t.url, 'GET', `/api/v2/domains/~/timeframes/${hours.id}`, { token: otherAdmin })).status, 404, 'in their own domain it is no frame');
+  });
+});
+
+describe('the demo organisation\'s time zone', { timeout: 30_000 }, () => {
+  it('is SWITCHBOARD_DEMO_TIME_ZONE when given (UTC otherwise); a zone that does not exist stops the start', async () => {
+    const t = await startPlatform({ env: { SWITCHBOARD_DEMO_TIME_ZONE: 'Europe/Berlin' } });
+    try {
+      const token = await login(t.url, '1001@demo');
+      assert.equal((await api(t.url, 'GET', '/api/v2/domains/~', { token })).body.time_zone, 'Europe/Berlin');
+      assert.equal((await api(t.url, 'GET', '/api/v2/domains/~/users/~', { token })).body.effective_time_zone, 'Europe/Berlin');
+      assert.deepEqual((await api(t.url, 'GET', '/api/v2/domains/~/users/~/answerrules', { token })).body.map((r: any) => r.time_frame_id), [null], 'no rule is seeded');
+    } finally {
+      await t.close();
+    }
+    assert.throws(() => loadConfig({ SWITCHBOARD_DEMO_TIME_ZONE: 'Mars/Olympus' }), (err) => err instanceof ConfigError && /Mars\/Olympus/.test(err.message));
   });
 });
