@@ -7,6 +7,7 @@ import type { Greeting } from '../voicemail/greeting-types.js';
 import type { MailboxGrant } from '../voicemail/grant-types.js';
 import type { AnswerRuleActions, TimeFrameInput } from '../../src/data/wire.js';
 import type { AnswerRuleRecord, TimeFrameRecord } from '../rules/types.js';
+import { actionsOf } from './answer-rule-changes.js';
 
 export type Row = Record<string, unknown>;
 
@@ -136,8 +137,7 @@ export function toTimeFrame(r: Row): TimeFrameRecord {
 
 /** The `actions` column's JSON: the rule's actions alone (no keys, order or switch). */
 export function ruleActionsJson(a: AnswerRuleActions): string {
-  const { do_not_disturb, forward_always, simultaneous_ring, forward_on_busy, forward_no_answer, forward_when_unregistered, screening } = a;
-  return JSON.stringify({ do_not_disturb, forward_always, simultaneous_ring, forward_on_busy, forward_no_answer, forward_when_unregistered, screening });
+  return JSON.stringify(actionsOf(a));
 }
 
 export function toAnswerRule(r: Row): AnswerRuleRecord {

@@ -17,8 +17,7 @@ import type { Services } from '../app.js';
 import { resolveExistingOwner, type Owner } from '../access.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { checkAnswerRule } from '../../rules/validate.js';
-import type { AnswerRuleRecord } from '../../rules/types.js';
-import { RuleOrderError } from '../../store/answer-rule-changes.js';
+import { actionsOf, RuleOrderError } from '../../store/answer-rule-changes.js';
 import { constraintViolation } from '../../store/errors.js';
 import type { AnswerRuleActions, AnswerRuleView, RuleDestination } from '../../../src/data/wire.js';
 
@@ -49,7 +48,7 @@ export function answerRuleRoutes(s: Services): FastifyPluginAsync {
         enabled: r.enabled,
         order: r.order,
         is_active: r.timeFrameId === active.timeFrameId,
-        ...actions(r),
+        ...actionsOf(r),
       }));
     }
     async function one(owner: Owner, id: string | null): Promise<AnswerRuleView> {
@@ -173,17 +172,5 @@ export function answerRuleRoutes(s: Services): FastifyPluginAsync {
       await changed(o);
       return views(o);
     });
-  };
-}
-
-function actions(r: AnswerRuleRecord): AnswerRuleActions {
-  return {
-    do_not_disturb: r.do_not_disturb,
-    forward_always: r.forward_always,
-    simultaneous_ring: r.simultaneous_ring,
-    forward_on_busy: r.forward_on_busy,
-    forward_no_answer: r.forward_no_answer,
-    forward_when_unregistered: r.forward_when_unregistered,
-    screening: r.screening,
   };
 }
