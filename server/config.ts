@@ -3,6 +3,7 @@
  * so that a typo fails fast with a message naming the variable, instead of surfacing later as a
  * strange runtime error.
  */
+import { isTimeZone } from './rules/time-frame-match.js';
 import path from 'node:path';
 import fs from 'node:fs';
 
@@ -20,6 +21,8 @@ export interface Config {
   refreshTokenTtlS: number;
   /** Seed the demo organisation when the store is empty. */
   seedDemo: boolean;
+  /** The demo organisation's time zone when it is seeded (SWITCHBOARD_DEMO_TIME_ZONE, UTC). */
+  demoTimeZone: string;
   /** Unanswered calls go to voicemail (the platform answers them with its own media). */
   voicemail: boolean;
   /** Voicemail transcription (see server/voicemail/transcription/). */
@@ -95,6 +98,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const sttUrl = env.SWITCHBOARD_STT_URL || undefined;
   if (engine === 'http' && !sttUrl) throw new ConfigError('SWITCHBOARD_TRANSCRIBER=http needs SWITCHBOARD_STT_URL');
   if (sttUrl && !/^https?:\/\/[^/]/.test(sttUrl)) throw new ConfigError(`SWITCHBOARD_STT_URL must be an http(s) URL, got "${sttUrl}"`);
+  const demoTimeZone = env.SWITCHBOARD_DEMO_TIME_ZONE || 'UTC';
+  if (!isTimeZone(demoTimeZone)) throw new ConfigError(`SWITCHBOARD_DEMO_TIME_ZONE: "${demoTimeZone}" is not a time zone`);
   return {
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -105,6 +110,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     accessTokenTtlS: intSetting(env, 'ACCESS_TOKEN_TTL', 15 * 60, 1, 24 * 3600),
     refreshTokenTtlS: intSetting(env, 'REFRESH_TOKEN_TTL', 30 * 24 * 3600, 60, 365 * 24 * 3600),
     seedDemo: seed === '1',
+    demoTimeZone,
     voicemail: voicemail === '1',
     transcription: { engine, url: sttUrl, key: env.SWITCHBOARD_STT_KEY || undefined, model: env.SWITCHBOARD_STT_MODEL || undefined },
     logLevel,

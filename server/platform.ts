@@ -45,6 +45,8 @@ import { openStore } from './store/open.js';
 import { cachedDomains } from './store/cached-domains.js';
 import type { PinLockRule, Store } from './store/types.js';
 import type { PromptSource } from './media/prompts.js';
+import { UserRules } from './rules/user-rules.js';
+import { ActiveRuleTicker, ACTIVE_RULE_TICK_MS } from './rules/active-rule-ticker.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -93,6 +95,13 @@ export interface PlatformOptions {
   recordingMaxBytes?: number;
   /** Overrides config.sipFlows (tests use short ping intervals and deadlines). */
   flowLimits?: Partial<FlowLimits>;
+  /**
+   * The clock answering rules are judged by (Date.now). Tests pass a function reading a variable
+   * they control, to stand in "a business hour" or pass a time frame's boundary.
+   */
+  now?: () => number;
+  /** How often the active rule of connected users is judged again (30 s); tests use short ones. */
+  activeRuleTickMs?: number;
 }
 
 export interface Platform {
@@ -107,6 +116,12 @@ export interface Platform {
   readonly voicemail: VoicemailPart | null;
   readonly events: EventsChannel;
   readonly seeded: boolean;
+  /** The clock answering rules are judged by (PlatformOptions.now). */
+  readonly now: () => number;
+  /** Users' answering rules, cached: `activeRuleOf(domain, extension)` for every call. */
+  readonly rules: UserRules;
+  /** Tells users when their active rule changes (`changed` after a write; a boundary on its ticks). */
+  readonly ruleEvents: ActiveRuleTicker;
   /** Base URL, e.g. http://127.0.0.1:8080 (valid after listen). */
   url(): string;
   listen(): Promise<void>;
@@ -117,7 +132,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
   const store = opts.store ?? (await openStore(config, log));
-  const seeded = config.seedDemo ? await seedDemo(store) : false;
+  const seeded = config.seedDemo ? await seedDemo(store, Date.now(), config.demoTimeZone) : false;
   await closeInterruptedCalls(store, log);
   const bus = new EventBus();
   const throttle = new LoginThrottle(opts.throttle);
@@ -166,6 +181,8 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const transactions = new TransactionTable(host);
   const referrals = new Referrals();
   const callers = new CallerAuthenticator(store.users, registrar, sipAuth);
+  const now = opts.now ?? Date.now;
+  const rules = new UserRules(store, now);
   proxy = new SipProxy({
     host, store: sipStore, registrar, dialogs, recorder, transactions, referrals, log, callers,
     mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
@@ -177,7 +194,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
         voicemail: voicemail?.service.name,
         voicemailAccess: voicemail?.access.name,
       }),
-      users: store.users, registrar, dialogs, voicemail: voicemail?.service.name,
+      users: store.users, registrar, dialogs, rules, voicemail: voicemail?.service.name,
     }),
     executor: new PlanExecutor({
       transactions, users: store.users, registrar, services, recorder, log,
@@ -193,10 +210,12 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   });
   const sip = sipQueries(registrar, dialogs);
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices, mailboxGrants: store.mailboxGrants });
+  const ruleEvents = new ActiveRuleTicker({ rules, bus, connected: () => events.connectedUsers(), now, log },
+    opts.activeRuleTickMs ?? ACTIVE_RULE_TICK_MS);
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,
-    bus, log, startedAt: Date.now(),
+    bus, log, startedAt: Date.now(), rules, ruleEvents, now,
   });
 
   const secure = Boolean(config.tls);
@@ -221,7 +240,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail,
+    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents,
     url() {
       const addr = http.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -229,11 +248,13 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     },
     async listen() {
       registrar.start();
+      ruleEvents.start();
       await http.listen({ port: config.port, host: config.host });
     },
     async close() {
       clearInterval(housekeeping);
       clearInterval(heartbeat);
+      ruleEvents.stop();
       registrar.stop();
       services.close();
       proxy!.stop();

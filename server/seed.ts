@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from './auth/passwords.js';
 import { DEFAULT_RING_NO_ANSWER_TIMEOUT_S, type Store } from './store/types.js';
+import type { TimeFrameInput } from '../src/data/wire.js';
 
 export const DEMO_DOMAIN = 'demo';
 export const DEMO_PASSWORD = 'switchboard';
@@ -25,11 +26,27 @@ export const DEMO_USERS = [
  */
 export const DEMO_MAILBOXES = [{ extension: '2000', firstName: 'Sales', lastName: '', grantees: ['1001', '1002'] }] as const;
 
-/** Seeds the demo organisation when the store has no users; returns whether it did. */
-export async function seedDemo(store: Store, now = Date.now()): Promise<boolean> {
+/**
+ * The demo organisation's time frames, for its users' answering rules (no rule is seeded: each
+ * user has only the default rule until they write one).
+ */
+export const DEMO_TIME_FRAMES: readonly TimeFrameInput[] = [
+  { name: 'Business Hours', kind: 'days-of-week', days: ([1, 2, 3, 4, 5] as const).map((day) => ({ day, ranges: [{ start: '09:00', end: '17:00' }] })) },
+  {
+    name: 'Holidays', kind: 'holidays', yearly: true,
+    holidays: [
+      { name: "New Year's Day", date: '2027-01-01' },
+      { name: 'Independence Day', date: '2027-07-04' },
+      { name: 'Christmas Day', date: '2026-12-25' },
+    ],
+  },
+];
+
+/** Seeds the demo organisation when the store has no users; returns whether it did. `timeZone`: the organisation's (UTC). */
+export async function seedDemo(store: Store, now = Date.now(), timeZone = 'UTC'): Promise<boolean> {
   if ((await store.users.count()) > 0) return false;
   if (!(await store.domains.get(DEMO_DOMAIN))) {
-    await store.domains.create({ name: DEMO_DOMAIN, description: 'Demo organisation', createdAt: now });
+    await store.domains.create({ name: DEMO_DOMAIN, description: 'Demo organisation', createdAt: now, timeZone });
   }
   for (const u of DEMO_USERS) {
     await store.users.create({
@@ -55,5 +72,7 @@ export async function seedDemo(store: Store, now = Date.now()): Promise<boolean>
       await store.mailboxGrants.grant({ domain: DEMO_DOMAIN, mailbox: box.extension, grantee, grantedBy: 'seed', grantedAt: now });
     }
   }
+  const existing = new Set((await store.timeFrames.list(DEMO_DOMAIN, null)).map((f) => f.name));
+  for (const frame of DEMO_TIME_FRAMES) if (!existing.has(frame.name)) await store.timeFrames.create(DEMO_DOMAIN, null, frame);
   return true;
 }

@@ -75,6 +75,11 @@ export class EventsChannel {
     return this.subscribers.size;
   }
 
+  /** The users with an events socket open (once per socket; the same user may come more than once). */
+  *connectedUsers(): Iterable<{ domain: string; extension: string }> {
+    for (const s of this.subscribers) yield { domain: s.principal.domain, extension: s.principal.extension };
+  }
+
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
   }

@@ -34,6 +34,10 @@ import { mailboxRoutes } from './routes/mailboxes.js';
 import type { MailboxFiles } from '../voicemail/mailbox-files.js';
 import type { UserGreetings } from '../voicemail/user-greetings.js';
 import { constraintViolation } from '../store/errors.js';
+import { timeFrameRoutes } from './routes/time-frames.js';
+import { answerRuleRoutes } from './routes/answer-rules.js';
+import type { UserRules } from '../rules/user-rules.js';
+import type { ActiveRuleTicker } from '../rules/active-rule-ticker.js';
 
 export interface Services {
   config: Config;
@@ -56,6 +60,12 @@ export interface Services {
   bus: EventBus;
   log: Logger;
   startedAt: number;
+  /** Users' answering rules and frames, cached; invalidated through `ruleEvents.changed` after every write. */
+  rules: UserRules;
+  /** Forgets and tells (the `answerrules` event) after a change of rules, frames or zones. */
+  ruleEvents: Pick<ActiveRuleTicker, 'changed'>;
+  /** The clock rules are judged by (matches_now, is_active). */
+  now: () => number;
 }
 
 /** JSON bodies larger than this are refused with 413 before they are parsed. */
@@ -152,6 +162,8 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(voicemailRoutes(services));
     await api.register(greetingRoutes(services));
     await api.register(mailboxRoutes(services));
+    await api.register(timeFrameRoutes(services));
+    await api.register(answerRuleRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

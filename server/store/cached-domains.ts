@@ -23,5 +23,9 @@ export function cachedDomains(repo: DomainRepo, ttlMs = DOMAIN_CACHE_MS, now: ()
       await repo.create(domain);
       known.delete(domain.name);
     },
+    async setTimeZone(name, timeZone) {
+      known.delete(name);
+      return repo.setTimeZone(name, timeZone);
+    },
   };
 }

@@ -208,6 +208,34 @@ export const pgMigrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN voicemail_pin_failures integer NOT NULL DEFAULT 0;
   ALTER TABLE users ADD COLUMN voicemail_pin_locked_until bigint;
   `,
+  // 11: answering rules and time frames (see migrations.ts step 11); `enabled` is a boolean.
+  `
+  ALTER TABLE domains ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC';
+  ALTER TABLE users ADD COLUMN time_zone text;
+  ALTER TABLE users ADD COLUMN dnd_restore text;
+  CREATE TABLE time_frames (
+    id         text PRIMARY KEY,
+    domain     text NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    owner      text,
+    name       text NOT NULL,
+    kind       text NOT NULL CHECK (kind IN ('always', 'days-of-week', 'dates', 'holidays')),
+    spec       text NOT NULL DEFAULT '{}',
+    created_at bigint NOT NULL,
+    FOREIGN KEY (domain, owner) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX time_frames_by_name ON time_frames(domain, COALESCE(owner, ''), name);
+  CREATE TABLE answer_rules (
+    domain        text NOT NULL,
+    extension     text NOT NULL,
+    time_frame_id text REFERENCES time_frames(id) ON DELETE RESTRICT,
+    enabled       boolean NOT NULL DEFAULT true,
+    priority      integer NOT NULL CHECK (priority >= 1),
+    actions       text NOT NULL,
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX answer_rules_one_per_frame ON answer_rules(domain, extension, COALESCE(time_frame_id, '*'));
+  CREATE INDEX answer_rules_by_frame ON answer_rules(time_frame_id) WHERE time_frame_id IS NOT NULL;
+  `,
   // 12: where the callee's answering rule sent a call (migrations.ts step 12).
   `
   ALTER TABLE cdrs ADD COLUMN routed_to text;

@@ -210,6 +210,43 @@ export const migrations: readonly string[] = [
   ALTER TABLE users ADD COLUMN voicemail_pin_failures INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE users ADD COLUMN voicemail_pin_locked_until INTEGER;
   `,
+  // 11: answering rules and time frames (issue 14). A time frame belongs to a user (`owner`) or
+  // to the whole organisation (`owner` NULL); what it says beyond its kind (days, dates,
+  // holidays, yearly) is one JSON text, read and written whole. A user's answering rule names
+  // its time frame, or none for the default rule `*` (kept as NULL: a unique index on
+  // COALESCE(time_frame_id, '*') keeps one rule per frame, the default included, since NULLs are
+  // never equal in a plain unique index). A frame in use cannot be deleted (RESTRICT): the
+  // database refuses it, whatever raced. `priority` is dense (1..n, the default last), kept so by
+  // the repositories in the transaction of each change. Time zones: the organisation's, and the
+  // user's own (NULL: the organisation's). `dnd_restore`: while the quick Do Not Disturb toggle
+  // is on, the order of the rules before it was switched on (JSON), so that off restores it.
+  `
+  ALTER TABLE domains ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+  ALTER TABLE users ADD COLUMN time_zone TEXT;
+  ALTER TABLE users ADD COLUMN dnd_restore TEXT;
+  CREATE TABLE time_frames (
+    id         TEXT PRIMARY KEY,
+    domain     TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    owner      TEXT,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('always', 'days-of-week', 'dates', 'holidays')),
+    spec       TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    FOREIGN KEY (domain, owner) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX time_frames_by_name ON time_frames(domain, COALESCE(owner, ''), name);
+  CREATE TABLE answer_rules (
+    domain        TEXT NOT NULL,
+    extension     TEXT NOT NULL,
+    time_frame_id TEXT REFERENCES time_frames(id) ON DELETE RESTRICT,
+    enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    priority      INTEGER NOT NULL CHECK (priority >= 1),
+    actions       TEXT NOT NULL,
+    FOREIGN KEY (domain, extension) REFERENCES users(domain, extension) ON DELETE CASCADE
+  );
+  CREATE UNIQUE INDEX answer_rules_one_per_frame ON answer_rules(domain, extension, COALESCE(time_frame_id, '*'));
+  CREATE INDEX answer_rules_by_frame ON answer_rules(time_frame_id) WHERE time_frame_id IS NOT NULL;
+  `,
   // 12: where the callee's answering rule sent a call, on its records ("forwarded to 1003").
   `
   ALTER TABLE cdrs ADD COLUMN routed_to TEXT;

@@ -17,6 +17,7 @@ import { pgContactRepo } from './postgres-contacts.js';
 import { pgGrantRepo } from './postgres-grants.js';
 import { pgGreetingRepo } from './postgres-greetings.js';
 import { pgVoicemailRepo } from './postgres-voicemails.js';
+import { pgAnswerRuleRepo, pgTimeFrameRepo } from './postgres-answer-rules.js';
 import { toCdr, toDevice, toDomain, toRecording, toToken, toUser } from './rows.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Device, DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store,
@@ -90,6 +91,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     voicemails: pgVoicemailRepo(db),
     greetings: pgGreetingRepo(db),
     mailboxGrants: pgGrantRepo(db),
+    timeFrames: pgTimeFrameRepo(db),
+    answerRules: pgAnswerRuleRepo(db),
     close: () => (closed ??= pool.end()),
   };
 }
@@ -105,7 +108,11 @@ function domainRepo(db: PgDb): DomainRepo {
     // COLLATE "C": byte order, as SQLite sorts text, whatever the database's locale.
     async list() { return (await all(db, 'SELECT * FROM domains ORDER BY name COLLATE "C"', [])).map(toDomain); },
     async create(d) {
-      await db.query('INSERT INTO domains (name, description, created_at) VALUES ($1, $2, $3)', [d.name, d.description, d.createdAt]);
+      await db.query('INSERT INTO domains (name, description, created_at, time_zone) VALUES ($1, $2, $3, $4)',
+        [d.name, d.description, d.createdAt, d.timeZone ?? 'UTC']);
+    },
+    async setTimeZone(name, timeZone) {
+      return (await changes(db, 'UPDATE domains SET time_zone = $1 WHERE name = $2', [timeZone, name])) > 0;
     },
   };
 }
@@ -119,9 +126,9 @@ function userRepo(db: PgDb): UserRepo {
     },
     async create(u) {
       await db.query(`INSERT INTO users
-        (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, ring_no_answer_timeout_s, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [u.domain, u.extension, u.firstName, u.lastName, u.email, u.role, u.passwordHash, u.mfaSecret, u.ringNoAnswerTimeoutS, u.createdAt]);
+        (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, ring_no_answer_timeout_s, created_at, time_zone)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [u.domain, u.extension, u.firstName, u.lastName, u.email, u.role, u.passwordHash, u.mfaSecret, u.ringNoAnswerTimeoutS, u.createdAt, u.timeZone ?? null]);
     },
     async setPassword(domain, extension, hash) {
       return (await changes(db, 'UPDATE users SET password_hash = $1 WHERE domain = $2 AND extension = $3', [hash, domain, extension])) > 0;
@@ -130,9 +137,13 @@ function userRepo(db: PgDb): UserRepo {
       return (await changes(db, 'UPDATE users SET mfa_secret = $1 WHERE domain = $2 AND extension = $3', [secret, domain, extension])) > 0;
     },
     async updateSettings(domain, extension, settings) {
-      if (settings.ringNoAnswerTimeoutS === undefined) return (await one(db, get, [domain, extension])) !== undefined;
-      return (await changes(db, 'UPDATE users SET ring_no_answer_timeout_s = $1 WHERE domain = $2 AND extension = $3',
-        [settings.ringNoAnswerTimeoutS, domain, extension])) > 0;
+      // One statement: each setting given is changed, the others kept (CASE on whether it was given).
+      return (await changes(db, `UPDATE users SET
+          ring_no_answer_timeout_s = CASE WHEN $3::boolean THEN $4::integer ELSE ring_no_answer_timeout_s END,
+          time_zone = CASE WHEN $5::boolean THEN $6::text ELSE time_zone END
+        WHERE domain = $1 AND extension = $2`,
+      [domain, extension, settings.ringNoAnswerTimeoutS !== undefined, settings.ringNoAnswerTimeoutS ?? null,
+        settings.timeZone !== undefined, settings.timeZone ?? null])) > 0;
     },
     async setVoicemailPin(domain, extension, pinHash) {
       return (await changes(db, `UPDATE users SET voicemail_pin_hash = $1, voicemail_pin_failures = 0, voicemail_pin_locked_until = NULL

@@ -5,11 +5,15 @@
 import type { Cdr, Device, Domain, Recording, TokenRecord, User } from './types.js';
 import type { Greeting } from '../voicemail/greeting-types.js';
 import type { MailboxGrant } from '../voicemail/grant-types.js';
+import type { AnswerRuleActions, TimeFrameInput } from '../../src/data/wire.js';
+import type { AnswerRuleRecord, TimeFrameRecord } from '../rules/types.js';
+import { actionsOf } from './answer-rule-changes.js';
 
 export type Row = Record<string, unknown>;
 
 export const toDomain = (r: Row): Domain => ({
   name: r.name as string, description: r.description as string, createdAt: r.created_at as number,
+  timeZone: (r.time_zone as string | undefined) ?? 'UTC',
 });
 
 export const toUser = (r: Row): User => ({
@@ -24,6 +28,7 @@ export const toUser = (r: Row): User => ({
   ringNoAnswerTimeoutS: r.ring_no_answer_timeout_s as number,
   createdAt: r.created_at as number,
   voicemailPinHash: (r.voicemail_pin_hash as string | null | undefined) ?? null,
+  timeZone: (r.time_zone as string | null | undefined) ?? null,
 });
 
 export const toDevice = (r: Row): Device => ({
@@ -108,3 +113,42 @@ export const toGrant = (r: Row): MailboxGrant => ({
   grantedBy: r.granted_by as string,
   grantedAt: Number(r.granted_at),
 });
+
+/** What a time frame says beyond its name and kind: the `spec` column's JSON. */
+export function timeFrameSpec(f: TimeFrameInput): string {
+  const spec: Partial<TimeFrameInput> = {};
+  if (f.days !== undefined) spec.days = f.days;
+  if (f.dates !== undefined) spec.dates = f.dates;
+  if (f.holidays !== undefined) spec.holidays = f.holidays;
+  if (f.yearly !== undefined) spec.yearly = f.yearly;
+  return JSON.stringify(spec);
+}
+
+export function toTimeFrame(r: Row): TimeFrameRecord {
+  const spec = JSON.parse(r.spec as string) as Partial<TimeFrameInput>;
+  return {
+    id: r.id as string,
+    domain: r.domain as string,
+    owner: (r.owner as string | null) ?? null,
+    name: r.name as string,
+    kind: r.kind as TimeFrameRecord['kind'],
+    ...spec,
+  };
+}
+
+/** The `actions` column's JSON: the rule's actions alone (no keys, order or switch). */
+export function ruleActionsJson(a: AnswerRuleActions): string {
+  return JSON.stringify(actionsOf(a));
+}
+
+export function toAnswerRule(r: Row): AnswerRuleRecord {
+  return {
+    ...(JSON.parse(r.actions as string) as AnswerRuleActions),
+    domain: r.domain as string,
+    extension: r.extension as string,
+    timeFrameId: (r.time_frame_id as string | null) ?? null,
+    // SQLite keeps 0/1, PostgreSQL a boolean.
+    enabled: r.enabled === true || Number(r.enabled) === 1,
+    order: Number(r.priority),
+  };
+}

@@ -10,11 +10,12 @@ import { migrations } from './migrations.js';
 import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
 import { sqliteGreetingRepo } from './sqlite-greetings.js';
 import { sqliteGrantRepo } from './sqlite-grants.js';
+import { sqliteAnswerRuleRepo, sqliteTimeFrameRepo } from './sqlite-answer-rules.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
 import { toCdr, toDevice, toDomain, toRecording, toToken, toUser } from './rows.js';
 import type {
   Cdr, CdrPatch, CdrRepo, Contact, ContactFields, ContactNumber, ContactRecord, ContactRepo, ContactTombstone, Device,
-  DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store, TokenRecord, TokenRepo, User, UserRepo,
+  DeviceRepo, Domain, DomainRepo, HeartbeatRepo, Page, Recording, RecordingRepo, Store, TokenRecord, TokenRepo, User, UserRepo, UserSettings,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -58,6 +59,8 @@ export function openSqliteStore(dataDir: string): Store {
     voicemails: sqliteVoicemailRepo(db),
     greetings: sqliteGreetingRepo(db),
     mailboxGrants: sqliteGrantRepo(db),
+    timeFrames: sqliteTimeFrameRepo(db),
+    answerRules: sqliteAnswerRuleRepo(db),
     close: async () => { db.close(); },
   };
 }
@@ -65,11 +68,13 @@ export function openSqliteStore(dataDir: string): Store {
 function domainRepo(db: Database.Database): DomainRepo {
   const get = db.prepare('SELECT * FROM domains WHERE name = ?');
   const list = db.prepare('SELECT * FROM domains ORDER BY name');
-  const insert = db.prepare('INSERT INTO domains (name, description, created_at) VALUES (?, ?, ?)');
+  const insert = db.prepare('INSERT INTO domains (name, description, created_at, time_zone) VALUES (?, ?, ?, ?)');
+  const setZone = db.prepare('UPDATE domains SET time_zone = ? WHERE name = ?');
   return {
     async get(name) { const r = get.get(name) as Row | undefined; return r && toDomain(r); },
     async list() { return (list.all() as Row[]).map(toDomain); },
-    async create(d) { insert.run(d.name, d.description, d.createdAt); },
+    async create(d) { insert.run(d.name, d.description, d.createdAt, d.timeZone ?? 'UTC'); },
+    async setTimeZone(name, timeZone) { return setZone.run(timeZone, name).changes > 0; },
   };
 }
 
@@ -77,9 +82,16 @@ function userRepo(db: Database.Database): UserRepo {
   const get = db.prepare('SELECT * FROM users WHERE domain = ? AND extension = ?');
   const list = db.prepare('SELECT * FROM users WHERE domain = ? ORDER BY extension');
   const insert = db.prepare(`INSERT INTO users
-    (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, ring_no_answer_timeout_s, created_at)
-    VALUES (@domain, @extension, @firstName, @lastName, @email, @role, @passwordHash, @mfaSecret, @ringNoAnswerTimeoutS, @createdAt)`);
+    (domain, extension, first_name, last_name, email, role, password_hash, mfa_secret, ring_no_answer_timeout_s, created_at, time_zone)
+    VALUES (@domain, @extension, @firstName, @lastName, @email, @role, @passwordHash, @mfaSecret, @ringNoAnswerTimeoutS, @createdAt, @timeZone)`);
   const setRingTimeout = db.prepare('UPDATE users SET ring_no_answer_timeout_s = ? WHERE domain = ? AND extension = ?');
+  const setTimeZone = db.prepare('UPDATE users SET time_zone = ? WHERE domain = ? AND extension = ?');
+  const updateSettings = db.transaction((domain: string, extension: string, settings: Partial<UserSettings>): boolean => {
+    if (!get.get(domain, extension)) return false;
+    if (settings.ringNoAnswerTimeoutS !== undefined) setRingTimeout.run(settings.ringNoAnswerTimeoutS, domain, extension);
+    if (settings.timeZone !== undefined) setTimeZone.run(settings.timeZone, domain, extension);
+    return true;
+  });
   const setPassword = db.prepare('UPDATE users SET password_hash = ? WHERE domain = ? AND extension = ?');
   const setMfa = db.prepare('UPDATE users SET mfa_secret = ? WHERE domain = ? AND extension = ?');
   const count = db.prepare('SELECT COUNT(*) AS n FROM users');
@@ -96,13 +108,13 @@ function userRepo(db: Database.Database): UserRepo {
   return {
     async get(domain, extension) { const r = get.get(domain, extension) as Row | undefined; return r && toUser(r); },
     async list(domain) { return (list.all(domain) as Row[]).map(toUser); },
-    async create(u) { insert.run(u); },
+    async create(u) {
+      const { domain, extension, firstName, lastName, email, role, passwordHash, mfaSecret, ringNoAnswerTimeoutS, createdAt } = u;
+      insert.run({ domain, extension, firstName, lastName, email, role, passwordHash, mfaSecret, ringNoAnswerTimeoutS, createdAt, timeZone: u.timeZone ?? null });
+    },
     async setPassword(domain, extension, hash) { return setPassword.run(hash, domain, extension).changes > 0; },
     async setMfaSecret(domain, extension, secret) { return setMfa.run(secret, domain, extension).changes > 0; },
-    async updateSettings(domain, extension, settings) {
-      if (settings.ringNoAnswerTimeoutS === undefined) return (get.get(domain, extension) as Row | undefined) !== undefined;
-      return setRingTimeout.run(settings.ringNoAnswerTimeoutS, domain, extension).changes > 0;
-    },
+    async updateSettings(domain, extension, settings) { return updateSettings(domain, extension, settings); },
     async setVoicemailPin(domain, extension, pinHash) { return setPin.run(pinHash, domain, extension).changes > 0; },
     async reserveVoicemailPinAttempt(domain, extension, now, rule) {
       const admitted = reservePin.get({ domain, extension, now, max: rule.maxFailures, lockMs: rule.lockMs }) as Row | undefined;

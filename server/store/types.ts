@@ -6,6 +6,7 @@
 import type { GreetingRepo } from '../voicemail/greeting-types.js';
 import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
 import type { VoicemailRepo } from '../voicemail/types.js';
+import type { AnswerRuleRecord, AnswerRuleRepo, TimeFrameRepo } from '../rules/types.js';
 
 export type Role = 'user' | 'admin';
 
@@ -13,6 +14,8 @@ export interface Domain {
   name: string;
   description: string;
   createdAt: number;
+  /** IANA zone the organisation's time frames are read in (its users' default); 'UTC' when absent on create. */
+  timeZone?: string;
 }
 
 export interface User {
@@ -34,6 +37,11 @@ export interface User {
    * absent when none is set. Read-only here: set with `setVoicemailPin`.
    */
   voicemailPinHash?: string | null;
+  /**
+   * IANA zone this user's time frames are read in; null: the organisation's. Always present on
+   * a user read from the store (optional for records built elsewhere, e.g. in tests).
+   */
+  timeZone?: string | null;
 }
 
 /** How many wrong voicemail PINs in a row lock a mailbox, and for how long. */
@@ -51,7 +59,7 @@ export type PinAttempt =
 export const DEFAULT_RING_NO_ANSWER_TIMEOUT_S = 25;
 
 /** The settings a user (or their domain's administrator) changes. */
-export type UserSettings = Pick<User, 'ringNoAnswerTimeoutS'>;
+export type UserSettings = Pick<User, 'ringNoAnswerTimeoutS' | 'timeZone'>;
 
 export interface Device {
   id: string;
@@ -231,6 +239,8 @@ export interface DomainRepo {
   get(name: string): Promise<Domain | undefined>;
   list(): Promise<Domain[]>;
   create(domain: Domain): Promise<void>;
+  /** The organisation's time zone; false when there is no such domain. */
+  setTimeZone(name: string, timeZone: string): Promise<boolean>;
 }
 
 export interface UserRepo {
@@ -326,6 +336,21 @@ export interface ContactRepo {
   list(domain: string, extension: string, opts: ContactListOptions): Promise<ContactPage>;
 }
 
+/** The quick Do Not Disturb toggle (PUT .../users/{user}/dnd), one transaction each way. */
+export interface DoNotDisturbRepo {
+  /**
+   * On: finds or creates the user's own time frame `frameName` (kind always) and its rule (do
+   * not disturb, enabled) at priority 1, remembering the order before (kept in the store, so it
+   * outlives a restart). Off: disables that rule and puts it back where it was, the other rules
+   * keeping their present relative order. Both idempotent. The user's rules, in order.
+   */
+  setDoNotDisturb(domain: string, extension: string, on: boolean, frameName: string, now: number): Promise<AnswerRuleRecord[]>;
+  /** Whether the toggle is on (an order is remembered). */
+  doNotDisturbOn(domain: string, extension: string): Promise<boolean>;
+}
+
+export type AnswerRuleStore = AnswerRuleRepo & DoNotDisturbRepo;
+
 export interface Store {
   domains: DomainRepo;
   users: UserRepo;
@@ -338,6 +363,8 @@ export interface Store {
   voicemails: VoicemailRepo;
   greetings: GreetingRepo;
   mailboxGrants: MailboxGrantRepo;
+  timeFrames: TimeFrameRepo;
+  answerRules: AnswerRuleStore;
   /** Resolves when the store is closed (SQLite's at once; PostgreSQL's when its pool has ended). */
   close(): Promise<void>;
 }

@@ -60,6 +60,12 @@ export interface UserSettingsView {
   voicemail_greeting_index: number;
   /** Whether a voicemail PIN is set (PATCH `voicemail_pin`: 4-10 digits, or null to clear; never returned). */
   voicemail_pin_set: boolean;
+  /** IANA time zone my time frames are read in (PATCH `time_zone`; null: the organisation's). */
+  time_zone: string | null;
+  /** The zone in effect: mine, else the organisation's. */
+  effective_time_zone: string;
+  /** The active answering rule sends callers to voicemail (Do Not Disturb). */
+  do_not_disturb: boolean;
 }
 
 /** GET .../users/{user}/greetings: one of my voicemail greetings. */

@@ -10,6 +10,11 @@ function countingRepo(domains: Domain[]): DomainRepo & { gets: number } {
     async get(name: string) { repo.gets++; return domains.find((d) => d.name === name); },
     async list() { return domains; },
     async create(d: Domain) { domains.push(d); },
+    async setTimeZone(name: string, timeZone: string) {
+      const d = domains.find((x) => x.name === name);
+      if (d) d.timeZone = timeZone;
+      return Boolean(d);
+    },
   };
   return repo;
 }
@@ -33,5 +38,13 @@ describe('cached domains', () => {
     await domains.create({ name: 'acme.example', description: 'Acme', createdAt: 0 });
     assert.equal((await domains.get('acme.example'))?.description, 'Acme');
     assert.equal(repo.gets, 2);
+  });
+
+  it('forgets a domain whose time zone is set, so the new zone is read at once', async () => {
+    const repo = countingRepo([{ name: 'demo', description: '', createdAt: 0, timeZone: 'UTC' }]);
+    const domains = cachedDomains(repo);
+    assert.equal((await domains.get('demo'))?.timeZone, 'UTC');
+    assert.equal(await domains.setTimeZone('demo', 'Europe/Paris'), true);
+    assert.equal((await domains.get('demo'))?.timeZone, 'Europe/Paris');
   });
 });

@@ -78,6 +78,10 @@ describe('events on the wire', { timeout: 60_000 }, () => {
     }
     const created = await api(t.url, 'POST', '/api/v2/domains/~/users/~/contacts', { token: desk.token, body: { first_name: 'Wire', numbers: [{ label: 'work', number: '555 0100' }] } });
     assert.equal(created.status, 201); // contacts-changed
+    // answerrules: the default rule written again as it is (nothing about routing changes)
+    const rules = await api(t.url, 'PUT', '/api/v2/domains/~/users/~/answerrules/*', { token: desk.token, body: {} });
+    assert.equal(rules.status, 200);
+    await deskEvents.next((e) => e.type === 'answerrules');
     // voicemail: a message (as a deposit leaves it) moved to Saved
     await t.platform.store.voicemails.insert({ id: 'wire-vm', domain: 'demo', extension: '1001', callerNumber: '1002', callerName: 'Bob Baker', callId: 'wire-vm-call',
       receivedAt: Date.now(), durationS: 3, folder: 'new', bytes: 0, transcription: null, transcriptionStatus: 'none', movedBy: null, movedAt: null });

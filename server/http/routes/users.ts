@@ -2,7 +2,7 @@
  * The organisation directory: GET /api/v2/domains/{domain}/users lists every user of my domain
  * with presence (whether any device is registered); GET .../users/{user} one of them, with their
  * settings when it is me (or I administer the domain). PATCH .../users/{user} changes settings:
- * `ring_no_answer_timeout_s`, `voicemail_greeting_index`, and `voicemail_pin` (4-10 digits, or null to clear; never read back,
+ * `ring_no_answer_timeout_s`, `voicemail_greeting_index`, `time_zone` (an IANA zone, or null for the organisation's) and `voicemail_pin` (4-10 digits, or null to clear; never read back,
  * the view says `voicemail_pin_set`).
  */
 import type { FastifyPluginAsync } from 'fastify';
@@ -12,6 +12,7 @@ import type { PresenceState } from '../../events/presence.js';
 import { resolveDomain, resolveExistingOwner, resolveOwner, principalOf } from '../access.js';
 import { badRequest, notFound } from '../errors.js';
 import { hashPin, PIN_RULE_TEXT, validPin } from '../../voicemail/pin.js';
+import { isTimeZone } from '../../rules/time-frame-match.js';
 import type { DirectoryEntry, UserSettingsView } from '../../../src/data/wire.js';
 
 /** `online`: a device is registered; `presence`: what they are doing (see events/presence.ts). */
@@ -32,7 +33,11 @@ export function directoryEntry(u: User, online: boolean, presence: PresenceState
 /** The PIN itself is never shown (nor its hash): only whether one is set. */
 async function settingsView(s: Services, u: User): Promise<UserSettingsView> {
   const active = await s.store.greetings.active(u.domain, u.extension);
-  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0, voicemail_pin_set: Boolean(u.voicemailPinHash) };
+  const { rule, timeZone } = await s.rules.activeRuleOf(u.domain, u.extension);
+  return {
+    ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0, voicemail_pin_set: Boolean(u.voicemailPinHash),
+    time_zone: u.timeZone ?? null, effective_time_zone: timeZone, do_not_disturb: rule.do_not_disturb,
+  };
 }
 
 /** The range a hosted PBX offers: long enough to reach a phone, short enough to reach voicemail. */
@@ -49,6 +54,8 @@ const settingsBody = {
     voicemail_greeting_index: { type: 'integer', minimum: 0 },
     // A string of digits (a number would lose leading zeros), or null to clear it; checked below.
     voicemail_pin: { type: ['string', 'null'] },
+    // An IANA zone (checked below), or null for the organisation's.
+    time_zone: { type: ['string', 'null'], maxLength: 64 },
   },
 } as const;
 
@@ -71,7 +78,7 @@ export function userRoutes(s: Services): FastifyPluginAsync {
       return me.extension === extension || me.role === 'admin' ? { ...entry, ...(await settingsView(s, user)) } : entry;
     });
 
-    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number; voicemail_greeting_index?: number; voicemail_pin?: string | null } }>(
+    app.patch<{ Params: { domain: string; user: string }; Body: { ring_no_answer_timeout_s?: number; voicemail_greeting_index?: number; voicemail_pin?: string | null; time_zone?: string | null } }>(
       '/domains/:domain/users/:user',
       { schema: { body: settingsBody } },
       async (req) => {
@@ -79,6 +86,8 @@ export function userRoutes(s: Services): FastifyPluginAsync {
         const pin = req.body.voicemail_pin;
         // Checked before anything changes: a bad PIN (or greeting) leaves the other settings as they were too.
         if (typeof pin === 'string' && !validPin(pin)) throw badRequest('voicemail_pin', PIN_RULE_TEXT);
+        const zone = req.body.time_zone;
+        if (typeof zone === 'string' && !isTimeZone(zone)) throw badRequest('time_zone', `"${zone}" is not a time zone`);
         const pinHash = typeof pin === 'string' ? await hashPin(pin) : null;
         const greeting = req.body.voicemail_greeting_index;
         // Checked first: a bad index changes nothing, not even the other settings in the body.
@@ -86,9 +95,11 @@ export function userRoutes(s: Services): FastifyPluginAsync {
           throw badRequest('voicemail_greeting_index', `voicemail_greeting_index: there is no greeting ${greeting} (0 is the default greeting)`);
         }
         if (greeting !== undefined) await s.store.greetings.activate(owner.domain, owner.extension, greeting);
-        if (!(await s.store.users.updateSettings(owner.domain, owner.extension, { ringNoAnswerTimeoutS: req.body.ring_no_answer_timeout_s }))) {
+        if (!(await s.store.users.updateSettings(owner.domain, owner.extension, { ringNoAnswerTimeoutS: req.body.ring_no_answer_timeout_s, timeZone: zone }))) {
           throw notFound('No such user');
         }
+        // Their frames are read in another zone now: the active rule may have changed.
+        if (zone !== undefined) await s.ruleEvents.changed(owner.domain, owner.extension);
         if (pin !== undefined) await s.store.users.setVoicemailPin(owner.domain, owner.extension, pinHash);
         const user = await s.store.users.get(owner.domain, owner.extension);
         if (!user) throw notFound('No such user');

@@ -95,8 +95,12 @@ export class PlanExecutor {
     }
     if (res.status < 300) return this.answered(branch, res);
     this.deps.transactions.ack(branch, res);
-    // A 6xx is final for the whole step: stop the other devices ringing (s16.7 step 5).
-    if (res.status >= 600 && tx.state === 'proceeding') for (const other of this.current(tx)) if (other !== branch) this.deps.transactions.cancel(other);
+    // A 6xx is final for the whole step: stop the other devices ringing (s16.7 step 5), and
+    // those still waiting for their delay.
+    if (res.status >= 600 && tx.state === 'proceeding') {
+      this.clearStepTimer(tx);
+      for (const other of this.current(tx)) if (other !== branch) this.deps.transactions.cancel(other);
+    }
     this.branchFinal(branch, res);
   }
 
