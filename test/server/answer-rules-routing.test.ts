@@ -39,7 +39,7 @@ describe('answering rules over SIP', () => {
   }
 
   before(async () => {
-    t = await startPlatform({ ringTimeoutMs: 3000, now: () => clock });
+    t = await startPlatform({ ringTimeoutMs: 3000, now: () => clock, env: { SWITCHBOARD_VOICEMAIL: '1' } });
     [alice, bob, carol] = await Promise.all([registeredUa(t, '1001'), registeredUa(t, '1002'), registeredUa(t, '1003')]);
   });
   afterEach(async () => {
