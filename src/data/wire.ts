@@ -60,6 +60,12 @@ export interface UserSettingsView {
   voicemail_greeting_index: number;
   /** Whether a voicemail PIN is set (PATCH `voicemail_pin`: 4-10 digits, or null to clear; never returned). */
   voicemail_pin_set: boolean;
+  /** My time zone (an IANA name, e.g. "Europe/Paris"); null: the organisation's. */
+  time_zone: string | null;
+  /** The time zone my time frames are evaluated in: mine, else the organisation's. */
+  effective_time_zone: string;
+  /** Whether the quick Do Not Disturb is on (a DND rule for always, at top priority, enabled). */
+  do_not_disturb: boolean;
 }
 
 /** GET .../users/{user}/greetings: one of my voicemail greetings. */

@@ -28,7 +28,7 @@ describe('user settings', () => {
     assert.equal(me.body.ring_no_answer_timeout_s, 25);
     const patched = await api(t.url, 'PATCH', '/api/v2/domains/~/users/~', { token: alice, body: { ring_no_answer_timeout_s: 40 } });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
-    assert.deepEqual(patched.body, { ring_no_answer_timeout_s: 40, voicemail_greeting_index: 0, voicemail_pin_set: false });
+    assert.deepEqual(patched.body, { ring_no_answer_timeout_s: 40, voicemail_greeting_index: 0, voicemail_pin_set: false, time_zone: null, effective_time_zone: 'UTC', do_not_disturb: false });
     assert.equal((await api(t.url, 'GET', '/api/v2/domains/~/users/~', { token: alice })).body.ring_no_answer_timeout_s, 40);
   });
 

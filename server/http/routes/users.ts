@@ -32,7 +32,11 @@ export function directoryEntry(u: User, online: boolean, presence: PresenceState
 /** The PIN itself is never shown (nor its hash): only whether one is set. */
 async function settingsView(s: Services, u: User): Promise<UserSettingsView> {
   const active = await s.store.greetings.active(u.domain, u.extension);
-  return { ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0, voicemail_pin_set: Boolean(u.voicemailPinHash) };
+  return {
+    ring_no_answer_timeout_s: u.ringNoAnswerTimeoutS, voicemail_greeting_index: active?.index ?? 0, voicemail_pin_set: Boolean(u.voicemailPinHash),
+    // Placeholders until the answering-rules store (time zones, the DND rule) reads them.
+    time_zone: null, effective_time_zone: 'UTC', do_not_disturb: false,
+  };
 }
 
 /** The range a hosted PBX offers: long enough to reach a phone, short enough to reach voicemail. */
