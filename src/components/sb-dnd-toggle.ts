@@ -31,6 +31,29 @@ export class SbDndToggle extends LitElement {
     css`
       :host {
         display: inline-block;
+        flex: none;
+        /* On the top bar: its colours, not the surface's. */
+        color: inherit;
+      }
+
+      .short {
+        display: none;
+      }
+
+      /* A phone's top bar is narrow: the switch says "DND" (its name is still "Do Not Disturb"). */
+      @media (max-width: 30rem) {
+        .label {
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
+        }
+
+        .short {
+          display: inline;
+        }
       }
 
       .btn {
@@ -98,7 +121,7 @@ export class SbDndToggle extends LitElement {
       @click=${this.onClick}
     >
       <span class="track" aria-hidden="true"><span class="thumb"></span></span>
-      <span class="label">Do Not Disturb</span>
+      <span class="label">Do Not Disturb</span><span class="short" aria-hidden="true">DND</span>
     </button>`;
   }
 
