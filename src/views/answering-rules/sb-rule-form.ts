@@ -270,6 +270,7 @@ export class SbRuleForm extends LitElement {
     return html`<div class="field">
       <label for="frame">Time frame</label>
       <select id="frame" required @change=${this.onFrameChange}>
+        ${this.frameId ? nothing : html`<option value="" selected disabled>Choose a time frame</option>`}
         ${mine.length ? html`<optgroup label="My time frames">${mine.map((f) => html`<option value=${f.id} ?selected=${f.id === this.frameId}>${f.name}</option>`)}</optgroup>` : nothing}
         ${org.length ? html`<optgroup label="Organisation">${org.map((f) => html`<option value=${f.id} ?selected=${f.id === this.frameId}>${f.name}</option>`)}</optgroup>` : nothing}
         <option value=${NEW_FRAME}>New time frame…</option>

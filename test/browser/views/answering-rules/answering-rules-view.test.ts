@@ -386,3 +386,35 @@ describe('sb-answering-rules-view', () => {
     expect(text(view2)).to.contain('No answering rules yet');
   });
 });
+
+describe('sb-answering-rules-view: a new time frame from the rule form', () => {
+  it('"New time frame…" opens the time frame form; the frame saved is the new rule’s', async () => {
+    const platform = new FakeRulesPlatform();
+    platform.mineFrames = [platform.mineFrames[0]!];
+    platform.orgFrames = [platform.orgFrames[0]!];
+    const { view } = await mount(platform);
+    button(view, 'New Rule').click();
+    await settle(view);
+    const form = ruleForm(view);
+    const frame = field<HTMLSelectElement>(form, 'Time frame');
+    expect([...frame.options].map((o) => o.textContent), 'every frame has a rule').to.deep.equal(['Choose a time frame', 'New time frame…']);
+    expect(text(form)).to.contain('Every time frame has a rule');
+    expect(button(form, 'Save Rule').disabled).to.equal(true);
+    setValue(frame, '__new__');
+    await settle(view);
+    const frames = frameForm(view);
+    expect(frames.shadowRoot!.querySelector('dialog')!.open).to.equal(true);
+    setValue(field(frames, 'Name'), 'Evenings');
+    setValue(field<HTMLSelectElement>(frames, 'Kind'), 'always');
+    await settle(view);
+    button(frames, 'Save Time Frame').click();
+    await until(() => platform.callsOf('frameCreate').length === 1);
+    await until(() => field<HTMLSelectElement>(form, 'Time frame').value === 'tf-2');
+    await settle(view);
+    expect(frames.shadowRoot!.querySelector('dialog')!.open).to.equal(false);
+    expect(form.shadowRoot!.querySelector('dialog')!.open, 'the rule form is still open').to.equal(true);
+    button(form, 'Save Rule').click();
+    await until(() => platform.callsOf('create').length === 1);
+    expect((platform.callsOf('create')[0]![0] as { time_frame_id: string }).time_frame_id).to.equal('tf-2');
+  });
+});
