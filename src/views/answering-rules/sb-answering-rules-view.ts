@@ -6,6 +6,7 @@ import { areaServicesContext, directoryContext } from '../../app/contexts.js';
 import type { AreaServices } from '../../areas/area.js';
 import { StoreController } from '../../controllers/store-controller.js';
 import { ruleId } from '../../data/resources/answer-rules.js';
+import type { ApiError } from '../../data/http.js';
 import type { AnswerRuleView, TimeFrameView } from '../../data/wire.js';
 import type { RuleMove } from '../../state/answering-rules.js';
 import { summarizeRule, usesOutsideNumber } from '../../state/answer-rule-summary.js';
@@ -232,6 +233,7 @@ export class SbAnsweringRulesView extends LitElement {
   /** The time frame form: null closed, 'new', or the id of the frame edited. */
   @state() private editingFrame: string | null = null;
   @state() private formError = '';
+  @state() private formErrorField = '';
   @state() private frameError = '';
   @state() private saving = false;
   /** Said after a move or a change ("Lunch moved to position 1 of 3"). */
@@ -287,6 +289,7 @@ export class SbAnsweringRulesView extends LitElement {
         .me=${store?.me ?? ''}
         .ringTimeoutS=${store?.ringTimeoutS ?? 25}
         .error=${this.formError}
+        .errorField=${this.formErrorField}
         .busy=${this.saving}
         @sb-rule-save=${this.onSaveRule}
         @sb-rule-delete=${this.onDeleteRule}
@@ -460,6 +463,7 @@ export class SbAnsweringRulesView extends LitElement {
     if (!store) return;
     const { id, input } = e.detail;
     this.formError = '';
+    this.formErrorField = '';
     this.saving = true;
     try {
       if (id === null) await store.createRule(input);
@@ -468,6 +472,7 @@ export class SbAnsweringRulesView extends LitElement {
       this.editing = null;
     } catch (err) {
       this.formError = (err as Error).message;
+      this.formErrorField = (err as ApiError).field ?? '';
     } finally {
       this.saving = false;
     }

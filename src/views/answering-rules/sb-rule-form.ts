@@ -118,6 +118,8 @@ export class SbRuleForm extends LitElement {
   @property({ type: Number }) ringTimeoutS = 25;
   /** The platform's refusal, in words. */
   @property() error = '';
+  /** The field the platform named in its refusal (a 400's `field`, e.g. "forward_on_busy"), if any. */
+  @property() errorField = '';
   @property({ type: Boolean }) busy = false;
 
   @state() private frameId = '';
@@ -233,7 +235,7 @@ export class SbRuleForm extends LitElement {
     const rule = this.rule;
     const isDefault = rule?.time_frame_id === null;
     return html`
-      <div role="alert">${this.error ? html`<p class="error">${icon('alert')}<span>${this.error}</span></p>` : nothing}</div>
+      <div role="alert" id="rule-error">${this.error ? html`<p class="error">${icon('alert')}<span>${this.error}</span></p>` : nothing}</div>
       <datalist id="people">${this.directory.map((p) => html`<option value=${p.extension}>${p.name}</option>`)}</datalist>
       ${rule
         ? html`<p><strong>Time frame</strong>: ${rule.time_frame_name}${isDefault ? ' (the default rule: when no other rule applies)' : ''}</p>`
@@ -330,6 +332,10 @@ export class SbRuleForm extends LitElement {
 
   /** A destination: what kind (an extension, my voicemail, ...) and the extension or number. */
   private renderDestination(id: string, label: string, d: DestDraft, change: (d: DestDraft) => void, row = true): TemplateResult {
+    // The platform named this one ("forward_on_busy", "simultaneous_ring.targets.1", ...).
+    const ring = /^ring-(\d+)$/.exec(id);
+    const field = this.error ? this.errorField : '';
+    const invalid = field !== '' && (ring ? field.startsWith(`simultaneous_ring.targets.${ring[1]}`) || field === 'simultaneous_ring' : field.startsWith(id));
     const kinds: DestKind[] = ['user', 'my-voicemail', 'voicemail', 'number', ...(d.kind === 'queue' ? (['queue'] as const) : [])];
     const fields = html`
       <div class="field">
@@ -343,6 +349,7 @@ export class SbRuleForm extends LitElement {
         : html`<div class="field">
             <label for="${id}-value">${d.kind === 'number' ? 'Number' : 'Extension'}</label>
             <input id="${id}-value" aria-label="${label}: ${d.kind === 'number' ? 'number' : 'extension'}" .value=${d.value}
+              aria-invalid=${invalid ? 'true' : 'false'} aria-errormessage=${invalid ? 'rule-error' : nothing}
               type=${d.kind === 'number' ? 'tel' : 'text'} list=${d.kind === 'number' ? nothing : 'people'} autocomplete="off"
               placeholder=${d.kind === 'number' ? '+1 555 0100' : 'Name or extension'}
               aria-describedby=${d.kind === 'number' ? `${id}-outside` : nothing}

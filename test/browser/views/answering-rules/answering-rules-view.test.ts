@@ -247,6 +247,10 @@ describe('sb-answering-rules-view', () => {
     expect(alert.textContent).to.contain('Forward on busy needs a destination');
     expect(form.shadowRoot!.querySelector('dialog')!.open).to.equal(true);
     expect((platform.callsOf('create')[0]![0] as { forward_on_busy: unknown }).forward_on_busy).to.deep.equal({ enabled: true, destination: null });
+    // The field the platform named is marked.
+    await settle(view);
+    expect(field(form, 'Forward on busy: extension').getAttribute('aria-invalid')).to.equal('true');
+    await expect(form).to.be.accessible();
   });
 
   it('deletes a rule after a confirmation', async () => {
