@@ -36,6 +36,10 @@ export class SbDndToggle extends LitElement {
         color: inherit;
       }
 
+      .btn[aria-disabled='true'] {
+        cursor: progress;
+      }
+
       .short {
         display: none;
       }
@@ -105,7 +109,7 @@ export class SbDndToggle extends LitElement {
   @property({ type: Boolean, reflect: true })
   on = false;
 
-  /** A change is being sent: the switch waits. */
+  /** A change is being sent: the switch ignores clicks until the answer (aria-disabled, keeping the focus). */
   @property({ type: Boolean })
   busy = false;
 
@@ -116,7 +120,7 @@ export class SbDndToggle extends LitElement {
       type="button"
       role="switch"
       aria-checked=${this.on ? 'true' : 'false'}
-      ?disabled=${this.busy}
+      aria-disabled=${this.busy ? 'true' : 'false'}
       title=${this.on ? 'Do Not Disturb is on: callers go to voicemail' : 'Turn on Do Not Disturb: callers go to voicemail'}
       @click=${this.onClick}
     >
@@ -126,6 +130,8 @@ export class SbDndToggle extends LitElement {
   }
 
   private onClick(): void {
+    // Busy: the click waits for the answer (aria-disabled keeps the focus where it is).
+    if (this.busy) return;
     this.dispatchEvent(new DndChangeEvent({ enabled: !this.on }));
   }
 }

@@ -184,6 +184,10 @@ export class SbAnsweringRulesView extends LitElement {
         font-size: var(--sb-sys-font-size-small);
       }
 
+      .btn[aria-disabled='true'] {
+        cursor: progress;
+      }
+
       .switch {
         display: inline-flex;
         align-items: center;
@@ -324,7 +328,9 @@ export class SbAnsweringRulesView extends LitElement {
     const movableLast = store.rules.some((x) => x.time_frame_id === null) ? last - 1 : last;
     const names = this.directory?.names;
     const summary = summarizeRule(r, { ringTimeoutS: store.ringTimeoutS, me: store.me, nameOf: (ext) => names?.get(ext) });
-    const disabledMove = (m: RuleMove) => store.busy || ((m === 'up' || m === 'top') && index === 0) || ((m === 'down' || m === 'bottom') && index >= movableLast);
+    // Only the ends disable a move; while a change is being sent the buttons wait (aria-disabled)
+    // rather than lose the keyboard focus by being disabled.
+    const disabledMove = (m: RuleMove) => ((m === 'up' || m === 'top') && index === 0) || ((m === 'down' || m === 'bottom') && index >= movableLast);
     return html`<li
       class="rule ${r.enabled ? '' : 'disabled'} ${this.dragged === id ? 'dragging' : ''} ${this.dropTarget === id ? 'drop-target' : ''}"
       data-id=${id}
@@ -346,7 +352,7 @@ export class SbAnsweringRulesView extends LitElement {
       ${isDefault
         ? html`<span></span>`
         : html`<button class="btn ghost small switch" type="button" role="switch" aria-checked=${r.enabled ? 'true' : 'false'}
-            aria-label="Enable ${r.time_frame_name}" ?disabled=${store.busy} @click=${() => void this.toggle(r)}>
+            aria-label="Enable ${r.time_frame_name}" aria-disabled=${store.busy ? 'true' : 'false'} @click=${() => void this.toggle(r)}>
             <span class="track" aria-hidden="true"><span class="thumb"></span></span><span aria-hidden="true">${r.enabled ? 'On' : 'Off'}</span>
           </button>`}
       <p class="summary" id="rule-${dom}-summary">${summary}</p>
@@ -357,7 +363,7 @@ export class SbAnsweringRulesView extends LitElement {
         ${isDefault
           ? nothing
           : MOVES.map(({ move, label }) => html`<button class="btn ghost small" type="button" data-move=${move} aria-describedby="rule-${dom}-name"
-              ?disabled=${disabledMove(move)} @click=${() => void this.move(id, move)}>${label}</button>`)}
+              ?disabled=${disabledMove(move)} aria-disabled=${store.busy ? 'true' : 'false'} @click=${() => void this.move(id, move)}>${label}</button>`)}
       </div>
     </li>`;
   }
@@ -401,7 +407,7 @@ export class SbAnsweringRulesView extends LitElement {
 
   private async move(id: string, move: RuleMove): Promise<void> {
     const store = this.store;
-    if (!store) return;
+    if (!store || store.busy) return;
     const moved = await store.move(id, move);
     if (!moved) return;
     const at = store.rules.findIndex((r) => ruleId(r) === id);
@@ -416,7 +422,8 @@ export class SbAnsweringRulesView extends LitElement {
   }
 
   private async toggle(r: AnswerRuleView): Promise<void> {
-    if (await this.store?.setEnabled(r, !r.enabled)) this.notice = `${r.time_frame_name} ${r.enabled ? 'disabled' : 'enabled'}`;
+    if (!this.store || this.store.busy) return;
+    if (await this.store.setEnabled(r, !r.enabled)) this.notice = `${r.time_frame_name} ${r.enabled ? 'disabled' : 'enabled'}`;
   }
 
   private onDragStart(e: DragEvent, id: string): void {
@@ -444,7 +451,7 @@ export class SbAnsweringRulesView extends LitElement {
     const id = this.dragged ?? e.dataTransfer?.getData('text/plain') ?? '';
     this.endDrag();
     const store = this.store;
-    if (!store || !id || id === target || id === '*') return;
+    if (!store || store.busy || !id || id === target || id === '*') return;
     const ids = store.rules.map(ruleId).filter((x) => x !== '*');
     const from = ids.indexOf(id);
     let to = target === '*' ? ids.length - 1 : ids.indexOf(target);

@@ -422,3 +422,21 @@ describe('sb-answering-rules-view: a new time frame from the rule form', () => {
     expect((platform.callsOf('create')[0]![0] as { time_frame_id: string }).time_frame_id).to.equal('tf-2');
   });
 });
+
+describe('sb-answering-rules-view: keyboard', () => {
+  it('the Enabled switch keeps the focus while its change is sent, and ignores a second click meanwhile', async () => {
+    const { view, platform } = await mount();
+    const release = platform.hold('update');
+    const sw = rowOf(view, 'Lunch').querySelector<HTMLButtonElement>('[role="switch"]')!;
+    sw.focus();
+    sw.click();
+    await settle(view);
+    expect(sw.getAttribute('aria-disabled')).to.equal('true');
+    expect(view.shadowRoot!.activeElement).to.equal(sw);
+    sw.click();
+    release();
+    await until(() => sw.getAttribute('aria-checked') === 'true');
+    expect(platform.callsOf('update')).to.have.length(1);
+    expect(view.shadowRoot!.activeElement).to.equal(sw);
+  });
+});
