@@ -253,6 +253,10 @@ export class SbApp extends LitElement {
         ? html`<div class="banner" role="alert"><p>The browser blocked the ringtone.</p>
             <button class="btn secondary" @click=${() => this.ringer?.unlock()}>Enable sound</button></div>`
         : nothing}
+      ${this.answeringRules?.dndError
+        ? html`<div class="banner" role="alert"><p>${this.answeringRules.dndError}</p>
+            <button class="btn secondary" @click=${() => this.answeringRules?.clearDndError()}>Dismiss</button></div>`
+        : nothing}
       ${this.updateReady
         ? html`<div class="banner" role="status"><p>Update available.</p>
             <button class="btn primary" ?disabled=${live} title=${live ? 'Finish your calls first' : ''}

@@ -65,6 +65,8 @@ export class AnsweringRules extends EventTarget {
   error = '';
   /** A reorder, toggle or DND is being sent. */
   busy = false;
+  /** Why the quick Do Not Disturb (top bar) was refused, for the shell to show; '' otherwise. */
+  dndError = '';
   private owner = '';
   private generation = 0;
   /** Bumped by every change sent: a load that started before one is out of date. */
@@ -187,11 +189,24 @@ export class AnsweringRules extends EventTarget {
   }
 
   /** The quick toggle: a DND rule for always at top priority, or the previous order back. */
-  setDoNotDisturb(enabled: boolean): Promise<boolean> {
-    return this.quick(async () => {
+  async setDoNotDisturb(enabled: boolean): Promise<boolean> {
+    this.dndError = '';
+    const done = await this.quick(async () => {
       this.rules = await this.api.setDoNotDisturb(enabled);
       this.doNotDisturb = enabled;
     }, `Do Not Disturb was not turned ${enabled ? 'on' : 'off'}`);
+    if (!done) {
+      this.dndError = this.error;
+      this.changed();
+    }
+    return done;
+  }
+
+  /** The shell's notice of a refused Do Not Disturb was dismissed. */
+  clearDndError(): void {
+    if (!this.dndError) return;
+    this.dndError = '';
+    this.changed();
   }
 
   async createRule(input: AnswerRuleInput): Promise<AnswerRuleView> {
@@ -262,6 +277,7 @@ export class AnsweringRules extends EventTarget {
     this.loading = false;
     this.busy = false;
     this.error = '';
+    this.dndError = '';
     this.changed();
     if (owner) void this.refresh();
   }

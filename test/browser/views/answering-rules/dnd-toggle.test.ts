@@ -102,6 +102,13 @@ describe('the quick Do Not Disturb', () => {
     await settled(app);
     expect(dndSwitch(app).getAttribute('aria-checked')).to.equal('false');
     expect(store.error).to.equal('Do Not Disturb was not turned on: Do Not Disturb needs a voicemail box');
+    // The top bar's switch is far from the area's error line: the shell says why.
+    const alert = deepAll(app, '.banner[role="alert"]')[0]!;
+    expect(alert.textContent).to.contain('Do Not Disturb was not turned on: Do Not Disturb needs a voicemail box');
+    const dismiss = [...alert.querySelectorAll('button')].find((b) => b.textContent === 'Dismiss')!;
+    dismiss.click();
+    await settled(app);
+    expect(deepAll(app, '.banner[role="alert"]')).to.have.length(0);
   });
 
   it('is not shown before the phone (and its rules) has loaded', async () => {
