@@ -76,7 +76,7 @@ function mount(): SbApp {
   let phone: Promise<void> | null = null;
   const loadPhone = () => {
     phone ??= import('./app/phone-services.js')
-      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue, api: phoneApi, directory })))
+      .then((m) => void Object.assign(app, m.createPhoneServices({ session, settings, events, queue, api: phoneApi, directory, http })))
       .catch((err: unknown) => {
         phone = null; // a later sign-in (or the network coming back) tries again
         console.warn('Switchboard: loading the phone failed', err);

@@ -10,6 +10,11 @@ import { CallStore } from '../state/call-store.js';
 import { OtherDevices } from '../state/other-devices.js';
 import { CallRecordings } from '../state/recordings.js';
 import { PhoneLine } from '../state/phone-line.js';
+import { AnsweringRules } from '../state/answering-rules.js';
+import { AccountResource } from '../data/resources/account.js';
+import { AnswerRulesResource } from '../data/resources/answer-rules.js';
+import { TimeFramesResource } from '../data/resources/time-frames.js';
+import type { Http } from '../data/http.js';
 import type { Directory } from '../state/directory.js';
 import type { Session } from '../state/session.js';
 import type { SettingsStore } from '../state/settings.js';
@@ -19,12 +24,15 @@ import type { DevicesResource } from '../data/resources/devices.js';
 import type { RecordingQueue } from '../data/recording-queue.js';
 import { TabLock } from './tab-lock.js';
 import '../workspace/sb-call-workspace.js';
+import '../components/sb-dnd-toggle.js';
 
 export interface PhoneServices {
   line: PhoneLine;
   calls: CallStore;
   otherDevices: OtherDevices;
   recordings: CallRecordings;
+  /** My answering rules: the top bar's quick Do Not Disturb, and the Answering Rules area. */
+  answeringRules: AnsweringRules;
 }
 
 /** The resources the phone's stores speak to: my devices and my calls. */
@@ -33,8 +41,8 @@ export interface PhoneApi {
   calls: CallsResource;
 }
 
-export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue; api: PhoneApi; directory: Directory }): PhoneServices {
-  const { session, settings, events, queue, api, directory } = deps;
+export function createPhoneServices(deps: { session: Session; settings: SettingsStore; events: EventsClient; queue: RecordingQueue; api: PhoneApi; directory: Directory; http: Http }): PhoneServices {
+  const { session, settings, events, queue, api, directory, http } = deps;
   const phone = new JsSipPhone();
   phone.setAudioDevices(settings.value);
   const line = new PhoneLine(
@@ -68,5 +76,7 @@ export function createPhoneServices(deps: { session: Session; settings: Settings
   };
   session.addEventListener('session-changed', recover);
   recover();
-  return { line, calls, otherDevices, recordings };
+  // Where my calls go: read at sign-in, followed through `answerrules` events.
+  const answeringRules = new AnsweringRules(new AnswerRulesResource(http), new TimeFramesResource(http), new AccountResource(http), session, events);
+  return { line, calls, otherDevices, recordings, answeringRules };
 }

@@ -62,6 +62,10 @@ export const shellStyles = [
     }
     .brand {
       flex: 1;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
       font-size: var(--sb-sys-font-size-title);
       font-weight: 650;
     }

@@ -13,6 +13,8 @@ import type { RecordingQueue } from '../data/recording-queue.js';
 import type { RecordingsResource } from '../data/resources/recordings.js';
 import type { InstallHelper } from './install-prompt.js';
 import type { MissedCalls } from '../state/missed-calls.js';
+import type { AnsweringRules } from '../state/answering-rules.js';
+import type { DndChangeEvent } from '../components/sb-dnd-toggle.js';
 import { StoreController } from '../controllers/store-controller.js';
 import type { CallStore } from '../state/call-store.js';
 import type { PhoneLine } from '../state/phone-line.js';
@@ -83,6 +85,11 @@ export class SbApp extends LitElement {
   @property({ attribute: false }) recordingQueue?: RecordingQueue;
   @property({ attribute: false }) ringer?: Ringer;
   @property({ attribute: false }) missedCalls?: MissedCalls;
+  /**
+   * My answering rules, with the phone (phone-services.ts, which also defines <sb-dnd-toggle>):
+   * the top bar's quick Do Not Disturb and the Answering Rules area use it.
+   */
+  @property({ attribute: false }) answeringRules?: AnsweringRules;
   /** The areas' services (voicemail, ...), for their hooks and, through context, their views. */
   @provide({ context: areaServicesContext }) @property({ attribute: false }) areaServices: AreaServices = {};
   /** The areas of the navigation pane (the registry's; tests may pass their own). */
@@ -104,6 +111,7 @@ export class SbApp extends LitElement {
   private readonly watchSession = new StoreController(this, ['session-changed']);
   private readonly watchLine = new StoreController(this, ['line-changed']);
   private readonly watchCalls = new StoreController(this, ['calls-changed']);
+  private readonly watchRules = new StoreController(this, ['answering-rules-changed']);
   /** One per area with a badge: the pane's counts follow their sources. */
   private readonly watchBadges: StoreController[] = [];
   private readonly onPopState = () => void this.show(areaForPath(this.areas, location.pathname)?.id ?? null);
@@ -142,6 +150,10 @@ export class SbApp extends LitElement {
     this.watchSession.observe(this.session);
     this.watchLine.observe(this.line);
     this.watchCalls.observe(this.calls);
+    this.watchRules.observe(this.answeringRules);
+    if (changed.has('answeringRules') && this.answeringRules && this.areaServices.answeringRules !== this.answeringRules) {
+      this.areaServices = { ...this.areaServices, answeringRules: this.answeringRules };
+    }
     const services = this.services;
     this.areas.forEach((area, i) => {
       this.watchBadges[i] ??= new StoreController(this, [BADGE_CHANGED]);
@@ -187,6 +199,7 @@ export class SbApp extends LitElement {
           .user=${{ name: session.displayName, extension: user.extension, domain: user.domain }}
           .registration=${line?.registration ?? 'connecting'}
           .registrationDetail=${line?.detail ?? ''}
+          .dnd=${this.answeringRules?.doNotDisturb ?? false}
           @sb-navigate=${(e: NavigateEvent) => this.navigate(e.detail.id)}
           @sb-nav-toggle=${() => (this.navOpen = !this.navOpen)}
           @sb-logout=${this.onLogout}
@@ -195,6 +208,10 @@ export class SbApp extends LitElement {
           <header>
             <sb-nav-toggle .expanded=${this.navOpen} @sb-nav-toggle=${() => (this.navOpen = !this.navOpen)}></sb-nav-toggle>
             <span class="brand">Switchboard</span>
+            ${this.answeringRules
+              ? html`<sb-dnd-toggle .on=${this.answeringRules.doNotDisturb} .busy=${this.answeringRules.busy}
+                  @sb-dnd-change=${(e: DndChangeEvent) => void this.answeringRules?.setDoNotDisturb(e.detail.enabled)}></sb-dnd-toggle>`
+              : nothing}
             <button class="btn primary new-call" type="button" @click=${() => void this.newCall()}>${icon('phone')}New Call</button>
           </header>
           ${this.renderBanners()}
@@ -235,6 +252,10 @@ export class SbApp extends LitElement {
       ${this.ringer?.blocked && this.calls?.ringing.length
         ? html`<div class="banner" role="alert"><p>The browser blocked the ringtone.</p>
             <button class="btn secondary" @click=${() => this.ringer?.unlock()}>Enable sound</button></div>`
+        : nothing}
+      ${this.answeringRules?.dndError
+        ? html`<div class="banner" role="alert"><p>${this.answeringRules.dndError}</p>
+            <button class="btn secondary" @click=${() => this.answeringRules?.clearDndError()}>Dismiss</button></div>`
         : nothing}
       ${this.updateReady
         ? html`<div class="banner" role="status"><p>Update available.</p>

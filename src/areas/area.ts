@@ -7,6 +7,7 @@
 import type { NavIconName } from '../components/icons.js';
 import type { AccountResource } from '../data/resources/account.js';
 import type { GreetingsResource } from '../data/resources/greetings.js';
+import type { AnsweringRules } from '../state/answering-rules.js';
 import type { SharedVoicemail } from '../state/shared-voicemail.js';
 import type { VoicemailBox } from '../state/voicemail-box.js';
 
@@ -34,6 +35,8 @@ export interface AreaServices {
   sharedVoicemail?: SharedVoicemail;
   /** My settings on the platform (ring time, voicemail PIN). */
   account?: AccountResource;
+  /** My answering rules and time frames (with the phone: it loads after sign-in). */
+  answeringRules?: AnsweringRules;
 }
 
 export interface AreaDefinition {

@@ -90,6 +90,10 @@ export class SbNavPane extends LitElement {
   @property({ attribute: 'registration-detail' })
   registrationDetail = '';
 
+  /** Do Not Disturb is on: the registration indicator says so. */
+  @property({ type: Boolean })
+  dnd = false;
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('keydown', this.onKeydown);
@@ -141,7 +145,7 @@ export class SbNavPane extends LitElement {
           ${icon('close')}
         </button>
         ${this.renderUser()}
-        <sb-registration-indicator .state=${this.registration} .detail=${this.registrationDetail}></sb-registration-indicator>
+        <sb-registration-indicator .state=${this.registration} .detail=${this.registrationDetail} .dnd=${this.dnd}></sb-registration-indicator>
         <nav aria-label="Main">
           <ul>
             ${repeat(

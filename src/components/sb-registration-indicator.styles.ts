@@ -29,6 +29,10 @@ export const registrationIndicatorStyles = [
       font-weight: 600;
     }
 
+    .dnd {
+      color: var(--sb-sys-color-danger);
+    }
+
     .detail {
       grid-column: 2;
       color: var(--sb-sys-color-on-surface-muted);

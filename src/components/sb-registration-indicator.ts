@@ -14,6 +14,7 @@ const LABELS: Record<RegistrationState, string> = {
  * Whether the phone can make and receive calls: a coloured dot and a word. Green "Registered",
  * amber "Connecting" (pulsing unless the user prefers reduced motion), grey "Offline", red "Not
  * registered" (the server refused us). `detail` says why, as a tooltip and as a second line.
+ * With `dnd` the label adds "· Do Not Disturb" (calls go to voicemail even while registered).
  *
  * A polite live region, so a change is announced without interrupting.
  *
@@ -34,6 +35,10 @@ export class SbRegistrationIndicator extends LitElement {
   @property()
   detail = '';
 
+  /** Do Not Disturb is on: callers go to voicemail, whatever the registration ("Registered · Do Not Disturb"). */
+  @property({ type: Boolean, reflect: true })
+  dnd = false;
+
   override render() {
     const label = LABELS[this.state] ?? LABELS.offline;
     // The detail line is for the states a user may need to act on; when registered the detail
@@ -47,7 +52,7 @@ export class SbRegistrationIndicator extends LitElement {
       title=${this.detail || nothing}
     >
       <span class="dot" part="dot" aria-hidden="true"></span>
-      <span class="label">${label}</span>
+      <span class="label">${label}${this.dnd ? html` · <span class="dnd">Do Not Disturb</span>` : nothing}</span>
       ${showDetail
         ? html`<span class="detail">${this.detail}</span>`
         : this.detail

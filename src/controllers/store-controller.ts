@@ -5,6 +5,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { InstallChangedEvent } from '../app/install-prompt.js';
 import type { BADGE_CHANGED } from '../areas/area.js';
+import type { ANSWERING_RULES_CHANGED } from '../state/answering-rules.js';
 import type { RecordingQueueEvent } from '../data/recording-queue.js';
 import type { HistoryChangedEvent } from '../state/call-history.js';
 import type { CallsChangedEvent } from '../state/call-store.js';
@@ -26,6 +27,7 @@ import type { VOICEMAIL_CHANGED } from '../state/voicemail-box.js';
 export type StoreEventName =
   /** A badge source's count (MissedCalls, later voicemail and chat). */
   | typeof BADGE_CHANGED
+  | typeof ANSWERING_RULES_CHANGED
   | typeof CallsChangedEvent.eventName
   | typeof ContactBookChangedEvent.eventName
   | typeof DirectoryChangedEvent.eventName
