@@ -2,7 +2,7 @@
  * `node --import tsx scripts/screenshots.ts [out-dir]`: screenshots of the workspace as a user
  * sees it, for looking at a change: desktop (1280x800) and phone-sized (390x844), light and dark,
  * of the empty grid, an incoming call while Contacts is open, and a connected call with Call
- * History open, and the Voicemail and Greetings areas. Two demo users in real Chromium against the
+ * History open, and the Voicemail, Greetings and Answering Rules areas (and the rule form). Two demo users in real Chromium against the
  * real platform (1002 calls 1001).
  */
 import fs from 'node:fs';
@@ -39,6 +39,16 @@ try {
   }
   const token = await login(e2e.platform.url, '1001@demo');
   await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/greetings', { token, body: { name: 'Out of office', text: 'I am out of the office until Monday.' } });
+  // Two answering rules besides the default, on an organisation frame and one of 1001's own.
+  const frames = (await api(e2e.platform.url, 'GET', '/api/v2/domains/~/timeframes', { token })).body as Array<{ id: string; name: string }>;
+  const lunch = (await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/timeframes', { token, body: {
+    name: 'Lunch', kind: 'days-of-week', days: [1, 2, 3, 4, 5].map((day) => ({ day, ranges: [{ start: '12:00', end: '13:00' }] })),
+  } })).body as { id: string };
+  const off = { enabled: false, destination: null };
+  const actions = { do_not_disturb: false, forward_always: off, simultaneous_ring: { enabled: false, targets: [] }, forward_on_busy: off, forward_no_answer: off, forward_when_unregistered: off, screening: { reject: [], allow: [] } };
+  await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/answerrules', { token, body: { ...actions, enabled: true, time_frame_id: frames.find((f) => f.name === 'Business Hours')!.id,
+    simultaneous_ring: { enabled: true, targets: [{ destination: { kind: 'user', extension: '1003' }, delay_s: 10 }] }, forward_no_answer: { enabled: true, destination: { kind: 'user', extension: '1004' } } } });
+  await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/answerrules', { token, body: { ...actions, enabled: true, time_frame_id: lunch.id, do_not_disturb: true } });
   await loginAs(alice.page, '1001');
   await loginAs(bob.page, '1002');
   for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['narrow', { width: 390, height: 844 }]] as const) {
@@ -62,13 +72,18 @@ try {
     await snap(alice.page, `${size}-connected-history`);
     await card(bob.page, 'Alice Anders').getByRole('button', { name: 'Hang Up' }).click();
     await bob.page.waitForTimeout(5000);
-    for (const area of ['Voicemail', 'Greetings']) {
+    for (const area of ['Voicemail', 'Greetings', 'Answering Rules']) {
       if (size === 'narrow') await alice.page.getByRole('button', { name: 'Show navigation' }).click();
       await nav(alice.page, area);
       await alice.page.getByRole('heading', { name: area }).waitFor();
       await alice.page.waitForTimeout(500);
-      await snap(alice.page, `${size}-${area.toLowerCase()}`);
+      await snap(alice.page, `${size}-${area.toLowerCase().replace(/ /g, '-')}`);
     }
+    await alice.page.getByRole('listitem', { name: 'Business Hours' }).getByRole('button', { name: 'Edit' }).first().click();
+    await alice.page.getByRole('dialog').waitFor();
+    await alice.page.waitForTimeout(300);
+    await snap(alice.page, `${size}-rule-form`);
+    await alice.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   }
   process.stdout.write(shots.map((s) => path.relative(process.cwd(), s)).join('\n') + '\n');
 } finally {
