@@ -1,8 +1,8 @@
-/** My settings on the platform (/api/v2/domains/~/users/~): ring time, voicemail PIN, greeting. */
+/** My settings on the platform (/api/v2/domains/~/users/~): ring time, voicemail PIN, greeting, time zone. */
 import type { Http } from '../http.js';
 import type { UserSettingsView } from '../wire.js';
 
-export type AccountChange = Partial<Pick<UserSettingsView, 'ring_no_answer_timeout_s' | 'voicemail_greeting_index'>> & {
+export type AccountChange = Partial<Pick<UserSettingsView, 'ring_no_answer_timeout_s' | 'voicemail_greeting_index' | 'time_zone'>> & {
   /** 4 to 10 digits; null removes it. Never read back. */
   voicemail_pin?: string | null;
 };

@@ -9,6 +9,7 @@ import { HOLD_REMINDER_MAX_S, holdReminderError, type SettingsStore } from '../.
 import { DeviceChangeEvent } from '../../components/sb-device-select.js';
 import { baseStyles, buttonStyles, fieldStyles } from '../../components/shared-styles.js';
 import '../../components/sb-voicemail-settings.js';
+import '../../components/sb-time-zone-settings.js';
 import '../../components/sb-device-select.js';
 
 interface DeviceOption {
@@ -199,6 +200,11 @@ export class SbSettingsView extends LitElement {
       <section aria-labelledby="voicemail-title">
         <h2 id="voicemail-title">Voicemail</h2>
         <sb-voicemail-settings></sb-voicemail-settings>
+      </section>
+
+      <section aria-labelledby="time-zone-title">
+        <h2 id="time-zone-title">Time zone</h2>
+        <sb-time-zone-settings></sb-time-zone-settings>
       </section>
 
       ${this.devices ? this.renderDevices(this.devices) : nothing}
