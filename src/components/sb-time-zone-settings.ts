@@ -4,7 +4,7 @@ import { consume } from '@lit/context';
 import { areaServicesContext } from '../app/contexts.js';
 import type { AreaServices } from '../areas/area.js';
 import type { UserSettingsView } from '../data/wire.js';
-import { baseStyles, buttonStyles, fieldStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, fieldStyles, settingFormStyles } from './shared-styles.js';
 
 /** The zone that means "the organisation's" in the list (the platform stores null for it). */
 const ORGANISATION = '';
@@ -25,35 +25,10 @@ export class SbTimeZoneSettings extends LitElement {
     baseStyles,
     buttonStyles,
     fieldStyles,
+    settingFormStyles,
     css`
       :host {
         display: block;
-      }
-
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: var(--sb-sys-space-sm);
-      }
-
-      .field {
-        flex: 1 1 14rem;
-      }
-
-      .hint,
-      .error {
-        flex-basis: 100%;
-        margin: 0;
-        font-size: var(--sb-sys-font-size-small);
-      }
-
-      .hint {
-        color: var(--sb-sys-color-on-surface-muted);
-      }
-
-      .error {
-        color: var(--sb-sys-color-danger);
       }
     `,
   ];

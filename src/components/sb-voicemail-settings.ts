@@ -4,7 +4,7 @@ import { consume } from '@lit/context';
 import { areaServicesContext } from '../app/contexts.js';
 import type { AreaServices } from '../areas/area.js';
 import type { UserSettingsView } from '../data/wire.js';
-import { baseStyles, buttonStyles, fieldStyles } from './shared-styles.js';
+import { baseStyles, buttonStyles, fieldStyles, settingFormStyles } from './shared-styles.js';
 
 /**
  * Settings' Voicemail section: how long my phones ring before a call goes to voicemail, and the
@@ -17,34 +17,10 @@ export class SbVoicemailSettings extends LitElement {
     baseStyles,
     buttonStyles,
     fieldStyles,
+    settingFormStyles,
     css`
       :host {
         display: block;
-      }
-
-      form {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: end;
-        gap: var(--sb-sys-space-sm);
-        margin-bottom: var(--sb-sys-space-md);
-      }
-
-      .field {
-        flex: 1 1 12rem;
-      }
-
-      .hint {
-        flex-basis: 100%;
-        margin: 0;
-        color: var(--sb-sys-color-on-surface-muted);
-        font-size: var(--sb-sys-font-size-small);
-      }
-
-      .error {
-        flex-basis: 100%;
-        margin: 0;
-        color: var(--sb-sys-color-danger);
       }
     `,
   ];

@@ -593,3 +593,36 @@ export const entryListStyles = css`
     gap: var(--sb-sys-space-sm);
   }
 `;
+
+/**
+ * A settings form of one or two fields and its button on one line (wrapping on a narrow
+ * window), with a hint, an error and a status line under it: Settings' Voicemail and Time zone.
+ */
+export const settingFormStyles = css`
+  form {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: var(--sb-sys-space-sm);
+    margin-bottom: var(--sb-sys-space-md);
+  }
+
+  .field {
+    flex: 1 1 12rem;
+  }
+
+  .hint,
+  .error {
+    flex-basis: 100%;
+    margin: 0;
+  }
+
+  .hint {
+    color: var(--sb-sys-color-on-surface-muted);
+    font-size: var(--sb-sys-font-size-small);
+  }
+
+  .error {
+    color: var(--sb-sys-color-danger);
+  }
+`;
