@@ -30,6 +30,9 @@ const EVENT_TYPES = {
   'recording-stopped': true,
   voicemail: true,
   answerrules: true,
+  message: true,
+  'message-session': true,
+  typing: true,
 } as const satisfies Record<PlatformEventType, true>;
 
 export const PLATFORM_EVENT_TYPES = Object.keys(EVENT_TYPES) as PlatformEventType[];

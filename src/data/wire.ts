@@ -258,6 +258,85 @@ export type SwitchOfferEnd = 'accepted' | 'declined' | 'expired' | 'call-ended' 
  */
 export type OutsideCallsPhrase = 'Outside Calls Not Set Up';
 
+// ---------------------------------------------------------------- chat, SMS and MMS
+
+/** Someone in a conversation besides me: a colleague, or an outside number (E.164, "+15550100199"). */
+export type ConversationParty =
+  | { kind: 'user'; extension: string; name: string }
+  | { kind: 'number'; number: string; name: string };
+
+/**
+ * GET .../users/{user}/messagesessions (newest activity first) and .../messagesessions/{id}: a
+ * conversation (NetSapiens: a message session). Chat is with one or more colleagues (group chat
+ * when more than one); SMS is between one of my organisation's SMS numbers and one outside number.
+ */
+export interface MessageSessionView {
+  id: string;
+  kind: 'chat' | 'sms';
+  /** Everyone in it but me. */
+  participants: ConversationParty[];
+  /** SMS: the organisation's number it is sent from and received on; chat: null. */
+  local_number: string | null;
+  last_message: MessageView | null;
+  /** Messages from others I have not read. */
+  unread: number;
+  /** Its newest message's time (or its creation), ISO 8601. */
+  updated_at: string;
+}
+
+/** sending (not yet accepted), sent (accepted by the platform or carrier), delivered, read (colleagues only), failed. */
+export type MessageStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** A file sent with a message (images, PDF; 5 MB at most each). */
+export interface AttachmentView {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  /** Where participants fetch it (with their token): .../messagesessions/{id}/attachments/{attachment}. */
+  url: string;
+}
+
+/** One message of a conversation. */
+export interface MessageView {
+  id: string;
+  /** Chosen by the sender's client (a UUID): sending it again never makes a second message. */
+  client_id: string;
+  session_id: string;
+  type: 'chat' | 'sms' | 'mms';
+  /** From my point of view. */
+  direction: 'outbound' | 'inbound';
+  sender: ConversationParty;
+  /** Plain text (never HTML); may be empty when there are attachments. */
+  text: string;
+  attachments: AttachmentView[];
+  status: MessageStatus;
+  /** Why it failed, in words ("The carrier refused the number"); null otherwise. */
+  failure_reason: string | null;
+  sent_at: string;
+}
+
+/** Body of POST .../messagesessions: who with. The same set of people (or number) reopens the same conversation. */
+export interface NewMessageSession {
+  participants: Array<{ kind: 'user'; extension: string } | { kind: 'number'; number: string }>;
+  /** SMS: which of my numbers to send from (default: mine, else the organisation's first). */
+  local_number?: string;
+}
+
+/** Body of POST .../messagesessions/{id}/messages (201 new, 200 when `client_id` was seen before). */
+export interface NewMessage {
+  client_id: string;
+  text: string;
+  /** Ids from POST .../users/{user}/attachments (uploaded first). */
+  attachment_ids?: string[];
+}
+
+/** GET .../users/{user}/sms: whether SMS is on for my organisation and the numbers I may send from. */
+export interface SmsAccess {
+  enabled: boolean;
+  numbers: Array<{ number: string; owner: string | null }>;
+}
+
 // ---------------------------------------------------------------- time frames and answering rules
 
 /** A time of day, "HH:MM" in 24-hour time; "24:00" only as the end of a range. */
@@ -514,9 +593,34 @@ export interface VoicemailEvent {
   change: 'new' | 'moved' | 'transcribed' | 'deleted';
 }
 
+/** A message arrived in one of my conversations, or one's status changed (sent, delivered, read, failed). */
+export interface MessageEvent {
+  type: 'message';
+  session_id: string;
+  message: MessageView;
+}
+
+/** A conversation of mine was created, changed (participants, read counts) or left/deleted ("removed"). */
+export interface MessageSessionEvent {
+  type: 'message-session';
+  change: 'created' | 'changed' | 'removed';
+  session: MessageSessionView;
+}
+
+/** A colleague is typing in a conversation of mine (sent at most every 3 s while they type). */
+export interface TypingEvent {
+  type: 'typing';
+  session_id: string;
+  extension: string;
+  name: string;
+}
+
 export type PlatformEvent =
   | ReadyEvent
   | AnswerRulesEvent
+  | MessageEvent
+  | MessageSessionEvent
+  | TypingEvent
   | VoicemailEvent
   | PresenceEvent
   | CdrEvent
