@@ -60,10 +60,10 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** The wall clock of `at` (epoch ms) in `timeZone`. */
 /** The last wall clock read per zone: calls in the same minute need no second Intl read (8 us each). */
 const lastRead = new Map<string, { minute: number; clock: WallClock }>();
 
+/** The wall clock of `at` (epoch ms) in `timeZone`. */
 export function wallClock(at: number, timeZone: string): WallClock {
   // Time frames have minute resolution and zone offsets change on whole minutes, so one read
   // holds for the whole minute.

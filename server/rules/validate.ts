@@ -214,7 +214,8 @@ function phoneNumber(v: string): string | null {
   return NUMBER.test(n) ? n : null;
 }
 
-const FORWARDS = {
+/** The forwards of a rule and their names in words (for messages). */
+export const FORWARDS = {
   forward_always: 'Forward always',
   forward_on_busy: 'Forward on busy',
   forward_no_answer: 'Forward on no answer',

@@ -55,9 +55,10 @@ export interface RulesBackend {
 /** A reorder that does not list every rule once, the default last. */
 export class RuleOrderError extends Error {}
 
-/** What Do Not Disturb remembers when it goes on. */
+/** What Do Not Disturb remembers when it goes on: the order, and its own rule as it was (null: it had none). */
 interface DndMemory {
   order: Array<string | null>;
+  rule?: { enabled: boolean; actions: AnswerRuleActions } | null;
 }
 
 const ids = (rules: readonly AnswerRuleRecord[]) => rules.map((r) => r.timeFrameId);
@@ -142,11 +143,18 @@ export function checkOrder(current: Array<string | null>, order: Array<string | 
 }
 
 function dndOn(s: RulesState): RulesChange<null> | { none: null } {
-  if (s.dndRestore !== null) return { none: null };
   const frame = s.dndFrameId!;
   const existing = s.rules.find((r) => r.timeFrameId === frame);
-  const memory: DndMemory = { order: ids(s.rules) };
-  const actions = { ...(existing ? actionsOf(existing) : defaultRuleActions()), do_not_disturb: true };
+  // On means: its rule is there, enabled, says DND, and is first. Anything else (the rule was
+  // edited, disabled or deleted in the form meanwhile) is put right, whatever was remembered.
+  if (existing?.enabled && existing.do_not_disturb && s.rules[0] === existing) return { none: null };
+  // The memory of the first switch-on is kept: off restores the order from before it.
+  const memory: DndMemory = s.dndRestore !== null
+    ? JSON.parse(s.dndRestore) as DndMemory
+    : { order: ids(s.rules), rule: existing ? { enabled: existing.enabled, actions: actionsOf(existing) } : null };
+  // Forward always cannot be on together with DND (the validator refuses the pair).
+  const base = existing ? actionsOf(existing) : defaultRuleActions();
+  const actions = { ...base, do_not_disturb: true, forward_always: { ...base.forward_always, enabled: false } };
   const write = { timeFrameId: frame, enabled: true, actions };
   return {
     ...(existing ? { update: [write] } : { insert: [write] }),
@@ -178,5 +186,7 @@ function dndOff(s: RulesState): RulesChange<null> | { none: null } {
     others.forEach((id, i) => { if (predecessors.has(id) && id !== null) at = i + 1; });
     order = [...others.slice(0, at), frame!, ...others.slice(at)];
   }
-  return { update: [writeOf(rule, { enabled: false })], order, dndRestore: null, result: null };
+  // Its rule as it was before DND went on; a rule the switch made is left disabled.
+  const was = memory.rule;
+  return { update: [writeOf(rule, was ? { enabled: was.enabled && !was.actions.do_not_disturb, actions: was.actions } : { enabled: false })], order, dndRestore: null, result: null };
 }

@@ -113,6 +113,8 @@ describe('answering rules API', { timeout: 60_000 }, () => {
       [{ time_frame_id: hours, forward_no_answer: { enabled: true, destination: { kind: 'queue', extension: '5000' } } }, 'forward_no_answer', /^Call queues are not set up on this phone system$/],
       [{ time_frame_id: hours, forward_always: to('1002') }, 'forward_always', /own extension/],
       [{ time_frame_id: hours, forward_on_busy: { enabled: true } }, 'forward_on_busy', /needs a destination/],
+      [{ time_frame_id: hours, simultaneous_ring: { enabled: true, targets: [{ destination: { kind: 'voicemail', extension: '1003' }, delay_s: 0 }] } },
+        'simultaneous_ring.targets[0].destination.kind', /rings people, not a voicemail box/],
       [{ forward_always: to('1003') }, 'time_frame_id', /time frame/],
       [{ time_frame_id: 'no-such-frame' }, 'time_frame_id', /no time frame/],
     ];
@@ -177,6 +179,19 @@ describe('answering rules API', { timeout: 60_000 }, () => {
     } finally {
       await p.close();
       await removeTestData(dataDir);
+    }
+  });
+
+  it('the switch cannot turn off a DND that another rule says: 409 naming that rule', async () => {
+    const dan = await login(t.url, '1004@demo');
+    const rule = (await api(t.url, 'GET', `${RULES}/*`, { token: dan })).body;
+    assert.equal((await api(t.url, 'PUT', `${RULES}/*`, { token: dan, body: { ...rule, do_not_disturb: true, time_frame_id: undefined, time_frame_name: undefined, order: undefined, is_active: undefined } })).status, 200);
+    try {
+      const off = await api(t.url, 'PUT', '/api/v2/domains/~/users/~/dnd', { token: dan, body: { enabled: false } });
+      assert.equal(off.status, 409);
+      assert.match(off.body.message, /Do Not Disturb comes from your answering rule "Always"/);
+    } finally {
+      await api(t.url, 'PUT', `${RULES}/*`, { token: dan, body: { ...rule, time_frame_id: undefined, time_frame_name: undefined, order: undefined, is_active: undefined } });
     }
   });
 

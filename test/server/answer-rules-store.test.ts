@@ -182,6 +182,30 @@ for (const backend of backends) {
       assert.deepEqual(back.map((r) => r.order), [1, 2, 3, 4, 5]);
     });
 
+    it('Do Not Disturb on again puts right a DND rule edited or deleted meanwhile; off gives back the rule it changed', async () => {
+      const s = await fresh();
+      const on = await s.answerRules.setDoNotDisturb(D, '1001', true, 'Do Not Disturb', 1);
+      const frameId = on[0]!.timeFrameId!;
+      // Disabled in the form while DND was on: on again turns it back on, first.
+      await s.answerRules.update(D, '1001', frameId, { ...rule(), enabled: false, do_not_disturb: true });
+      let again = await s.answerRules.setDoNotDisturb(D, '1001', true, 'Do Not Disturb', 2);
+      assert.deepEqual([again[0]!.timeFrameId, again[0]!.enabled, again[0]!.do_not_disturb], [frameId, true, true]);
+      // Deleted in the form: on again makes it anew.
+      await s.answerRules.delete(D, '1001', frameId);
+      again = await s.answerRules.setDoNotDisturb(D, '1001', true, 'Do Not Disturb', 3);
+      assert.deepEqual([again[0]!.timeFrameId, again[0]!.enabled, again[0]!.do_not_disturb], [frameId, true, true]);
+      await s.answerRules.setDoNotDisturb(D, '1001', false, 'Do Not Disturb', 4);
+
+      // The user's own rule on that frame forwarded always: DND turns the forward off (the two
+      // cannot both be on), off gives the rule back as it was.
+      const forward = { enabled: true, destination: { kind: 'user' as const, extension: '1002' } };
+      await s.answerRules.update(D, '1001', frameId, { ...rule(), enabled: true, forward_always: forward });
+      const dnd = (await s.answerRules.setDoNotDisturb(D, '1001', true, 'Do Not Disturb', 5))[0]!;
+      assert.deepEqual([dnd.do_not_disturb, dnd.forward_always.enabled], [true, false]);
+      const back = (await s.answerRules.setDoNotDisturb(D, '1001', false, 'Do Not Disturb', 6)).find((r) => r.timeFrameId === frameId)!;
+      assert.deepEqual([back.enabled, back.do_not_disturb, back.forward_always], [true, false, forward]);
+    });
+
     it('time zones: the organisation\'s (UTC unless set) and the user\'s own (null: the organisation\'s)', async () => {
       const s = await fresh();
       assert.equal((await s.domains.get(D))?.timeZone, 'UTC');

@@ -141,6 +141,27 @@ describe('the planner', () => {
     }] });
   });
 
+  it('a forward back to the caller is a loop too: the callee\'s voicemail, not the caller\'s own phones', async () => {
+    const plan = await call(planner({ 1002: { forward_always: to('1001') } }));
+    assert.deepEqual(plan, { kind: 'sequence', steps: [{
+      targets: [{ kind: 'service', service: 'voicemail', user: bob }], timeoutMs: null,
+      routedTo: 'forwarded to 1001, forwarding loop, to voicemail of 1002',
+    }] });
+  });
+
+  it('a forward that expands to nothing leaves the other steps\' conditions on my devices\' step', async () => {
+    // 1002 forwards on busy to 1099 (gone) and on no answer to 1003: 1003's steps are still only for no answer.
+    const plan = await call(planner({ 1002: { forward_on_busy: to('1099'), forward_no_answer: to('1003') } }));
+    assert.equal(plan.kind, 'sequence');
+    const steps = plan.kind === 'sequence' ? plan.steps : [];
+    assert.deepEqual(steps.map((s) => s.when ?? null), [
+      null,
+      [{ step: 0, causes: ['no-answer', 'unavailable'] }],
+      [{ step: 0, causes: ['no-answer', 'unavailable'] }],
+      [{ step: 0, causes: ['declined', 'failed'] }],
+    ]);
+  });
+
   it('a forward to someone who no longer exists leaves nothing to ring: the call is unavailable', async () => {
     const plan = await call(planner({ 1002: { forward_always: to('1099') } }));
     assert.equal(plan.kind, 'reject');

@@ -16,7 +16,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../app.js';
 import { resolveExistingOwner, type Owner } from '../access.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
-import { checkAnswerRule } from '../../rules/validate.js';
+import { checkAnswerRule, FORWARDS } from '../../rules/validate.js';
 import { actionsOf, RuleOrderError } from '../../store/answer-rule-changes.js';
 import { constraintViolation } from '../../store/errors.js';
 import type { AnswerRuleActions, AnswerRuleView, RuleDestination } from '../../../src/data/wire.js';
@@ -26,13 +26,6 @@ type RuleParams = OwnerParams & { id: string };
 
 /** The name of the user's own frame the quick toggle uses. */
 export const DND_FRAME_NAME = 'Do Not Disturb';
-
-const FORWARDS = [
-  ['forward_always', 'Forward always'],
-  ['forward_on_busy', 'Forward on busy'],
-  ['forward_no_answer', 'Forward on no answer'],
-  ['forward_when_unregistered', 'Forward when unregistered'],
-] as const;
 
 const idOf = (raw: string): string | null => (raw === '*' ? null : raw);
 
@@ -67,11 +60,16 @@ export function answerRuleRoutes(s: Services): FastifyPluginAsync {
       if (!c.ok) throw badRequest(c.field, c.message);
       const rule = c.value;
       const places: Array<[string, string, RuleDestination]> = [];
-      for (const [key, label] of FORWARDS) {
+      for (const [key, label] of Object.entries(FORWARDS) as Array<[keyof typeof FORWARDS, string]>) {
         const d = rule[key].destination;
         if (d) places.push([`${key}.destination`, label, d]);
       }
-      rule.simultaneous_ring.targets.forEach((t, i) => places.push([`simultaneous_ring.targets[${i}].destination`, 'Simultaneous ring', t.destination]));
+      rule.simultaneous_ring.targets.forEach((t, i) => {
+        const field = `simultaneous_ring.targets[${i}].destination`;
+        // A mailbox would answer at once and end the ringing: only people ring at the same time.
+        if (t.destination.kind === 'voicemail') throw badRequest(`${field}.kind`, 'Simultaneous ring rings people, not a voicemail box');
+        places.push([field, 'Simultaneous ring', t.destination]);
+      });
       for (const [field, label, d] of places) {
         if (d.kind === 'queue') throw badRequest(`${field}.kind`, 'Call queues are not set up on this phone system');
         if (d.kind === 'number') continue;
@@ -170,6 +168,15 @@ export function answerRuleRoutes(s: Services): FastifyPluginAsync {
         throw err;
       }
       await changed(o);
+      if (!req.body.enabled) {
+        // The switch turned its own rule off, but another active rule may say DND too.
+        const loaded = await s.rules.load(o.domain, o.extension);
+        const { rule: active } = await s.rules.activeRuleOf(o.domain, o.extension);
+        if (active.do_not_disturb) {
+          const name = active.timeFrameId === null ? 'Always' : loaded.frames.get(active.timeFrameId)?.name ?? active.timeFrameId;
+          throw new ApiError(409, 'conflict', `Do Not Disturb comes from your answering rule "${name}": change or disable that rule`);
+        }
+      }
       return views(o);
     });
   };

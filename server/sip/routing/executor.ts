@@ -56,8 +56,8 @@ interface Run {
   outcome: { res: SipResponse; cause: FailureCause } | null;
   /** How each step that rang ended, by step index (what step conditions test). */
   endings: Map<number, FailureCause>;
-  /** Delayed targets of the current step not yet rung. */
-  delayed: NodeJS.Timeout[];
+  /** Delayed targets of the current step not yet rung (their timers, until each has rung). */
+  delayed: Set<NodeJS.Timeout>;
 }
 
 export class PlanExecutor {
@@ -67,12 +67,12 @@ export class PlanExecutor {
 
   /** Starts ringing `steps` for a new transaction (which the table now keeps). */
   start(tx: ServerTx, steps: RingStep[]): void {
-    this.begin(tx, { steps, pinned: null, timedOut: false, stepTimer: null, outcome: null, endings: new Map(), delayed: [] });
+    this.begin(tx, { steps, pinned: null, timedOut: false, stepTimer: null, outcome: null, endings: new Map(), delayed: new Set() });
   }
 
   /** Rings flows chosen beforehand (no plan: an INVITE with Replaces goes to one party only). */
   startPinned(tx: ServerTx, targets: Target[], timeoutMs: number): void {
-    this.begin(tx, { steps: [{ targets: [], timeoutMs }], pinned: targets, timedOut: false, stepTimer: null, outcome: null, endings: new Map(), delayed: [] });
+    this.begin(tx, { steps: [{ targets: [], timeoutMs }], pinned: targets, timedOut: false, stepTimer: null, outcome: null, endings: new Map(), delayed: new Set() });
   }
 
   private begin(tx: ServerTx, run: Run): void {
@@ -181,6 +181,9 @@ export class PlanExecutor {
       if (tx.state !== 'proceeding') return;
       if (targets.length === 0 && later.length === 0) {
         this.deps.log.debug('plan step skipped: no target to ring', { callId: tx.callId, step: i });
+        // For the steps that depend on it, nobody could be reached (e.g. my devices went away
+        // since the plan was made: my no-answer forward or voicemail still takes the call).
+        run.endings.set(i, 'unavailable');
         continue;
       }
       tx.step = i;
@@ -188,7 +191,8 @@ export class PlanExecutor {
       if (tx.isInvite && step.routedTo) this.deps.recorder.routed(tx.callId, step.routedTo);
       this.ring(tx, targets);
       for (const target of later) {
-        run.delayed.push(setTimeout(() => void this.ringLate(tx, i, target), delayOf(target)));
+        const timer: NodeJS.Timeout = setTimeout(() => void this.ringLate(tx, i, target, timer), delayOf(target));
+        run.delayed.add(timer);
       }
       if (tx.isInvite && step.timeoutMs !== null) {
         run.stepTimer = setTimeout(() => {
@@ -216,18 +220,22 @@ export class PlanExecutor {
     }
   }
 
-  /** A delayed target's time came: it rings if its step still does. */
-  private async ringLate(tx: ServerTx, step: number, target: RingTarget): Promise<void> {
+  /**
+   * A delayed target's time came: it rings if its step still does. Its timer stays in `delayed`
+   * while its owner is looked up, so the step cannot settle meanwhile; a step that ended (answer,
+   * CANCEL, timeout) has emptied `delayed`, and then nothing rings.
+   */
+  private async ringLate(tx: ServerTx, step: number, target: RingTarget, timer: NodeJS.Timeout): Promise<void> {
     const run = this.runs.get(tx)!;
     try {
       const targets = await this.resolve(target, tx);
-      if (tx.state === 'proceeding' && tx.step === step && run.delayed.length > 0) this.ring(tx, targets);
+      if (tx.state === 'proceeding' && tx.step === step && run.delayed.has(timer)) this.ring(tx, targets);
     } catch (err) {
       this.deps.log.error('delayed target failed', { callId: tx.callId, error: (err as Error).message });
     }
-    run.delayed.pop();
+    if (!run.delayed.delete(timer)) return;
     // It may have been the last hope of a step whose other branches all failed.
-    if (tx.step === step) this.settle(tx);
+    this.settle(tx);
   }
 
   private async resolve(target: RingTarget, tx: ServerTx): Promise<Target[]> {
@@ -281,7 +289,7 @@ export class PlanExecutor {
     }
     const branches = this.current(tx);
     const run = this.runs.get(tx)!;
-    if (branches.some((b) => !b.final) || run.delayed.length > 0) return;
+    if (branches.some((b) => !b.final) || run.delayed.size > 0) return;
     this.clearStepTimer(tx);
     if (run.timedOut) {
       run.outcome = { res: createResponse(tx.request, 480, 'No Answer'), cause: 'no-answer' };
@@ -307,6 +315,6 @@ export class PlanExecutor {
     if (run.stepTimer) clearTimeout(run.stepTimer);
     run.stepTimer = null;
     for (const timer of run.delayed) clearTimeout(timer);
-    run.delayed = [];
+    run.delayed.clear();
   }
 }

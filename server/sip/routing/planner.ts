@@ -41,8 +41,13 @@ export interface PlanRequest {
   straightToVoicemail: boolean;
 }
 
-/** Forwards followed for one call, at most: a longer chain is cut as a loop would be. */
+/** Forwards followed along one chain, at most: a longer chain is cut as a loop would be. */
 const MAX_FORWARDS = 8;
+/**
+ * Forwards expanded for one call in all: each user's plan can forward on busy and on no answer,
+ * so chains branch, and the whole tree is bounded (the rest goes to voicemail as a loop does).
+ */
+const MAX_EXPANSIONS = 32;
 
 export class CallPlanner {
   constructor(private readonly deps: PlannerDeps) {}
@@ -55,7 +60,9 @@ export class CallPlanner {
     };
     const plan = this.deps.router.route(input);
     if (plan.kind === 'reject' || !req.callee) return plan;
-    const steps = await this.expand(stepsOf(plan), req, [req.callee], 0);
+    // The caller counts as reached: a forward back to them is a loop, not their own phones ringing.
+    const visited = [req.callee, ...(req.caller.extension === req.callee.extension ? [] : [req.caller])];
+    const steps = await this.expand(stepsOf(plan), req, visited, 0, { left: MAX_EXPANSIONS });
     return steps.length > 0 ? { kind: 'sequence', steps } : { kind: 'reject', status: 480, reason: 'Temporarily Unavailable', cause: 'unavailable', routedTo: plan.kind === 'sequence' ? plan.steps[0]?.routedTo : undefined };
   }
 
@@ -65,18 +72,22 @@ export class CallPlanner {
   }
 
   /** Replaces each step that forwards to a user by that user's steps (their conditions shifted). */
-  private async expand(steps: RingStep[], req: PlanRequest, visited: Account[], forwards: number): Promise<RingStep[]> {
+  private async expand(steps: RingStep[], req: PlanRequest, visited: Account[], forwards: number, budget: { left: number }): Promise<RingStep[]> {
     const out: RingStep[] = [];
-    const index = new Map<number, number>(); // step of `steps` -> its first step in `out`
+    // Step of `steps` -> its first step in `out`; -1 when it expanded to nothing, so a condition
+    // on it never holds (nothing rang there, so it ended in no way).
+    const index = new Map<number, number>();
     for (const [i, step] of steps.entries()) {
-      const when = step.when?.map((c) => ({ ...c, step: index.get(c.step) ?? c.step }));
-      index.set(i, out.length);
+      const when = step.when?.map((c) => ({ ...c, step: index.get(c.step) ?? -1 }));
+      const first = out.length;
       const forward = step.targets.length === 1 && step.targets[0]!.kind === 'user' ? step.targets[0]!.user : null;
       if (!forward) {
+        index.set(i, first);
         out.push({ ...step, ...(when ? { when } : {}) });
         continue;
       }
-      const sub = await this.forwardSteps(forward, req, visited, forwards);
+      const sub = await this.forwardSteps(forward, req, visited, forwards, budget);
+      index.set(i, sub.length > 0 ? first : -1);
       const offset = out.length;
       for (const s of sub) {
         const shifted = (s.when ?? []).map((c) => ({ ...c, step: c.step + offset }));
@@ -91,9 +102,9 @@ export class CallPlanner {
     return out;
   }
 
-  private async forwardSteps(to: Account, req: PlanRequest, visited: Account[], forwards: number): Promise<RingStep[]> {
+  private async forwardSteps(to: Account, req: PlanRequest, visited: Account[], forwards: number, budget: { left: number }): Promise<RingStep[]> {
     const first = visited[0]!;
-    const looped = forwards >= MAX_FORWARDS || visited.some((v) => v.domain === to.domain && v.extension === to.extension);
+    const looped = forwards >= MAX_FORWARDS || budget.left-- <= 0 || visited.some((v) => v.domain === to.domain && v.extension === to.extension);
     if (looped) {
       return this.deps.voicemail
         ? [{ targets: [{ kind: 'service', service: this.deps.voicemail, user: { domain: first.domain, extension: first.extension } }], timeoutMs: null, routedTo: `forwarding loop, to voicemail of ${first.extension}` }]
@@ -106,6 +117,6 @@ export class CallPlanner {
       callee: await this.stateOf(user, req), straightToVoicemail: false,
     });
     if (plan.kind === 'reject') return [];
-    return this.expand(stepsOf(plan), req, [...visited, user], forwards + 1);
+    return this.expand(stepsOf(plan), req, [...visited, user], forwards + 1, budget);
   }
 }

@@ -332,10 +332,10 @@ export class SbRuleForm extends LitElement {
 
   /** A destination: what kind (an extension, my voicemail, ...) and the extension or number. */
   private renderDestination(id: string, label: string, d: DestDraft, change: (d: DestDraft) => void, row = true): TemplateResult {
-    // The platform named this one ("forward_on_busy", "simultaneous_ring.targets.1", ...).
+    // The platform named this one ("forward_on_busy.destination", "simultaneous_ring.targets[1].destination", ...).
     const ring = /^ring-(\d+)$/.exec(id);
     const field = this.error ? this.errorField : '';
-    const invalid = field !== '' && (ring ? field.startsWith(`simultaneous_ring.targets.${ring[1]}`) || field === 'simultaneous_ring' : field.startsWith(id));
+    const invalid = field !== '' && (ring ? field.startsWith(`simultaneous_ring.targets[${ring[1]}]`) || field === 'simultaneous_ring' : field.startsWith(id));
     const kinds: DestKind[] = ['user', 'my-voicemail', 'voicemail', 'number', ...(d.kind === 'queue' ? (['queue'] as const) : [])];
     const fields = html`
       <div class="field">

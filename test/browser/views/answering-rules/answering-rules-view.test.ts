@@ -253,6 +253,23 @@ describe('sb-answering-rules-view', () => {
     await expect(form).to.be.accessible();
   });
 
+  it('marks the simultaneous-ring destination the platform names, as it names it', async () => {
+    const { view, platform } = await mount();
+    platform.failNext('create', 400, 'Simultaneous ring: there is no extension 1099', 'simultaneous_ring.targets[1].destination.extension');
+    button(view, 'New Rule').click();
+    await settle(view);
+    const form = ruleForm(view);
+    check(field(form, 'Simultaneous ring'));
+    await settle(view);
+    button(form, 'Add a destination to ring').click();
+    await settle(view);
+    button(form, 'Save Rule').click();
+    await until(() => text(form).includes('there is no extension 1099'));
+    await settle(view);
+    expect(field(form, 'Ring 2: extension').getAttribute('aria-invalid')).to.equal('true');
+    expect(field(form, 'Ring 1: extension').getAttribute('aria-invalid')).to.not.equal('true');
+  });
+
   it('deletes a rule after a confirmation', async () => {
     const { view, platform } = await mount();
     rowButton(rowOf(view, 'Lunch'), 'Edit').click();
