@@ -26,6 +26,7 @@ import { joinFlows } from './sip/flow.js';
 import { InDialogForwarder } from './sip/in-dialog.js';
 import { SipProxy } from './sip/proxy.js';
 import { MessageWaiting } from './sip/mwi.js';
+import { SipMessages } from './sip/messages.js';
 import { Referrals } from './sip/referrals.js';
 import { ReplacesPolicy } from './sip/replaces.js';
 import { PlanExecutor } from './sip/routing/executor.js';
@@ -198,6 +199,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   proxy = new SipProxy({
     host, store: sipStore, registrar, dialogs, recorder, transactions, referrals, log, callers,
     mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
+    messages: new SipMessages({ host, store: sipStore, registrar, callers, messaging, log }),
     replaces: new ReplacesPolicy(dialogs, flows, log),
     planner: new CallPlanner({
       router: opts.router ?? new DefaultRouter({
