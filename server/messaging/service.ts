@@ -302,8 +302,9 @@ export class Messaging implements SmsInbox {
     if (ids.length > ATTACHMENTS_PER_MESSAGE) throw badRequest('attachment_ids', `A message carries at most ${ATTACHMENTS_PER_MESSAGE} attachments`);
     if (text.trim() === '' && ids.length === 0) throw badRequest('text', 'A message needs text or an attachment');
     // A repeat of a message already sent is answered with it before its attachments are checked
-    // again (they now belong to it).
-    const existing = await this.findByClientId(session, me, input.client_id);
+    // again (they now belong to it). An early answer only: two at once both pass here, and the
+    // store's unique index decides between them.
+    const existing = await this.store.messaging.messageByClientId(session.id, me, input.client_id);
     if (existing) return { view: (await this.messageViews(session, [existing], me))[0]!, created: false };
     for (const [i, aid] of ids.entries()) {
       const a = await this.store.messaging.getAttachment(aid);
@@ -323,12 +324,6 @@ export class Messaging implements SmsInbox {
       else this.deliverToPhones(session, message, members);
     }
     return { view: (await this.messageViews(session, [message], me))[0]!, created };
-  }
-
-  private async findByClientId(session: MessageSession, sender: string, clientId: string): Promise<StoredMessage | undefined> {
-    // Through the store's unique index only on insert; this read is an early answer, not the guarantee.
-    const recent = await this.store.messaging.listMessages(session.id, undefined, 50);
-    return recent.find((m) => m.sender === sender && m.clientId === clientId);
   }
 
   private deliverToPhones(session: MessageSession, message: StoredMessage, members: SessionMember[]): void {
@@ -442,12 +437,29 @@ export class Messaging implements SmsInbox {
 
   // ------------------------------------------------------------ the carrier's side (SmsInbox)
 
+  /**
+   * A text from outside. Dropped (with a warning in the log) when it is for no number of ours,
+   * for an organisation with SMS off, or from a sender that is no phone number (short codes and
+   * alphanumeric senders are not kept yet).
+   */
   async received(sms: InboundSms): Promise<void> {
-    const to = normalisePhoneNumber(sms.to);
-    const from = normalisePhoneNumber(sms.from);
+    let to: string;
+    let from: string;
+    try {
+      to = normalisePhoneNumber(sms.to);
+      from = normalisePhoneNumber(sms.from);
+    } catch (err) {
+      if (!(err instanceof PhoneNumberError)) throw err;
+      this.o.log.warn('sms dropped: not a phone number', { to: sms.to, from: sms.from });
+      return;
+    }
     const number = await this.store.messaging.smsNumber(to);
     if (!number) {
       this.o.log.warn('sms for a number of no organisation', { to });
+      return;
+    }
+    if (!(await this.store.messaging.smsEnabled(number.domain))) {
+      this.o.log.warn('sms dropped: SMS is off for the organisation', { to, domain: number.domain });
       return;
     }
     const recipients = number.owner ? [number.owner] : number.defaultRecipients;

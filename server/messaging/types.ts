@@ -93,6 +93,8 @@ export interface MessagingRepo {
    */
   addMessage(m: NewStoredMessage, attachmentIds: string[]): Promise<{ message: StoredMessage; created: boolean }>;
   getMessage(id: string): Promise<StoredMessage | undefined>;
+  /** The message this sender sent with this client id in this session. */
+  messageByClientId(sessionId: string, sender: string, clientId: string): Promise<StoredMessage | undefined>;
   /** Newest first; `beforeSeq` pages back. */
   listMessages(sessionId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]>;
   lastMessage(sessionId: string): Promise<StoredMessage | undefined>;

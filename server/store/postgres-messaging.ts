@@ -55,6 +55,10 @@ export function pgMessagingRepo(db: PgDb): MessagingRepo {
       return { message: toStoredMessage(r), created: true };
     }),
     async getMessage(id) { const r = await one('SELECT * FROM messages WHERE id = $1', [id]); return r && toStoredMessage(r); },
+    async messageByClientId(id, sender, clientId) {
+      const r = await one('SELECT * FROM messages WHERE session_id = $1 AND sender = $2 AND client_id = $3', [id, sender, clientId]);
+      return r && toStoredMessage(r);
+    },
     async listMessages(id, before, limit) {
       return (await all('SELECT * FROM messages WHERE session_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3', [id, before ?? Number.MAX_SAFE_INTEGER, limit])).map(toStoredMessage);
     },

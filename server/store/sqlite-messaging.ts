@@ -73,6 +73,7 @@ export function sqliteMessagingRepo(db: Database.Database): MessagingRepo {
     async setHidden(id, ext, hidden) { setHidden.run(hidden ? 1 : 0, id, ext); },
     async addMessage(m, attachmentIds) { return add(m, attachmentIds); },
     async getMessage(id) { const r = getMessage.get(id) as Row | undefined; return r && toStoredMessage(r); },
+    async messageByClientId(id, sender, clientId) { const r = byClientId.get(id, sender, clientId) as Row | undefined; return r && toStoredMessage(r); },
     async listMessages(id, before, limit) { return (page.all(id, before ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map(toStoredMessage); },
     async lastMessage(id) { const r = last.get(id) as Row | undefined; return r && toStoredMessage(r); },
     async unread(id, ext) { return (unread.get(id, ext, id, ext) as { n: number }).n; },

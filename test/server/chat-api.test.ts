@@ -9,6 +9,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { api, delay, login, openEvents, startPlatform, type EventsSocket, type TestPlatform } from '../support/harness.js';
 
 const U = '/api/v2/domains/~/users/~';
@@ -201,6 +203,8 @@ describe('chat', () => {
     const items = (await api(t.url, 'GET', `${U}/messagesessions/${s}/messages`, { token: alice })).body.items;
     assert.equal(items.length, before + 1);
 
+    const files = () => (fs.existsSync(path.join(t.dataDir, 'attachments', 'demo')) ? fs.readdirSync(path.join(t.dataDir, 'attachments', 'demo')).length : 0);
+    const filesBefore = files();
     const exe = await upload(t, alice, Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(200)]), 'application/x-msdownload', 'setup.exe');
     assert.equal(exe.status, 415);
     assert.match(exe.body.message, /Windows program/);
@@ -213,6 +217,7 @@ describe('chat', () => {
     const big = await upload(t, alice, Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]), 'image/png', 'big.png');
     assert.equal(big.status, 413);
     assert.match(big.body.message, /larger than the limit of 5 MB/);
+    assert.equal(files(), filesBefore, 'no file kept of a refused upload');
     const unknownAttachment = await send(alice, s, 'with nothing', randomUUID(), ['no-such-attachment']);
     assert.equal(unknownAttachment.status, 400);
 

@@ -86,6 +86,8 @@ for (const backend of backends) {
       assert.deepEqual([first.created, first.message.seq], [true, 1]);
       const again = await store.messaging.addMessage(msg('m1b', 's1', '1001', 'c1', 2001, 'other'), []);
       assert.deepEqual([again.created, again.message.id, again.message.text], [false, 'm1', 'hi']);
+      assert.equal((await store.messaging.messageByClientId('s1', '1001', 'c1'))!.id, 'm1');
+      assert.equal(await store.messaging.messageByClientId('s1', '1002', 'c1'), undefined);
       // The same client id from another sender is another message.
       assert.equal((await store.messaging.addMessage(msg('m2', 's1', '1002', 'c1', 2002), [])).message.seq, 2);
       const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => store.messaging.addMessage(msg(`r${i}`, 's1', '1001', 'same', 3000 + i), [])));

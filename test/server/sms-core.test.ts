@@ -132,6 +132,12 @@ describe('SMS and MMS', () => {
 
   it('numbers are normalised or refused; SMS off for the organisation says so', async () => {
     assert.equal((await openSms(alice, '0044 20 7946 0000')).body.participants[0].number, '+442079460000');
+    // Not for a number of ours, or from no phone number: dropped.
+    await t.platform.smsInbox.received({ carrierId: 'in-x', from: '+15550100133', to: '+15559999999', text: 'lost', media: [] });
+    await t.platform.smsInbox.received({ carrierId: 'in-y', from: 'ACME', to: '+15550101001', text: 'promo', media: [] });
+    const texts = [];
+    for (const c of (await api(t.url, 'GET', `${U}/messagesessions`, { token: alice })).body) texts.push(c.last_message?.text);
+    assert.ok(!texts.includes('lost') && !texts.includes('promo'));
     const bad = await openSms(alice, '12ab');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.message, '"12ab" is not a phone number');
@@ -144,6 +150,8 @@ describe('SMS and MMS', () => {
       assert.equal(off.status, 403);
       assert.deepEqual(off.body, { code: 'sms_not_enabled', message: 'SMS is not enabled for your organisation' });
       assert.deepEqual((await api(t.url, 'GET', `${U}/sms`, { token: alice })).body, { enabled: false, numbers: [] });
+      await t.platform.smsInbox.received({ carrierId: 'in-off', from: '+15550100144', to: '+15550101001', text: 'anyone?', media: [] });
+      assert.ok(!(await api(t.url, 'GET', `${U}/messagesessions`, { token: alice })).body.some((x: any) => x.participants[0]?.number === '+15550100144'));
     } finally {
       await t.platform.store.messaging.setSmsEnabled('demo', true);
     }
