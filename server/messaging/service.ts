@@ -261,9 +261,23 @@ export class Messaging implements SmsInbox {
     const { session } = await this.sessionOf(domain, me, id);
     if (session.kind !== 'chat') throw badRequest('extension', 'Colleagues are added to chats, not to SMS conversations');
     if (!(await this.store.users.get(domain, extension))) throw badRequest('extension', `${extension} is not a user of your organisation`);
-    const present = (await this.store.messaging.members(id)).filter((m) => m.leftAt === null).map((m) => m.extension);
+    const everyone = await this.store.messaging.members(id);
+    const present = everyone.filter((m) => m.leftAt === null).map((m) => m.extension);
     if (present.includes(extension)) return { session, created: false };
-    if (present.length <= 2) return this.openChat(domain, me, [...present, extension]);
+    if (everyone.length <= 2) {
+      // A 1:1: the group of the three, which may exist already (and someone may have left it).
+      const opened = await this.openChat(domain, me, [...present, extension]);
+      if (!opened.created) {
+        const members = await this.store.messaging.members(opened.session.id);
+        for (const ext of [...present, extension]) {
+          const m = members.find((x) => x.extension === ext);
+          if (m && m.leftAt === null) continue;
+          await this.store.messaging.addMember(opened.session.id, ext, this.now());
+          await this.announceSession(opened.session, [ext], 'created');
+        }
+      }
+      return opened;
+    }
     await this.store.messaging.addMember(id, extension, this.now());
     await this.announceSession(session, [extension], 'created');
     await this.announceSession(session, present, 'changed');

@@ -156,6 +156,15 @@ describe('chat', () => {
     assert.equal((await api(t.url, 'GET', `${U}/messagesessions/${group}`, { token: dan })).status, 404);
     // A 1:1 cannot be left (delete it instead).
     assert.equal((await api(t.url, 'POST', `${U}/messagesessions/${one}/leave`, { token: bob })).status, 400);
+    // 1004 left; adding 1003 to the 1:1 of 1002 and 1004 again reopens that group, with 1004 back in it; and a group adds directly.
+    const back = await api(t.url, 'POST', `${U}/messagesessions/${one}/participants`, { token: bob, body: { extension: '1003' } });
+    assert.equal(back.body.id, group);
+    assert.equal((await api(t.url, 'GET', `${U}/messagesessions/${group}`, { token: dan })).status, 200);
+    await danEvents.next((e) => e.type === 'message-session' && e.change === 'created' && e.session.id === group);
+    assert.equal((await api(t.url, 'POST', `${U}/messagesessions/${group}/leave`, { token: dan })).status, 204);
+    const readded = await api(t.url, 'POST', `${U}/messagesessions/${group}/participants`, { token: carol, body: { extension: '1004' } });
+    assert.equal(readded.status, 200);
+    assert.deepEqual(readded.body.participants.map((p: any) => p.extension).sort(), ['1002', '1004']);
   });
 
   it('a non-participant gets 404 on the conversation, its messages and its attachment', async () => {
