@@ -37,6 +37,11 @@ describe('SMS and MMS', () => {
     assert.deepEqual(mine.body, { enabled: true, numbers: [{ number: '+15550100000', owner: null }, { number: '+15550101001', owner: '1001' }] });
     const bobs = await api(t.url, 'GET', `${U}/sms`, { token: bob });
     assert.deepEqual(bobs.body, { enabled: true, numbers: [{ number: '+15550100000', owner: null }] });
+    // The domain's administrator reads a user's SMS access (settings), not their conversations; another user neither.
+    const admin = await login(t.url, '1005@demo');
+    assert.deepEqual((await api(t.url, 'GET', '/api/v2/domains/~/users/1001/sms', { token: admin })).body, mine.body);
+    assert.equal((await api(t.url, 'GET', '/api/v2/domains/~/users/1001/messagesessions', { token: admin })).status, 403);
+    assert.equal((await api(t.url, 'GET', '/api/v2/domains/~/users/1001/sms', { token: bob })).status, 403);
   });
 
   it('a text goes out through the carrier, and the reply comes in', async () => {
