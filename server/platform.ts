@@ -26,6 +26,7 @@ import { joinFlows } from './sip/flow.js';
 import { InDialogForwarder } from './sip/in-dialog.js';
 import { SipProxy } from './sip/proxy.js';
 import { MessageWaiting } from './sip/mwi.js';
+import { SipMessages } from './sip/messages.js';
 import { Referrals } from './sip/referrals.js';
 import { ReplacesPolicy } from './sip/replaces.js';
 import { PlanExecutor } from './sip/routing/executor.js';
@@ -47,6 +48,9 @@ import type { PinLockRule, Store } from './store/types.js';
 import type { PromptSource } from './media/prompts.js';
 import { UserRules } from './rules/user-rules.js';
 import { ActiveRuleTicker, ACTIVE_RULE_TICK_MS } from './rules/active-rule-ticker.js';
+import { Messaging } from './messaging/service.js';
+import { AttachmentFiles } from './messaging/attachment-files.js';
+import type { SmsCarrier, SmsInbox } from './messaging/sms-port.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -102,6 +106,8 @@ export interface PlatformOptions {
   now?: () => number;
   /** How often the active rule of connected users is judged again (30 s); tests use short ones. */
   activeRuleTickMs?: number;
+  /** Where SMS and MMS go out (server/sms/); without one, texts fail with "No SMS carrier is configured". */
+  smsCarrier?: SmsCarrier;
 }
 
 export interface Platform {
@@ -122,6 +128,10 @@ export interface Platform {
   readonly rules: UserRules;
   /** Tells users when their active rule changes (`changed` after a write; a boundary on its ticks). */
   readonly ruleEvents: ActiveRuleTicker;
+  /** Chat, SMS and MMS: conversations, messages, attachments. */
+  readonly messaging: Messaging;
+  /** What a carrier's (verified) webhooks call: texts received, and what became of those sent. */
+  readonly smsInbox: SmsInbox;
   /** Base URL, e.g. http://127.0.0.1:8080 (valid after listen). */
   url(): string;
   listen(): Promise<void>;
@@ -157,6 +167,9 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const recordingNotices = new RecordingNotices(bus);
   const recordingFiles = new RecordingFiles(path.join(config.dataDir, 'recordings'));
   recordingFiles.sweepTemporaryFiles();
+  const attachmentFiles = new AttachmentFiles(path.join(config.dataDir, 'attachments'));
+  attachmentFiles.sweepTemporaryFiles();
+  const messaging = new Messaging({ store, bus, files: attachmentFiles, log, carrier: opts.smsCarrier });
 
   // The transport and the services need the proxy's handler; the proxy needs their flows.
   let proxy: SipProxy | undefined;
@@ -186,6 +199,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   proxy = new SipProxy({
     host, store: sipStore, registrar, dialogs, recorder, transactions, referrals, log, callers,
     mwi: new MessageWaiting({ host, callers, devices: store.devices, voicemails: store.voicemails, bus, log, ...opts.mwiExpires }),
+    messages: new SipMessages({ host, store: sipStore, registrar, callers, messaging, log }),
     replaces: new ReplacesPolicy(dialogs, flows, log),
     planner: new CallPlanner({
       router: opts.router ?? new DefaultRouter({
@@ -215,7 +229,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,
-    bus, log, startedAt: Date.now(), rules, ruleEvents, now,
+    bus, log, startedAt: Date.now(), rules, ruleEvents, now, messaging,
   });
 
   const secure = Boolean(config.tls);
@@ -240,7 +254,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents,
+    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents, messaging, smsInbox: messaging,
     url() {
       const addr = http.server.address() as AddressInfo;
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -271,6 +285,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
         clearInterval(sweep);
       }
       await recorder.flush();
+      await messaging.flush();
       await voicemail?.close();
       await store.close();
     },

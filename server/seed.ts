@@ -42,6 +42,15 @@ export const DEMO_TIME_FRAMES: readonly TimeFrameInput[] = [
   },
 ];
 
+/**
+ * SMS is on for the demo organisation: its own number (texts to it reach 1001 and 1002), and
+ * 1001's. Outside numbers are fictional (555 01xx).
+ */
+export const DEMO_SMS_NUMBERS = [
+  { number: '+15550100000', owner: null, defaultRecipients: ['1001', '1002'] },
+  { number: '+15550101001', owner: '1001', defaultRecipients: [] },
+] as const;
+
 /** Seeds the demo organisation when the store has no users; returns whether it did. `timeZone`: the organisation's (UTC). */
 export async function seedDemo(store: Store, now = Date.now(), timeZone = 'UTC'): Promise<boolean> {
   if ((await store.users.count()) > 0) return false;
@@ -74,5 +83,7 @@ export async function seedDemo(store: Store, now = Date.now(), timeZone = 'UTC')
   }
   const existing = new Set((await store.timeFrames.list(DEMO_DOMAIN, null)).map((f) => f.name));
   for (const frame of DEMO_TIME_FRAMES) if (!existing.has(frame.name)) await store.timeFrames.create(DEMO_DOMAIN, null, frame);
+  await store.messaging.setSmsEnabled(DEMO_DOMAIN, true);
+  for (const n of DEMO_SMS_NUMBERS) await store.messaging.putSmsNumber({ domain: DEMO_DOMAIN, ...n, defaultRecipients: [...n.defaultRecipients] });
   return true;
 }

@@ -36,6 +36,8 @@ import type { UserGreetings } from '../voicemail/user-greetings.js';
 import { constraintViolation } from '../store/errors.js';
 import { timeFrameRoutes } from './routes/time-frames.js';
 import { answerRuleRoutes } from './routes/answer-rules.js';
+import { messageRoutes } from './routes/messages.js';
+import type { Messaging } from '../messaging/service.js';
 import type { UserRules } from '../rules/user-rules.js';
 import type { ActiveRuleTicker } from '../rules/active-rule-ticker.js';
 
@@ -66,6 +68,8 @@ export interface Services {
   ruleEvents: Pick<ActiveRuleTicker, 'changed'>;
   /** The clock rules are judged by (matches_now, is_active). */
   now: () => number;
+  /** Chat, SMS and MMS (absent for tests that build the app alone). */
+  messaging?: Messaging;
 }
 
 /** JSON bodies larger than this are refused with 413 before they are parsed. */
@@ -164,6 +168,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(mailboxRoutes(services));
     await api.register(timeFrameRoutes(services));
     await api.register(answerRuleRoutes(services));
+    if (services.messaging) await api.register(messageRoutes({ ...services, messaging: services.messaging }));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });

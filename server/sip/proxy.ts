@@ -6,6 +6,7 @@
  *   request --invalid--> 4xx
  *      |--REGISTER--> registrar               |--CANCEL--> its INVITE transaction
  *      |--SUBSCRIBE (new or refresh)--> message waiting (mwi.ts): we are the notifier
+ *      |--MESSAGE to a user--> chat (messages.ts): we are the endpoint
  *      |--in dialog (our Route)--> in-dialog forwarder (in-dialog.ts)
  *      '--new--> caller authenticated (caller-auth.ts) --Replaces--> the one flow it names (replaces.ts)
  *                    '--> planner (routing/planner.ts, router.ts, rule-plan.ts): plan --> executor (routing/executor.ts)
@@ -18,6 +19,7 @@ import type { DialogStore } from './ports.js';
 import type { SipFlow } from './flow.js';
 import { identityOf, partyOf, samePerson } from './identity.js';
 import type { MessageWaiting } from './mwi.js';
+import type { SipMessages } from './messages.js';
 import type { InDialogForwarder } from './in-dialog.js';
 import { createResponse, type SipMessage, type SipRequest, type SipResponse } from './message.js';
 import type { Referrals } from './referrals.js';
@@ -49,6 +51,8 @@ export interface ProxyParts {
   inDialog: InDialogForwarder;
   /** The notifier for SUBSCRIBE (message-summary, mwi.ts): subscriptions end here. */
   mwi: MessageWaiting;
+  /** The endpoint of MESSAGE to users (messages.ts): it becomes chat; absent, MESSAGE is routed as before. */
+  messages?: SipMessages;
   log: Logger;
 }
 
@@ -77,6 +81,7 @@ export class SipProxy {
     this.p.transactions.clear();
     this.p.inDialog.stop();
     this.p.mwi.stop();
+    this.p.messages?.stop();
   }
 
   private async handleRequest(req: SipRequest, flow: SipFlow): Promise<void> {
@@ -117,6 +122,7 @@ export class SipProxy {
     }
     // A retransmitted request of a transaction we are already working on is absorbed.
     if (this.p.transactions.get(txKey(req))) return;
+    if (req.method === 'MESSAGE' && this.p.messages) return this.p.messages.handle(req, flow, ruri.host, ruri.user);
     await this.routeNew(req, flow, ruri.host, ruri.user);
   }
 
@@ -210,8 +216,10 @@ export class SipProxy {
     const branchId = via.params.get('branch') ?? '';
     res.headers.removeFirstValue('Via');
     if (!res.headers.has('Via')) {
-      // It was addressed to us: the answer to one of our NOTIFYs matters; others (the 200 to our CANCEL) do not.
-      if (parseCSeq(res.headers.get('CSeq') ?? '')?.method === 'NOTIFY') this.p.mwi.response(branchId, res);
+      // It was addressed to us: the answer to one of our NOTIFYs or MESSAGEs matters; others (the 200 to our CANCEL) do not.
+      const method = parseCSeq(res.headers.get('CSeq') ?? '')?.method;
+      if (method === 'NOTIFY') this.p.mwi.response(branchId, res);
+      else if (method === 'MESSAGE') this.p.messages?.response(branchId, res);
       return;
     }
     const branch = this.p.transactions.branch(branchId);

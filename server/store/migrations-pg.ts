@@ -240,4 +240,63 @@ export const pgMigrations: readonly string[] = [
   `
   ALTER TABLE cdrs ADD COLUMN routed_to text;
   `,
+  // 13: chat, SMS and MMS (see migrations.ts step 13); flags are booleans.
+  `
+  ALTER TABLE domains ADD COLUMN sms_enabled boolean NOT NULL DEFAULT false;
+  CREATE TABLE sms_numbers (
+    number             text PRIMARY KEY,
+    domain             text NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    owner              text,
+    default_recipients text NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX sms_numbers_by_domain ON sms_numbers(domain);
+  CREATE TABLE message_sessions (
+    id            text PRIMARY KEY,
+    domain        text NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    kind          text NOT NULL CHECK (kind IN ('chat', 'sms')),
+    local_number  text,
+    remote_number text,
+    party_key     text NOT NULL,
+    created_at    bigint NOT NULL,
+    updated_at    bigint NOT NULL
+  );
+  CREATE UNIQUE INDEX message_sessions_by_party ON message_sessions(domain, party_key);
+  CREATE TABLE session_members (
+    session_id    text NOT NULL REFERENCES message_sessions(id) ON DELETE CASCADE,
+    extension     text NOT NULL,
+    joined_at     bigint NOT NULL,
+    left_at       bigint,
+    hidden        boolean NOT NULL DEFAULT false,
+    last_read_seq bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, extension)
+  );
+  CREATE INDEX session_members_by_user ON session_members(extension, session_id);
+  CREATE TABLE messages (
+    id             text PRIMARY KEY,
+    session_id     text NOT NULL REFERENCES message_sessions(id) ON DELETE CASCADE,
+    seq            bigint NOT NULL CHECK (seq >= 1),
+    client_id      text NOT NULL,
+    sender         text NOT NULL,
+    type           text NOT NULL CHECK (type IN ('chat', 'sms', 'mms')),
+    text           text NOT NULL,
+    status         text NOT NULL CHECK (status IN ('sending', 'sent', 'delivered', 'read', 'failed')),
+    failure_reason text,
+    carrier_id     text,
+    sent_at        bigint NOT NULL
+  );
+  CREATE UNIQUE INDEX messages_by_seq ON messages(session_id, seq);
+  CREATE UNIQUE INDEX messages_by_client_id ON messages(session_id, sender, client_id);
+  CREATE INDEX messages_by_carrier_id ON messages(carrier_id) WHERE carrier_id IS NOT NULL;
+  CREATE TABLE attachments (
+    id           text PRIMARY KEY,
+    domain       text NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    owner        text NOT NULL,
+    message_id   text REFERENCES messages(id) ON DELETE CASCADE,
+    name         text NOT NULL,
+    content_type text NOT NULL,
+    size         bigint NOT NULL,
+    created_at   bigint NOT NULL
+  );
+  CREATE INDEX attachments_by_message ON attachments(message_id) WHERE message_id IS NOT NULL;
+  `,
 ];

@@ -251,4 +251,69 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE cdrs ADD COLUMN routed_to TEXT;
   `,
+  // 13: chat, SMS and MMS (issue 15; messaging/types.ts). A conversation's `party_key` (its set of
+  // users, or its two numbers) is unique per domain, so the same set reopens it. Messages are
+  // numbered per session (`seq`), and a sender's client id is unique in a session: a repeated
+  // send meets the unique index, whatever raced. An attachment belongs to its uploader until a
+  // message claims it (`message_id`); its bytes are a file under the data directory. SMS is a
+  // feature of the domain (`sms_enabled`) with numbers of its own: a user's, or the
+  // organisation's (owner NULL) with the users who receive its texts (`default_recipients`, JSON).
+  `
+  ALTER TABLE domains ADD COLUMN sms_enabled INTEGER NOT NULL DEFAULT 0 CHECK (sms_enabled IN (0, 1));
+  CREATE TABLE sms_numbers (
+    number             TEXT PRIMARY KEY,
+    domain             TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    owner              TEXT,
+    default_recipients TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE INDEX sms_numbers_by_domain ON sms_numbers(domain);
+  CREATE TABLE message_sessions (
+    id            TEXT PRIMARY KEY,
+    domain        TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    kind          TEXT NOT NULL CHECK (kind IN ('chat', 'sms')),
+    local_number  TEXT,
+    remote_number TEXT,
+    party_key     TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX message_sessions_by_party ON message_sessions(domain, party_key);
+  CREATE TABLE session_members (
+    session_id    TEXT NOT NULL REFERENCES message_sessions(id) ON DELETE CASCADE,
+    extension     TEXT NOT NULL,
+    joined_at     INTEGER NOT NULL,
+    left_at       INTEGER,
+    hidden        INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+    last_read_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session_id, extension)
+  );
+  CREATE INDEX session_members_by_user ON session_members(extension, session_id);
+  CREATE TABLE messages (
+    id             TEXT PRIMARY KEY,
+    session_id     TEXT NOT NULL REFERENCES message_sessions(id) ON DELETE CASCADE,
+    seq            INTEGER NOT NULL CHECK (seq >= 1),
+    client_id      TEXT NOT NULL,
+    sender         TEXT NOT NULL,
+    type           TEXT NOT NULL CHECK (type IN ('chat', 'sms', 'mms')),
+    text           TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'delivered', 'read', 'failed')),
+    failure_reason TEXT,
+    carrier_id     TEXT,
+    sent_at        INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX messages_by_seq ON messages(session_id, seq);
+  CREATE UNIQUE INDEX messages_by_client_id ON messages(session_id, sender, client_id);
+  CREATE INDEX messages_by_carrier_id ON messages(carrier_id) WHERE carrier_id IS NOT NULL;
+  CREATE TABLE attachments (
+    id           TEXT PRIMARY KEY,
+    domain       TEXT NOT NULL REFERENCES domains(name) ON DELETE CASCADE,
+    owner        TEXT NOT NULL,
+    message_id   TEXT REFERENCES messages(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    created_at   INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_by_message ON attachments(message_id) WHERE message_id IS NOT NULL;
+  `,
 ];

@@ -16,6 +16,7 @@ import { pgMigrations } from './migrations-pg.js';
 import { pgContactRepo } from './postgres-contacts.js';
 import { pgGrantRepo } from './postgres-grants.js';
 import { pgGreetingRepo } from './postgres-greetings.js';
+import { pgMessagingRepo } from './postgres-messaging.js';
 import { pgVoicemailRepo } from './postgres-voicemails.js';
 import { pgAnswerRuleRepo, pgTimeFrameRepo } from './postgres-answer-rules.js';
 import { toCdr, toDevice, toDomain, toRecording, toToken, toUser } from './rows.js';
@@ -93,6 +94,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     mailboxGrants: pgGrantRepo(db),
     timeFrames: pgTimeFrameRepo(db),
     answerRules: pgAnswerRuleRepo(db),
+    messaging: pgMessagingRepo(db),
     close: () => (closed ??= pool.end()),
   };
 }

@@ -8,6 +8,7 @@ import type { MailboxGrant } from '../voicemail/grant-types.js';
 import type { AnswerRuleActions, TimeFrameInput } from '../../src/data/wire.js';
 import type { AnswerRuleRecord, TimeFrameRecord } from '../rules/types.js';
 import { actionsOf } from './answer-rule-changes.js';
+import type { MessageSession, SessionMember, SmsNumber, StoredAttachment, StoredMessage } from '../messaging/types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -152,3 +153,31 @@ export function toAnswerRule(r: Row): AnswerRuleRecord {
     order: Number(r.priority),
   };
 }
+
+export const toMessageSession = (r: Row): MessageSession => ({
+  id: r.id as string, domain: r.domain as string, kind: r.kind as MessageSession['kind'],
+  localNumber: (r.local_number as string | null) ?? null, remoteNumber: (r.remote_number as string | null) ?? null,
+  partyKey: r.party_key as string, createdAt: r.created_at as number, updatedAt: r.updated_at as number,
+});
+
+export const toSessionMember = (r: Row): SessionMember => ({
+  sessionId: r.session_id as string, extension: r.extension as string, joinedAt: r.joined_at as number,
+  leftAt: (r.left_at as number | null) ?? null, hidden: Boolean(r.hidden), lastReadSeq: r.last_read_seq as number,
+});
+
+export const toStoredMessage = (r: Row): StoredMessage => ({
+  id: r.id as string, sessionId: r.session_id as string, seq: r.seq as number, clientId: r.client_id as string,
+  sender: r.sender as string, type: r.type as StoredMessage['type'], text: r.text as string,
+  status: r.status as StoredMessage['status'], failureReason: (r.failure_reason as string | null) ?? null,
+  carrierId: (r.carrier_id as string | null) ?? null, sentAt: r.sent_at as number,
+});
+
+export const toStoredAttachment = (r: Row): StoredAttachment => ({
+  id: r.id as string, domain: r.domain as string, owner: r.owner as string, messageId: (r.message_id as string | null) ?? null,
+  name: r.name as string, contentType: r.content_type as string, size: r.size as number, createdAt: r.created_at as number,
+});
+
+export const toSmsNumber = (r: Row): SmsNumber => ({
+  number: r.number as string, domain: r.domain as string, owner: (r.owner as string | null) ?? null,
+  defaultRecipients: JSON.parse(r.default_recipients as string) as string[],
+});

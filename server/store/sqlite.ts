@@ -9,6 +9,7 @@ import path from 'node:path';
 import { migrations } from './migrations.js';
 import { sqliteVoicemailRepo } from './sqlite-voicemails.js';
 import { sqliteGreetingRepo } from './sqlite-greetings.js';
+import { sqliteMessagingRepo } from './sqlite-messaging.js';
 import { sqliteGrantRepo } from './sqlite-grants.js';
 import { sqliteAnswerRuleRepo, sqliteTimeFrameRepo } from './sqlite-answer-rules.js';
 import { digitsOf, searchTerms, searchTextOf } from './contact-text.js';
@@ -61,6 +62,7 @@ export function openSqliteStore(dataDir: string): Store {
     mailboxGrants: sqliteGrantRepo(db),
     timeFrames: sqliteTimeFrameRepo(db),
     answerRules: sqliteAnswerRuleRepo(db),
+    messaging: sqliteMessagingRepo(db),
     close: async () => { db.close(); },
   };
 }

@@ -4,6 +4,7 @@
  * the same contract (store/open.ts picks one). test/server/store-contract.test.ts checks both.
  */
 import type { GreetingRepo } from '../voicemail/greeting-types.js';
+import type { MessagingRepo } from '../messaging/types.js';
 import type { MailboxGrantRepo } from '../voicemail/grant-types.js';
 import type { VoicemailRepo } from '../voicemail/types.js';
 import type { AnswerRuleRecord, AnswerRuleRepo, TimeFrameRepo } from '../rules/types.js';
@@ -365,6 +366,8 @@ export interface Store {
   mailboxGrants: MailboxGrantRepo;
   timeFrames: TimeFrameRepo;
   answerRules: AnswerRuleStore;
+  /** Conversations, messages, attachments and SMS numbers (issue 15). */
+  messaging: MessagingRepo;
   /** Resolves when the store is closed (SQLite's at once; PostgreSQL's when its pool has ended). */
   close(): Promise<void>;
 }

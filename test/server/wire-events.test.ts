@@ -96,6 +96,16 @@ describe('events on the wire', { timeout: 60_000 }, () => {
     await deskEvents.next((e) => e.type === 'calls' && e.calls.length === 0);
     await eventually(() => deskEvents.received.some((e) => e.type === 'cdr' && e.cdr.ended_at));
 
+    // message-session, message, typing: a chat between 1001 and 1002
+    const chat = await api(t.url, 'POST', '/api/v2/domains/~/users/~/messagesessions', { token: desk.token, body: { participants: [{ kind: 'user', extension: '1002' }] } });
+    assert.equal(chat.status, 201);
+    await bobEvents.next((e) => e.type === 'message-session');
+    const said = await api(t.url, 'POST', `/api/v2/domains/~/users/~/messagesessions/${chat.body.id}/messages`, { token: desk.token, body: { client_id: 'wire-1', text: 'Hello on the wire' } });
+    assert.equal(said.status, 201);
+    await bobEvents.next((e) => e.type === 'message');
+    assert.equal((await api(t.url, 'POST', `/api/v2/domains/~/users/~/messagesessions/${chat.body.id}/typing`, { token: bob.token })).status, 204);
+    await deskEvents.next((e) => e.type === 'typing');
+
     const all = [...deskEvents.received, ...laptopEvents.received, ...bobEvents.received];
     const emitted = new Set<string>(all.map((e) => e.type));
     assert.deepEqual([...emitted].sort(), [...PLATFORM_EVENT_TYPES].sort());
