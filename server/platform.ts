@@ -47,6 +47,8 @@ import type { PinLockRule, Store } from './store/types.js';
 import type { PromptSource } from './media/prompts.js';
 import { UserRules } from './rules/user-rules.js';
 import { ActiveRuleTicker, ACTIVE_RULE_TICK_MS } from './rules/active-rule-ticker.js';
+import type { SmsInbox } from './messaging/sms-port.js';
+import { createSmsCarrier, type SmsCarrierSetup } from './sms/setup.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -122,6 +124,8 @@ export interface Platform {
   readonly rules: UserRules;
   /** Tells users when their active rule changes (`changed` after a write; a boundary on its ticks). */
   readonly ruleEvents: ActiveRuleTicker;
+  /** The SMS carrier of the settings (server/sms/setup.ts); `sms.local` is the local carrier when it runs. */
+  readonly sms: SmsCarrierSetup;
   /** Base URL, e.g. http://127.0.0.1:8080 (valid after listen). */
   url(): string;
   listen(): Promise<void>;
@@ -212,13 +216,26 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   const events = new EventsChannel(auth, bus, log, { devices: store.devices, sip, recordingNotices, mailboxGrants: store.mailboxGrants });
   const ruleEvents = new ActiveRuleTicker({ rules, bus, connected: () => events.connectedUsers(), now, log },
     opts.activeRuleTickMs ?? ACTIVE_RULE_TICK_MS);
+  // ── SMS carrier wiring (server/sms/). The one place platform.ts touches SMS. ─────────────────
+  // INTEGRATION with the messaging core: the core sends through `opts.smsCarrier ?? sms.carrier`
+  // (null: SMS is off), and `smsInbox` below becomes the core's SmsInbox (platform.smsInbox),
+  // which the carrier's verified webhooks call. Until then the webhooks answer 503.
+  const sms = await createSmsCarrier(config, { log, platformUrl: () => ownUrl() });
+  const smsInbox: SmsInbox | undefined = undefined;
+  // ───────────────────────────────────────────────────────────────────────────────────────────
   const http = await buildHttpApp({
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,
     bus, log, startedAt: Date.now(), rules, ruleEvents, now,
+    smsInbox, smsWebhooks: sms.webhooks, smsMedia: sms.media,
   });
 
   const secure = Boolean(config.tls);
+  function ownUrl(): string {
+    const addr = http.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `${secure ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+  }
   http.server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/sip') transport.handleUpgrade(req, socket, head, secure);
@@ -240,12 +257,8 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents,
-    url() {
-      const addr = http.server.address() as AddressInfo;
-      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      return `${secure ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
-    },
+    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents, sms,
+    url: ownUrl,
     async listen() {
       registrar.start();
       ruleEvents.start();
@@ -261,6 +274,8 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       switchOffers.stop();
       transport.closeAll();
       events.closeAll();
+      // Before the HTTP server: the local carrier's webhooks in flight still find it listening.
+      await sms.close();
       // Node closes idle keep-alive connections when closing starts, but one whose response
       // was still being sent (a recording streaming, say) would stay open until the keep-alive
       // timeout (72 s in fastify): close such connections too, as soon as they fall idle.

@@ -38,6 +38,9 @@ import { timeFrameRoutes } from './routes/time-frames.js';
 import { answerRuleRoutes } from './routes/answer-rules.js';
 import type { UserRules } from '../rules/user-rules.js';
 import type { ActiveRuleTicker } from '../rules/active-rule-ticker.js';
+import { smsRoutes, type SmsWebhookConfig } from './routes/sms.js';
+import type { SmsInbox } from '../messaging/sms-port.js';
+import type { MediaLinks } from '../sms/media-links.js';
 
 export interface Services {
   config: Config;
@@ -66,6 +69,12 @@ export interface Services {
   ruleEvents: Pick<ActiveRuleTicker, 'changed'>;
   /** The clock rules are judged by (matches_now, is_active). */
   now: () => number;
+  /** The messaging core's side of the carrier webhooks (absent: they answer 503). */
+  smsInbox?: SmsInbox;
+  /** How the carrier webhooks are verified (absent when SWITCHBOARD_SMS_CARRIER=none: they answer 404). */
+  smsWebhooks?: SmsWebhookConfig;
+  /** Attachments of outgoing MMS, published for the carrier to fetch (server/sms/media-links.ts). */
+  smsMedia?: MediaLinks;
 }
 
 /** JSON bodies larger than this are refused with 413 before they are parsed. */
@@ -164,6 +173,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(mailboxRoutes(services));
     await api.register(timeFrameRoutes(services));
     await api.register(answerRuleRoutes(services));
+    await api.register(smsRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });
