@@ -110,22 +110,26 @@ export class LocalCarrier {
     this.timingOut = on;
   }
 
-  /** Someone outside texts one of our numbers: the inbound webhook, signed. Its HTTP status. */
-  async textIn(sms: TextIn): Promise<number> {
+  /**
+   * Someone outside texts one of our numbers: the inbound webhook, signed. The platform's HTTP
+   * status (0: not reached), the message's sid and where its media are kept.
+   */
+  async textIn(sms: TextIn): Promise<{ status: number; sid: string; mediaUrls: string[] }> {
     const sid = `${sms.media?.length ? 'MM' : 'SM'}${crypto.randomBytes(16).toString('hex')}`;
     const params: Array<[string, string]> = [
       ['MessageSid', sid], ['SmsSid', sid], ['SmsMessageSid', sid], ['AccountSid', this.accountSid],
       ['From', sms.from], ['To', sms.to], ['Body', sms.text], ['NumMedia', String(sms.media?.length ?? 0)],
       ['NumSegments', '1'], ['SmsStatus', 'received'], ['ApiVersion', '2010-04-01'],
     ];
-    (sms.media ?? []).forEach((medium, i) => {
+    const mediaUrls = (sms.media ?? []).map((medium, i) => {
       const id = `ME${crypto.randomBytes(16).toString('hex')}`;
       const path = `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}/Media/${id}`;
       this.inboundMedia.set(path, medium);
       params.push([`MediaContentType${i}`, medium.contentType], [`MediaUrl${i}`, this.url + path]);
+      return this.url + path;
     });
     const { status } = await this.post(this.opts.platformBase().replace(/\/+$/, '') + TWILIO_INBOUND_PATH, params);
-    return status;
+    return { status, sid, mediaUrls };
   }
 
   async close(): Promise<void> {
@@ -221,7 +225,7 @@ export class LocalCarrier {
       if (this.closed) return;
       const n = message.media.length;
       const text = AUTO_REPLY_TEXT + (n > 0 ? ` Your message came with ${n} attachment${n === 1 ? '' : 's'}.` : '');
-      const status = await this.textIn({ from: AUTO_REPLY_NUMBER, to: message.from, text });
+      const { status } = await this.textIn({ from: AUTO_REPLY_NUMBER, to: message.from, text });
       if (status !== 200) this.opts.log?.warn('local carrier: the platform did not take the automatic reply', { status });
     }
   }
