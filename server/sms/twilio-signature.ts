@@ -21,13 +21,33 @@ export function twilioSignature(authToken: string, url: string, params: FormPara
   return crypto.createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
-/** Constant-time comparison, so the answer's timing tells a forger nothing about the signature. */
+/**
+ * Whether `header` signs this request. Constant-time comparison, so the answer's timing tells a
+ * forger nothing about the signature. Twilio may sign the URL with or without the scheme's
+ * default port (https://host/x or https://host:443/x; its own validators accept both), so both
+ * spellings are tried.
+ */
 export function verifyTwilioSignature(authToken: string, url: string, params: FormParams, header: string | undefined): boolean {
   if (!header) return false;
-  const expected = Buffer.from(twilioSignature(authToken, url, params), 'utf8');
   const given = Buffer.from(header, 'utf8');
-  // timingSafeEqual needs equal lengths; a length mismatch is a wrong signature anyway.
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  let ok = false;
+  for (const candidate of urlSpellings(url)) {
+    const expected = Buffer.from(twilioSignature(authToken, candidate, params), 'utf8');
+    // timingSafeEqual needs equal lengths; a length mismatch is a wrong signature anyway.
+    if (given.length === expected.length && crypto.timingSafeEqual(given, expected)) ok = true;
+  }
+  return ok;
+}
+
+/** The URL as given, and with its default port written out or left out (whichever it is not). */
+function urlSpellings(url: string): string[] {
+  const m = /^(https?):\/\/([^/:?#]+)(:\d+)?(.*)$/i.exec(url);
+  if (!m) return [url];
+  const [, scheme, host, port, rest] = m;
+  const standard = scheme!.toLowerCase() === 'https' ? ':443' : ':80';
+  if (port === undefined) return [url, `${scheme}://${host}${standard}${rest}`];
+  if (port === standard) return [url, `${scheme}://${host}${rest}`];
+  return [url];
 }
 
 /** A form body as ordered pairs (URLSearchParams keeps repeats and order). */

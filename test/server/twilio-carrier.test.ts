@@ -44,6 +44,14 @@ describe('Twilio webhook signature', () => {
     assert.equal(verifyTwilioSignature(DOC_TOKEN, DOC_URL, DOC_PARAMS, ''), false);
     assert.equal(verifyTwilioSignature(DOC_TOKEN, DOC_URL, DOC_PARAMS, DOC_SIGNATURE.slice(1)), false);
   });
+
+  it('accepts the URL signed with or without its default port, and no other port', () => {
+    const withPort = twilioSignature(DOC_TOKEN, 'https://mycompany.com:443/myapp.php?foo=1&bar=2', DOC_PARAMS);
+    assert.equal(verifyTwilioSignature(DOC_TOKEN, DOC_URL, DOC_PARAMS, withPort), true);
+    assert.equal(verifyTwilioSignature(DOC_TOKEN, 'https://mycompany.com:443/myapp.php?foo=1&bar=2', DOC_PARAMS, DOC_SIGNATURE), true);
+    assert.equal(verifyTwilioSignature(DOC_TOKEN, 'https://mycompany.com:8443/myapp.php?foo=1&bar=2', DOC_PARAMS, DOC_SIGNATURE), false);
+    assert.equal(verifyTwilioSignature(DOC_TOKEN, DOC_URL, DOC_PARAMS, twilioSignature(DOC_TOKEN, 'https://mycompany.com:80/myapp.php?foo=1&bar=2', DOC_PARAMS)), false);
+  });
 });
 
 interface Recorded { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
@@ -228,7 +236,12 @@ describe('Twilio webhooks', () => {
       ['Body', 'Hello from outside & <friends>'], ['FromCountry', 'US'], ['To', '+15550100000'], ['ToZip', ''], ['NumSegments', '1'],
       ['MessageSid', 'SMaaaabbbbccccddddeeeeffff00001111'], ['AccountSid', SID], ['From', '+15550100199'], ['ApiVersion', '2010-04-01'],
     ];
-    const res = await signed('/api/v2/sms/twilio/inbound', params);
+    // Twilio's content type names the charset.
+    const res = await fetch(app.url + '/api/v2/sms/twilio/inbound', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'x-twilio-signature': twilioSignature(TOKEN, app.url + '/api/v2/sms/twilio/inbound', params) },
+      body: formBody(params),
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/xml/);
     assert.equal(await res.text(), '<?xml version="1.0" encoding="UTF-8"?><Response/>');
