@@ -32,6 +32,8 @@ const BODY_LIMIT = 64 * 1024;
 const MEDIA_LIMIT = 5 * 1024 * 1024;
 const CALL_TIMEOUT_MS = 10_000;
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** What it remembers (accepted messages, media of texts it delivered): the latest this many. */
+const KEEP = 200;
 
 export interface LocalCarrierOptions {
   /** Where the platform is reached (its public base URL); asked when a webhook is posted. */
@@ -125,6 +127,11 @@ export class LocalCarrier {
       const id = `ME${crypto.randomBytes(16).toString('hex')}`;
       const path = `/2010-04-01/Accounts/${this.accountSid}/Messages/${sid}/Media/${id}`;
       this.inboundMedia.set(path, medium);
+      // A demo left running for weeks must not keep every picture: the oldest go first.
+      for (const old of this.inboundMedia.keys()) {
+        if (this.inboundMedia.size <= KEEP) break;
+        this.inboundMedia.delete(old);
+      }
       params.push([`MediaContentType${i}`, medium.contentType], [`MediaUrl${i}`, this.url + path]);
       return this.url + path;
     });
@@ -197,6 +204,7 @@ export class LocalCarrier {
     const sid = `${mediaUrls.length ? 'MM' : 'SM'}${crypto.randomBytes(16).toString('hex')}`;
     const message: AcceptedMessage = { sid, from, to, body, mediaUrls, media: [], statusCallback: form.get('StatusCallback') || null };
     this.accepted.push(message);
+    if (this.accepted.length > KEEP) this.accepted.shift();
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify({
       sid, account_sid: this.accountSid, from, to, body, status: 'queued', num_media: String(mediaUrls.length), num_segments: '1',

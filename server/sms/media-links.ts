@@ -47,6 +47,12 @@ export class MediaLinks {
     return entry.media;
   }
 
+  /** Ends a link early (the message was refused: nobody will fetch it). */
+  revoke(token: string): void {
+    const entry = this.entries.get(token);
+    if (entry) this.drop(token, entry);
+  }
+
   sweep(): void {
     const now = this.now();
     for (const [token, entry] of this.entries) if (entry.expires <= now) this.drop(token, entry);

@@ -16,6 +16,7 @@ import { formBody } from './twilio-signature.js';
 import { twilioErrorWords } from './twilio-errors.js';
 
 export const CARRIER_TIMEOUT_MS = 10_000;
+const TIMEOUT_REASON = 'The carrier did not answer in time';
 export const TWILIO_STATUS_PATH = '/api/v2/sms/twilio/status';
 export const TWILIO_INBOUND_PATH = '/api/v2/sms/twilio/inbound';
 
@@ -52,9 +53,20 @@ export class TwilioCarrier implements SmsCarrier {
     const params: Array<[string, string]> = [['To', sms.to], ['From', sms.from]];
     // Body may be empty for an MMS with attachments only; Twilio wants Body or MediaUrl.
     if (sms.text !== '' || sms.media.length === 0) params.push(['Body', sms.text]);
-    for (const medium of sms.media) params.push(['MediaUrl', base + MEDIA_PATH + this.opts.media.publish(medium)]);
+    const tokens = sms.media.map((medium) => this.opts.media.publish(medium));
+    for (const token of tokens) params.push(['MediaUrl', base + MEDIA_PATH + token]);
     params.push(['StatusCallback', base + TWILIO_STATUS_PATH]);
+    try {
+      return await this.post(params);
+    } catch (err) {
+      // Refused or never sent: nobody will fetch them. After a timeout the carrier may still have
+      // taken the message and fetch them later, so those stay for their hour.
+      if (!(err instanceof CarrierError && err.reason === TIMEOUT_REASON)) for (const token of tokens) this.opts.media.revoke(token);
+      throw err;
+    }
+  }
 
+  private async post(params: Array<[string, string]>): Promise<{ carrierId: string }> {
     const url = `${this.opts.apiBase.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(this.opts.accountSid)}/Messages.json`;
     let res: Response;
     try {
@@ -102,7 +114,7 @@ function parseJson(text: string): unknown {
 function fetchFailure(err: unknown): CarrierError {
   const name = (err as Error)?.name;
   // AbortSignal.timeout aborts with a TimeoutError (while connecting or reading the answer).
-  if (name === 'TimeoutError' || name === 'AbortError') return new CarrierError('The carrier did not answer in time');
+  if (name === 'TimeoutError' || name === 'AbortError') return new CarrierError(TIMEOUT_REASON);
   return new CarrierError('The carrier could not be reached');
 }
 

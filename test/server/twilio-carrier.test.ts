@@ -139,6 +139,17 @@ describe('TwilioCarrier.send', () => {
     assert.ok(tokens.every((t) => /^[A-Za-z0-9_-]{32}$/.test(t)), 'unguessable: 192 random bits');
   });
 
+  it('withdraws the media links of a refused MMS, and keeps those of one that timed out', async () => {
+    const png = { name: 'dot.png', contentType: 'image/png', data: Buffer.from('89504e47', 'hex') };
+    const tokenOfLast = () => new URLSearchParams(twilio.requests.at(-1)!.body).get('MediaUrl')!.split('/').pop()!;
+    answer = () => ({ status: 400, body: JSON.stringify({ code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 }) });
+    await refusalOf(carrier(), sms({ media: [png] }));
+    assert.equal(media.get(tokenOfLast()), null);
+    answer = () => null;
+    await refusalOf(carrier(), sms({ media: [png] }));
+    assert.equal(media.get(tokenOfLast()), png, 'the carrier may have taken it and fetch it later');
+  });
+
   it('gives the carrier\'s own words for a refusal', async () => {
     // Twilio's answer for a bad To (error 21211).
     answer = () => ({ status: 400, body: JSON.stringify({ code: 21211, message: "The 'To' number 5551234 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 }) });
