@@ -47,7 +47,8 @@ export function mediumName(index: number, contentType: string): string {
 
 export async function fetchInboundMedia(sources: MediaSource[], creds: CarrierCredentials): Promise<FetchedMedia> {
   const failures: string[] = [];
-  if (sources.length > MAX_INBOUND_MEDIA) failures.push(`${sources.length - MAX_INBOUND_MEDIA} attachments beyond the ${MAX_INBOUND_MEDIA} allowed were not received`);
+  const extra = sources.length - MAX_INBOUND_MEDIA;
+  if (extra > 0) failures.push(`${extra} more attachment${extra === 1 ? '' : 's'} (${MAX_INBOUND_MEDIA} at most)`);
   // In parallel: the carrier waits 15 s for our answer to the webhook.
   const results = await Promise.all(sources.slice(0, MAX_INBOUND_MEDIA).map((source, i) => fetchOne(source, i, creds)));
   const media: SmsMedia[] = [];

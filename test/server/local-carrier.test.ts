@@ -107,6 +107,21 @@ describe('local carrier, through the Twilio adapter and webhooks', () => {
     ]);
   });
 
+  it('takes at most 10 inbound media of 5 MB each, and says so in the text', async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024 + 1, 1);
+    await local.textIn({ from: '+15550100777', to: OURS, text: 'too big', media: [{ contentType: 'image/jpeg', data: big }, { contentType: 'image/png', data: PNG.data }] });
+    let text = inbox.texts.at(-1)!;
+    assert.deepEqual(text.media.map((m) => m.name), ['attachment-2.png']);
+    assert.equal(text.text, 'too big\n\n[Not received: attachment 1 is larger than 5 MB]');
+    const exactly5 = Buffer.alloc(5 * 1024 * 1024, 2);
+    await local.textIn({ from: '+15550100777', to: OURS, text: '', media: [{ contentType: 'image/jpeg', data: exactly5 }] });
+    assert.equal(inbox.texts.at(-1)!.media[0]!.data.length, exactly5.length, '5 MB is allowed');
+    await local.textIn({ from: '+15550100777', to: OURS, text: 'many', media: Array.from({ length: 11 }, () => ({ contentType: 'image/png', data: PNG.data })) });
+    text = inbox.texts.at(-1)!;
+    assert.equal(text.media.length, 10);
+    assert.equal(text.text, 'many\n\n[Not received: 1 more attachment (10 at most)]');
+  });
+
   it('keeps the media of texts it delivers behind the account\'s credentials', async () => {
     const { status, mediaUrls } = await local.textIn({ from: '+15550100777', to: OURS, text: '', media: [{ contentType: 'image/png', data: PNG.data }] });
     assert.equal(status, 200);
