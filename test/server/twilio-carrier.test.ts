@@ -269,6 +269,40 @@ describe('Twilio webhooks', () => {
     assert.equal(inbox.texts.at(-1)!.text, 'look\n\n[Not received: attachment 1 could not be downloaded]');
   });
 
+  it('sends no credentials to a media host that is not the carrier, and cuts off a stream over 5 MB', async () => {
+    const seen: Array<string | undefined> = [];
+    const cdn = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'image/jpeg' }); // chunked: no Content-Length to go by
+      if (req.url === '/small.jpg') return res.end(Buffer.from('ffd8ffe0', 'hex'));
+      const chunk = Buffer.alloc(1024 * 1024);
+      let sent = 0;
+      const more = () => {
+        while (sent < 7 && res.write(chunk)) sent++;
+        if (sent >= 7) res.end();
+        else res.once('drain', () => { sent++; more(); });
+      };
+      res.on('error', () => {});
+      more();
+    });
+    await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
+    try {
+      const params: Array<[string, string]> = [
+        ['MessageSid', 'MMaaaabbbbccccddddeeeeffff00003333'], ['From', '+15550100199'], ['To', '+15550100000'], ['Body', ''], ['NumMedia', '2'],
+        ['MediaContentType0', 'image/jpeg'], ['MediaUrl0', `${base}/small.jpg`], ['MediaContentType1', 'image/jpeg'], ['MediaUrl1', `${base}/huge.jpg`],
+      ];
+      assert.equal((await signed('/api/v2/sms/twilio/inbound', params)).status, 200);
+      const text = inbox.texts.at(-1)!;
+      assert.deepEqual(text.media.map((m) => [m.name, m.contentType, m.data.toString('hex')]), [['attachment-1.jpg', 'image/jpeg', 'ffd8ffe0']]);
+      assert.equal(text.text, '[Not received: attachment 2 is larger than 5 MB]');
+      assert.deepEqual(seen, [undefined, undefined], 'the auth token goes to the carrier\'s API origin only');
+    } finally {
+      cdn.closeAllConnections();
+      await new Promise<void>((r) => cdn.close(() => r()));
+    }
+  });
+
   it('answers 400 to a signed webhook missing its fields', async () => {
     assert.equal((await signed('/api/v2/sms/twilio/inbound', [['Body', 'x']])).status, 400);
     assert.equal((await signed('/api/v2/sms/twilio/status', [['MessageSid', 'SM1']])).status, 400);
