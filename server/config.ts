@@ -38,6 +38,21 @@ export interface Config {
     maxFlowsPerAddress: number;
     pingIntervalMs: number;
   };
+  /**
+   * The base URL the outside world reaches this platform at (SWITCHBOARD_PUBLIC_URL), without a
+   * trailing slash; unset: the platform's own URL. Carrier webhooks are signed over it.
+   */
+  publicUrl?: string;
+  /** The SMS/MMS carrier (see server/sms/). */
+  sms: SmsConfig;
+}
+
+export const SMS_CARRIERS = ['twilio', 'local', 'none'] as const;
+export interface SmsConfig {
+  /** `local`: the loopback carrier of server/sms/local-carrier.ts; `none`: no SMS at all. */
+  carrier: (typeof SMS_CARRIERS)[number];
+  /** Twilio's account (carrier `twilio`). */
+  twilio?: { accountSid: string; authToken: string; apiBase: string };
 }
 
 export const TRANSCRIBERS = ['auto', 'pocketsphinx', 'http', 'none'] as const;
@@ -100,6 +115,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (sttUrl && !/^https?:\/\/[^/]/.test(sttUrl)) throw new ConfigError(`SWITCHBOARD_STT_URL must be an http(s) URL, got "${sttUrl}"`);
   const demoTimeZone = env.SWITCHBOARD_DEMO_TIME_ZONE || 'UTC';
   if (!isTimeZone(demoTimeZone)) throw new ConfigError(`SWITCHBOARD_DEMO_TIME_ZONE: "${demoTimeZone}" is not a time zone`);
+  const publicUrl = baseUrlSetting(env, 'SWITCHBOARD_PUBLIC_URL');
+  const sms = smsSetting(env, seed === '1', publicUrl);
   return {
     port: intSetting(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -122,5 +139,35 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxFlowsPerAddress: intSetting(env, 'SIP_MAX_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
       pingIntervalMs: intSetting(env, 'SIP_PING_INTERVAL', 20, 1, 3600) * 1000,
     },
+    publicUrl,
+    sms,
   };
+}
+
+/** An http(s) base URL with no query or fragment, trailing slashes dropped; undefined when unset. */
+function baseUrlSetting(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL | null = null;
+  try { url = new URL(raw); } catch { /* reported below */ }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`${name} must be an http(s) URL without a query, e.g. https://pbx.example.com, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function smsSetting(env: Env, seedDemo: boolean, publicUrl: string | undefined): SmsConfig {
+  // The demo shows a whole SMS exchange out of the box; a real organisation opts in.
+  const carrier = (env.SWITCHBOARD_SMS_CARRIER || (seedDemo ? 'local' : 'none')) as SmsConfig['carrier'];
+  if (!SMS_CARRIERS.includes(carrier)) throw new ConfigError(`SWITCHBOARD_SMS_CARRIER must be one of ${SMS_CARRIERS.join(', ')}, got "${carrier}"`);
+  if (carrier !== 'twilio') return { carrier };
+  const accountSid = env.TWILIO_ACCOUNT_SID ?? '';
+  const authToken = env.TWILIO_AUTH_TOKEN ?? '';
+  // Twilio's account SIDs are AC + 32 hex digits; a test credential or subaccount is the same shape.
+  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) throw new ConfigError('SWITCHBOARD_SMS_CARRIER=twilio needs TWILIO_ACCOUNT_SID (AC followed by 32 hex digits, from the Twilio console)');
+  if (!/^\S{8,}$/.test(authToken)) throw new ConfigError('SWITCHBOARD_SMS_CARRIER=twilio needs TWILIO_AUTH_TOKEN (the account\'s auth token, from the Twilio console)');
+  // Twilio posts webhooks to us and fetches MMS media from us: it must know where we are.
+  if (!publicUrl) throw new ConfigError('SWITCHBOARD_SMS_CARRIER=twilio needs SWITCHBOARD_PUBLIC_URL (the address Twilio reaches this platform at, e.g. https://pbx.example.com)');
+  const apiBase = baseUrlSetting(env, 'TWILIO_API_BASE') ?? 'https://api.twilio.com';
+  return { carrier, twilio: { accountSid, authToken, apiBase } };
 }

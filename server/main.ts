@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       ...DEMO_MAILBOXES.map((b) => `    ${b.extension}       ${b.firstName}: a shared voicemail box (call it to leave a message), read by ${b.grantees.join(' and ')}`),
     );
   }
+  if (platform.sms.local) lines.push('', '  SMS: the local carrier runs on loopback (no account needed): text +1 555 010 0199 for an automatic reply');
   process.stdout.write(lines.join('\n') + '\n\n');
 
 }

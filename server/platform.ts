@@ -51,6 +51,7 @@ import { ActiveRuleTicker, ACTIVE_RULE_TICK_MS } from './rules/active-rule-ticke
 import { Messaging } from './messaging/service.js';
 import { AttachmentFiles } from './messaging/attachment-files.js';
 import type { SmsCarrier, SmsInbox } from './messaging/sms-port.js';
+import { createSmsCarrier, type SmsCarrierSetup } from './sms/setup.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -132,6 +133,8 @@ export interface Platform {
   readonly messaging: Messaging;
   /** What a carrier's (verified) webhooks call: texts received, and what became of those sent. */
   readonly smsInbox: SmsInbox;
+  /** The SMS carrier of the settings (server/sms/setup.ts); `sms.local` is the local carrier when it runs. */
+  readonly sms: SmsCarrierSetup;
   /** Base URL, e.g. http://127.0.0.1:8080 (valid after listen). */
   url(): string;
   listen(): Promise<void>;
@@ -169,7 +172,11 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   recordingFiles.sweepTemporaryFiles();
   const attachmentFiles = new AttachmentFiles(path.join(config.dataDir, 'attachments'));
   attachmentFiles.sweepTemporaryFiles();
-  const messaging = new Messaging({ store, bus, files: attachmentFiles, log, carrier: opts.smsCarrier });
+  // SMS: the carrier of the settings (server/sms/: Twilio, the local carrier, or none); its
+  // verified webhooks call the messaging core, which is the platform's SMS inbox.
+  const sms = await createSmsCarrier(config, { log, platformUrl: () => ownUrl() });
+  const messaging = new Messaging({ store, bus, files: attachmentFiles, log, carrier: opts.smsCarrier ?? sms.carrier ?? undefined });
+  const smsInbox: SmsInbox = messaging;
 
   // The transport and the services need the proxy's handler; the proxy needs their flows.
   let proxy: SipProxy | undefined;
@@ -230,9 +237,15 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
     config, store, auth, sip, presence, switchOffers, recordingNotices, recordingFiles, recordingMaxBytes: opts.recordingMaxBytes,
     recordingQuota: new RecordingQuota(store.recordings, config.recordingQuotaBytes), mailboxFiles: voicemail?.files, greetings: voicemail?.greetings,
     bus, log, startedAt: Date.now(), rules, ruleEvents, now, messaging,
+    smsInbox, smsWebhooks: sms.webhooks, smsMedia: sms.media,
   });
 
   const secure = Boolean(config.tls);
+  function ownUrl(): string {
+    const addr = http.server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `${secure ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+  }
   http.server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/sip') transport.handleUpgrade(req, socket, head, secure);
@@ -254,12 +267,8 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   housekeeping.unref();
 
   return {
-    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents, messaging, smsInbox: messaging,
-    url() {
-      const addr = http.server.address() as AddressInfo;
-      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      return `${secure ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
-    },
+    http, store, registrar, recorder, presence, dialogs, transport, events, seeded, voicemail, now, rules, ruleEvents, messaging, smsInbox, sms,
+    url: ownUrl,
     async listen() {
       registrar.start();
       ruleEvents.start();
@@ -275,6 +284,8 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
       switchOffers.stop();
       transport.closeAll();
       events.closeAll();
+      // Before the HTTP server: the local carrier's webhooks in flight still find it listening.
+      await sms.close();
       // Node closes idle keep-alive connections when closing starts, but one whose response
       // was still being sent (a recording streaming, say) would stay open until the keep-alive
       // timeout (72 s in fastify): close such connections too, as soon as they fall idle.

@@ -40,6 +40,9 @@ import { messageRoutes } from './routes/messages.js';
 import type { Messaging } from '../messaging/service.js';
 import type { UserRules } from '../rules/user-rules.js';
 import type { ActiveRuleTicker } from '../rules/active-rule-ticker.js';
+import { smsRoutes, type SmsWebhookConfig } from './routes/sms.js';
+import type { SmsInbox } from '../messaging/sms-port.js';
+import type { MediaLinks } from '../sms/media-links.js';
 
 export interface Services {
   config: Config;
@@ -70,6 +73,12 @@ export interface Services {
   now: () => number;
   /** Chat, SMS and MMS (absent for tests that build the app alone). */
   messaging?: Messaging;
+  /** The messaging core's side of the carrier webhooks (absent: they answer 503). */
+  smsInbox?: SmsInbox;
+  /** How the carrier webhooks are verified (absent when SWITCHBOARD_SMS_CARRIER=none: they answer 404). */
+  smsWebhooks?: SmsWebhookConfig;
+  /** Attachments of outgoing MMS, published for the carrier to fetch (server/sms/media-links.ts). */
+  smsMedia?: MediaLinks;
 }
 
 /** JSON bodies larger than this are refused with 413 before they are parsed. */
@@ -169,6 +178,7 @@ export async function buildHttpApp(services: Services): Promise<FastifyInstance>
     await api.register(timeFrameRoutes(services));
     await api.register(answerRuleRoutes(services));
     if (services.messaging) await api.register(messageRoutes({ ...services, messaging: services.messaging }));
+    await api.register(smsRoutes(services));
     api.setNotFoundHandler((req, reply) => {
       void reply.code(404).send({ code: 'not_found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` });
     });
