@@ -102,6 +102,12 @@ export class LocalCarrier {
     this.refusals.set(number, { code, message });
   }
 
+  /** Texts to `number` are accepted again (the recipient subscribed again, say). */
+  accept(number: string): void {
+    this.refusals.delete(number);
+    this.undeliverables.delete(number);
+  }
+
   /** Texts to `number` are accepted, then end `undelivered` with this ErrorCode (30003: unreachable). */
   undeliverable(number: string, errorCode = 30003): void {
     this.undeliverables.set(number, errorCode);

@@ -165,7 +165,7 @@ describe('SMS and MMS', () => {
 
 describe('SMS without a carrier', () => {
   let t: TestPlatform;
-  before(async () => { t = await startPlatform(); });
+  before(async () => { t = await startPlatform({ env: { SWITCHBOARD_SMS_CARRIER: 'none' } }); });
   after(async () => { await t.close(); });
 
   it('a text fails with "No SMS carrier is configured"', async () => {
