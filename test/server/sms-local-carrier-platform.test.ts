@@ -70,8 +70,8 @@ describe('SMS through the local carrier', () => {
     const sent = await api<MessageView>(t.url, 'POST', `${U}/messagesessions/${s}/messages`, { token: alice, body: { client_id: randomUUID(), text: 'Are you there?' } });
     const failed = await eventually(async () => {
       const m = (await messages(s)).find((x) => x.id === sent.body.id);
-      return m?.status === 'failed' && m;
-    }, 10_000);
+      return m?.status === 'failed' ? m : null;
+    }, 10_000) as MessageView;
     assert.match(failed.failure_reason ?? '', /unsubscribed/i);
     local.accept('+15550100666');
     assert.equal((await api(t.url, 'POST', `${U}/messagesessions/${s}/messages/${sent.body.id}/retry`, { token: alice })).status, 200);
