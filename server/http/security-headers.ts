@@ -29,7 +29,8 @@ export function contentSecurityPolicy(host: string | undefined, secure: boolean)
 
 export function addSecurityHeaders(app: FastifyInstance, secure: boolean): void {
   app.addHook('onSend', async (req, reply) => {
-    void reply.header('Content-Security-Policy', contentSecurityPolicy(req.headers.host, secure));
+    // A route that set a stricter policy (a user's file: sandboxed, nothing loads) keeps it.
+    if (!reply.hasHeader('Content-Security-Policy')) void reply.header('Content-Security-Policy', contentSecurityPolicy(req.headers.host, secure));
     void reply.header('X-Content-Type-Options', 'nosniff');
     void reply.header('Referrer-Policy', 'no-referrer');
     void reply.header('X-Frame-Options', 'DENY'); // frame-ancestors for browsers that predate it

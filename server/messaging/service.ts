@@ -18,6 +18,7 @@
  * - Typing is published at most once per 2 s per user and conversation; more are dropped.
  */
 import { randomUUID } from 'node:crypto';
+import { sniff } from './sniff.js';
 import type { EventPublisher } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { Store, User } from '../store/types.js';
@@ -26,7 +27,7 @@ import type { AttachmentView, ConversationParty, MessageSessionView, MessageView
 import type { AttachmentFiles } from './attachment-files.js';
 import { isPhoneNumber, normalisePhoneNumber, PhoneNumberError } from './phone-number.js';
 import { CarrierError, type CarrierStatus, type InboundSms, type SmsCarrier, type SmsInbox } from './sms-port.js';
-import type { MessageSession, SessionMember, StoredAttachment, StoredMessage } from './types.js';
+import type { MessageSession, SessionMember, StoredAttachment, StoredMessage, StoredMessageStatus } from './types.js';
 
 export const MESSAGE_MAX_CHARS = 10_000;
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
@@ -49,11 +50,23 @@ export type ChatDelivery = (domain: string, recipient: string, sender: string, s
 const smsNotEnabled = () => new ApiError(403, 'sms_not_enabled', 'SMS is not enabled for your organisation');
 const noSuchConversation = () => notFound('No such conversation');
 
+/** What a carrier's report may follow. */
+const STATUS_FROM: Record<CarrierStatus, readonly StoredMessageStatus[]> = {
+  sent: ['sending'],
+  delivered: ['sending', 'sent'],
+  failed: ['sending', 'sent'],
+};
+/** Reports for a carrier id we do not know yet are kept this long, and this many at most. */
+const EARLY_REPORT_MS = 60_000;
+const EARLY_REPORTS_KEPT = 1000;
+
 export class Messaging implements SmsInbox {
   private readonly store: Store;
   private readonly now: () => number;
   private readonly typing = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
+  /** Carrier reports that came before the carrier's answer to the send (by its id). */
+  private readonly earlyReports = new Map<string, { status: CarrierStatus; reason: string | null }>();
   /** Set by the SIP side (sip/messages.ts): chat messages to users whose only live devices are SIP phones. */
   chatDelivery: ChatDelivery | null = null;
 
@@ -204,10 +217,16 @@ export class Messaging implements SmsInbox {
     return opened;
   }
 
-  /** Opening a conversation I left or hid brings it back for me. */
+  /**
+   * Opening a conversation I hid brings it back for me. A group chat I left stays left: only a
+   * member adding me back lets me read it again (what was said since is theirs to share).
+   */
   private async rejoin(session: MessageSession, me: string): Promise<void> {
     const member = (await this.store.messaging.members(session.id)).find((m) => m.extension === me);
     if (member && member.leftAt === null && !member.hidden) return;
+    if (member && member.leftAt !== null && session.kind === 'chat') {
+      throw new ApiError(403, 'left_conversation', 'You left this group chat; a member can add you back');
+    }
     if (!member || member.leftAt !== null) await this.store.messaging.addMember(session.id, me, this.now());
     else await this.store.messaging.setHidden(session.id, me, false);
     await this.announceSession(session, [me], 'created');
@@ -353,8 +372,10 @@ export class Messaging implements SmsInbox {
   async retry(domain: string, me: string, id: string, messageId: string): Promise<MessageView> {
     const { session, message } = await this.message(domain, me, id, messageId);
     if (session.kind !== 'sms' || isPhoneNumber(message.sender)) throw badRequest('id', 'Only a text we sent can be sent again');
-    if (message.status !== 'failed') throw new ApiError(409, 'not_failed', 'Only a failed message can be sent again');
-    const sending = (await this.store.messaging.setStatus(message.id, 'sending', null))!;
+    // Only from failed, in one statement: two retries at once send it once. The last attempt's
+    // carrier id goes, so its late reports cannot touch this one.
+    const sending = await this.store.messaging.setStatus(message.id, 'sending', null, { carrierId: null, from: ['failed'] });
+    if (!sending) throw new ApiError(409, 'not_failed', 'Only a failed message can be sent again');
     await this.announceStatus(sending);
     this.track(this.carry(session, sending));
     return (await this.messageViews(session, [sending], me))[0]!;
@@ -376,13 +397,18 @@ export class Messaging implements SmsInbox {
         media.push({ name: a.name, contentType: a.contentType, data: await this.o.files.read(a.domain, a.id) });
       }
       const { carrierId } = await carrier.send({ messageId: message.id, from: session.localNumber!, to: session.remoteNumber!, text: message.text, media });
-      // A status report may have come first (delivered): it is not taken back to sent.
-      const now = await this.store.messaging.getMessage(message.id);
-      after = now?.status === 'sending' ? await this.store.messaging.setStatus(message.id, 'sent', null, carrierId) : now;
+      after = await this.store.messaging.setStatus(message.id, 'sent', null, { carrierId, from: ['sending'] });
+      // A report the carrier sent before its answer reached us waited for this id.
+      const early = this.earlyReports.get(carrierId);
+      if (after && early) {
+        this.earlyReports.delete(carrierId);
+        await this.announceStatus(after);
+        return this.status(carrierId, early.status, early.reason);
+      }
     } catch (err) {
       const reason = err instanceof CarrierError ? err.reason : 'The carrier could not be reached';
       if (!(err instanceof CarrierError)) this.o.log.warn('sms carrier failed', { error: (err as Error).message });
-      after = await this.store.messaging.setStatus(message.id, 'failed', reason);
+      after = await this.store.messaging.setStatus(message.id, 'failed', reason, { from: ['sending'] });
     }
     if (after) await this.announceStatus(after);
   }
@@ -486,7 +512,12 @@ export class Messaging implements SmsInbox {
     const members = await this.store.messaging.members(session.id);
     const wasHidden = new Set(members.filter((m) => m.hidden && m.leftAt === null).map((m) => m.extension));
     const attachmentIds: string[] = [];
-    for (const media of sms.media) attachmentIds.push((await this.upload(number.domain, from, media.name || 'attachment', media.contentType, media.data)).id);
+    // What a medium is comes from its bytes, as for uploads, not from what the carrier declared:
+    // anything else is kept as an opaque download.
+    for (const media of sms.media) {
+      const type = sniff(media.data).type ?? 'application/octet-stream';
+      attachmentIds.push((await this.upload(number.domain, from, media.name || 'attachment', type, media.data)).id);
+    }
     // The carrier's id as the client id: a webhook delivered twice stores one message.
     const { message, created } = await this.store.messaging.addMessage({
       id: randomUUID(), sessionId: session.id, clientId: `carrier:${sms.carrierId}`, sender: from, type: sms.media.length > 0 ? 'mms' : 'sms',
@@ -504,10 +535,17 @@ export class Messaging implements SmsInbox {
 
   async status(carrierId: string, status: CarrierStatus, reason: string | null): Promise<void> {
     const message = await this.store.messaging.byCarrierId(carrierId);
-    if (!message) return;
-    if (status === 'sent' && message.status !== 'sending') return;
-    if (status === 'delivered' && message.status === 'delivered') return;
-    const after = await this.store.messaging.setStatus(message.id, status, status === 'failed' ? (reason ?? 'The carrier could not deliver it') : null);
+    if (!message) {
+      // Its send may not have returned yet (the carrier can call back first): kept for a while.
+      if (this.earlyReports.size >= EARLY_REPORTS_KEPT) this.earlyReports.delete(this.earlyReports.keys().next().value!);
+      this.earlyReports.set(carrierId, { status, reason });
+      setTimeout(() => this.earlyReports.delete(carrierId), EARLY_REPORT_MS).unref();
+      return;
+    }
+    // Status only moves forward (reports arrive out of order, and a signed one can be replayed):
+    // sending < sent < delivered, and failed only before delivered.
+    const after = await this.store.messaging.setStatus(message.id, status, status === 'failed' ? (reason ?? 'The carrier could not deliver it') : null,
+      { from: STATUS_FROM[status] });
     if (after) await this.announceStatus(after);
   }
 

@@ -104,7 +104,12 @@ export interface MessagingRepo {
   markRead(sessionId: string, extension: string, seq: number): Promise<boolean>;
   /** Others' messages up to `seq`, sent or delivered, become read: those that changed. */
   readBy(sessionId: string, reader: string, seq: number): Promise<StoredMessage[]>;
-  setStatus(id: string, status: StoredMessageStatus, failureReason: string | null, carrierId?: string | null): Promise<StoredMessage | undefined>;
+  /**
+   * Sets a message's status in one statement: only when it is in one of `from` (when given),
+   * and its carrier id too when `carrierId` is given (null clears it). Undefined when no message
+   * changed (none, or not in `from`): how a racing change is told apart.
+   */
+  setStatus(id: string, status: StoredMessageStatus, failureReason: string | null, opts?: { carrierId?: string | null; from?: readonly StoredMessageStatus[] }): Promise<StoredMessage | undefined>;
   byCarrierId(carrierId: string): Promise<StoredMessage | undefined>;
 
   addAttachment(a: StoredAttachment): Promise<void>;

@@ -18,7 +18,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
-import type { Messaging } from '../messaging/service.js';
+import { MESSAGE_MAX_CHARS, type Messaging } from '../messaging/service.js';
 import type { CallerAuthenticator } from './caller-auth.js';
 import type { SipFlow } from './flow.js';
 import { createResponse, SipHeaders, type SipRequest, type SipResponse } from './message.js';
@@ -63,12 +63,14 @@ export class SipMessages {
     if (req.body.length > SIP_MESSAGE_MAX_BYTES) return reply(413, 'Request Entity Too Large', [['Warning', '399 switchboard "A message is at most 10 KB"']]);
     const text = req.body.toString('utf8');
     if (text.trim() === '') return reply(400, 'Bad Request', [['Warning', '399 switchboard "Empty message"']]);
+    // 10 KB of UTF-8 can be more characters than a chat message holds: refused, never cut.
+    if (text.length > MESSAGE_MAX_CHARS) return reply(413, 'Request Entity Too Large', [['Warning', `399 switchboard "A message is at most ${MESSAGE_MAX_CHARS} characters"`]]);
     if (recipient.extension === caller.user.extension) return reply(403, 'Forbidden', [['Warning', '399 switchboard "A chat needs someone besides you"']]);
     // Its Call-ID and CSeq: a MESSAGE sent again (a retransmission, a retry) is one chat message.
     const clientId = `sip:${createHash('sha256').update(`${req.headers.get('Call-ID') ?? ''}\n${req.headers.get('CSeq') ?? ''}`).digest('base64url').slice(0, 32)}`;
     try {
       const { session } = await this.d.messaging.open(domain, caller.user.extension, { participants: [{ kind: 'user', extension: recipient.extension }] });
-      await this.d.messaging.send(domain, caller.user.extension, session.id, { client_id: clientId, text: text.slice(0, 10_000) });
+      await this.d.messaging.send(domain, caller.user.extension, session.id, { client_id: clientId, text });
     } catch (err) {
       this.d.log.warn('SIP MESSAGE not stored', { error: (err as Error).message });
       return reply(500, 'Server Internal Error');

@@ -74,8 +74,10 @@ export function pgMessagingRepo(db: PgDb): MessagingRepo {
     async readBy(id, reader, seq) {
       return (await all(`UPDATE messages SET status = 'read' WHERE session_id = $1 AND sender <> $2 AND seq <= $3 AND status IN ('sent', 'delivered') RETURNING *`, [id, reader, seq])).map(toStoredMessage);
     },
-    async setStatus(id, status, reason, carrierId = null) {
-      const r = await one('UPDATE messages SET status = $1, failure_reason = $2, carrier_id = COALESCE($3, carrier_id) WHERE id = $4 RETURNING *', [status, reason, carrierId, id]);
+    async setStatus(id, status, reason, opts = {}) {
+      const r = await one(`UPDATE messages SET status = $1, failure_reason = $2, carrier_id = CASE WHEN $3 THEN $4 ELSE carrier_id END
+        WHERE id = $5 AND ($6::text[] IS NULL OR status = ANY($6::text[])) RETURNING *`,
+      [status, reason, opts.carrierId !== undefined, opts.carrierId ?? null, id, opts.from ? [...opts.from] : null]);
       return r && toStoredMessage(r);
     },
     async byCarrierId(carrierId) { const r = await one('SELECT * FROM messages WHERE carrier_id = $1', [carrierId]); return r && toStoredMessage(r); },

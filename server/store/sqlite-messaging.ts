@@ -35,7 +35,9 @@ export function sqliteMessagingRepo(db: Database.Database): MessagingRepo {
     AND seq > COALESCE((SELECT last_read_seq FROM session_members WHERE session_id = ? AND extension = ?), 0)`);
   const markRead = db.prepare('UPDATE session_members SET last_read_seq = ? WHERE session_id = ? AND extension = ? AND last_read_seq < ?');
   const readBy = db.prepare(`UPDATE messages SET status = 'read' WHERE session_id = ? AND sender <> ? AND seq <= ? AND status IN ('sent', 'delivered') RETURNING *`);
-  const setStatus = db.prepare('UPDATE messages SET status = ?, failure_reason = ?, carrier_id = COALESCE(?, carrier_id) WHERE id = ? RETURNING *');
+  const setStatus = db.prepare(`UPDATE messages SET status = @status, failure_reason = @reason,
+    carrier_id = CASE WHEN @setCarrier THEN @carrierId ELSE carrier_id END
+    WHERE id = @id AND (@from IS NULL OR status IN (SELECT value FROM json_each(@from))) RETURNING *`);
   const byCarrier = db.prepare('SELECT * FROM messages WHERE carrier_id = ?');
   const insertAttachment = db.prepare(`INSERT INTO attachments (id, domain, owner, message_id, name, content_type, size, created_at)
     VALUES (@id, @domain, @owner, @messageId, @name, @contentType, @size, @createdAt)`);
@@ -79,8 +81,11 @@ export function sqliteMessagingRepo(db: Database.Database): MessagingRepo {
     async unread(id, ext) { return (unread.get(id, ext, id, ext) as { n: number }).n; },
     async markRead(id, ext, seq) { return markRead.run(seq, id, ext, seq).changes > 0; },
     async readBy(id, reader, seq) { return (readBy.all(id, reader, seq) as Row[]).map(toStoredMessage); },
-    async setStatus(id, status, reason, carrierId = null) {
-      const r = setStatus.get(status, reason, carrierId, id) as Row | undefined;
+    async setStatus(id, status, reason, opts = {}) {
+      const r = setStatus.get({
+        id, status, reason, setCarrier: opts.carrierId === undefined ? 0 : 1, carrierId: opts.carrierId ?? null,
+        from: opts.from ? JSON.stringify(opts.from) : null,
+      }) as Row | undefined;
       return r && toStoredMessage(r);
     },
     async byCarrierId(carrierId) { const r = byCarrier.get(carrierId) as Row | undefined; return r && toStoredMessage(r); },

@@ -162,6 +162,12 @@ describe('chat', () => {
     assert.equal((await api(t.url, 'GET', `${U}/messagesessions/${group}`, { token: dan })).status, 200);
     await danEvents.next((e) => e.type === 'message-session' && e.change === 'created' && e.session.id === group);
     assert.equal((await api(t.url, 'POST', `${U}/messagesessions/${group}/leave`, { token: dan })).status, 204);
+    // Having left, 1004 cannot let himself back in by opening a chat with the same two.
+    await send(bob, group, 'said after Dan left');
+    const reopen = await chatWith(dan, '1002', '1003');
+    assert.equal(reopen.status, 403);
+    assert.match(reopen.body.message, /left this group chat/);
+    assert.equal((await api(t.url, 'GET', `${U}/messagesessions/${group}/messages`, { token: dan })).status, 404);
     const readded = await api(t.url, 'POST', `${U}/messagesessions/${group}/participants`, { token: carol, body: { extension: '1004' } });
     assert.equal(readded.status, 200);
     assert.deepEqual(readded.body.participants.map((p: any) => p.extension).sort(), ['1002', '1004']);
@@ -180,6 +186,7 @@ describe('chat', () => {
     assert.equal(file.status, 200);
     assert.equal(file.headers.get('content-type'), 'image/png');
     assert.equal(file.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(file.headers.get('content-security-policy'), "default-src 'none'; sandbox", 'a user\'s file runs nothing, even opened directly');
     assert.match(file.headers.get('content-disposition')!, /^inline; .*filename\*=UTF-8''Zo%C3%AB%20photo\.png/);
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), PNG);
 

@@ -145,12 +145,17 @@ for (const backend of backends) {
     it('status by id and by carrier id', () => withStore(async (store) => {
       await store.messaging.openSession({ ...session('s1', 'sms:+15550100000:+15550100199'), kind: 'sms', localNumber: '+15550100000', remoteNumber: '+15550100199' }, ['1001']);
       await store.messaging.addMessage({ ...msg('m1', 's1', '1001', 'c1', 2000), type: 'sms', status: 'sending' }, []);
-      const sent = await store.messaging.setStatus('m1', 'sent', null, 'carrier-1');
+      const sent = await store.messaging.setStatus('m1', 'sent', null, { carrierId: 'carrier-1', from: ['sending'] });
       assert.deepEqual([sent!.status, sent!.carrierId], ['sent', 'carrier-1']);
       assert.equal((await store.messaging.byCarrierId('carrier-1'))!.id, 'm1');
       const failed = await store.messaging.setStatus('m1', 'failed', 'The carrier refused the number');
       assert.deepEqual([failed!.status, failed!.failureReason, failed!.carrierId], ['failed', 'The carrier refused the number', 'carrier-1']);
       assert.equal(await store.messaging.setStatus('nope', 'sent', null), undefined);
+      // Only from the statuses named, in one statement: a retry from failed, and the old carrier id cleared.
+      assert.equal(await store.messaging.setStatus('m1', 'sent', null, { from: ['sending'] }), undefined, 'failed is not sending');
+      const again = await store.messaging.setStatus('m1', 'sending', null, { carrierId: null, from: ['failed'] });
+      assert.deepEqual([again!.status, again!.carrierId], ['sending', null]);
+      assert.equal(await store.messaging.setStatus('m1', 'sending', null, { carrierId: null, from: ['failed'] }), undefined, 'a second retry at once changes nothing');
     }));
 
     it('SMS settings: enabled per domain, numbers of users and of the organisation', () => withStore(async (store) => {

@@ -100,6 +100,14 @@ describe('SMS and MMS', () => {
     assert.equal(file.status, 200);
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), PNG);
     assert.equal((await fetch(t.url + mms.attachments[0].url, { headers: { authorization: `Bearer ${bob}` } })).status, 404);
+
+    // A medium is what its bytes are, not what the carrier says: SVG or a program is a download.
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await t.platform.smsInbox.received({ carrierId: 'in-svg', from: '+15550100188', to: '+15550101001', text: '', media: [{ name: 'x.svg', contentType: 'image/svg+xml', data: svg }] });
+    const svgMsg = (await api(t.url, 'GET', `${U}/messagesessions/${s}/messages`, { token: alice })).body.items[0];
+    const served = await fetch(t.url + svgMsg.attachments[0].url, { headers: { authorization: `Bearer ${alice}` } });
+    assert.equal(served.headers.get('content-type'), 'application/octet-stream');
+    assert.match(served.headers.get('content-disposition')!, /^attachment;/);
   });
 
   it('a refusal fails the text with the carrier\'s reason; retry sends it', async () => {
@@ -117,6 +125,20 @@ describe('SMS and MMS', () => {
     await events.next((e) => e.type === 'message' && e.message.id === sent.body.id && e.message.status === 'sent');
     const again = await api(t.url, 'POST', `${U}/messagesessions/${s}/messages/${sent.body.id}/retry`, { token: alice });
     assert.equal(again.status, 409);
+  });
+
+  it('carrier reports only move a text forward, whatever order they come in', async () => {
+    const s = (await openSms(alice, '+15550100155')).body.id;
+    const sent = await send(alice, s, 'In order?');
+    const status = async () => (await api(t.url, 'GET', `${U}/messagesessions/${s}/messages`, { token: alice })).body.items.find((m: any) => m.id === sent.body.id).status;
+    await eventually(async () => (await status()) === 'sent');
+    const carrierId = `fake-${carrier.sent.length}`;
+    await t.platform.smsInbox.status(carrierId, 'delivered', null);
+    assert.equal(await status(), 'delivered');
+    // A late "sent", and a replayed "failed", cannot take it back.
+    await t.platform.smsInbox.status(carrierId, 'sent', null);
+    await t.platform.smsInbox.status(carrierId, 'failed', 'Unreachable');
+    assert.equal(await status(), 'delivered');
   });
 
   it('a text to the organisation\'s number reaches its default recipients', async () => {

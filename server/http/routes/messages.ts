@@ -25,7 +25,7 @@ import type { Services } from '../app.js';
 import { principalOf, resolveDomain, resolveExistingOwner, type Owner } from '../access.js';
 import { ApiError, badRequest, forbidden } from '../errors.js';
 import { wholeNumber } from './cdrs.js';
-import { ATTACHMENT_MAX_BYTES, MESSAGE_MAX_CHARS, type Messaging } from '../../messaging/service.js';
+import { ATTACHMENT_MAX_BYTES, type Messaging } from '../../messaging/service.js';
 import { ATTACHMENT_TYPES, declaredType, sniff } from '../../messaging/sniff.js';
 import type { StoredAttachment } from '../../messaging/types.js';
 import type { MessageSessionView, NewMessage, NewMessageSession } from '../../../src/data/wire.js';
@@ -90,8 +90,11 @@ function fileName(req: FastifyRequest): string {
   return name;
 }
 
+const INLINE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
 function sendFile(reply: FastifyReply, a: StoredAttachment, file: string): FastifyReply {
-  const inline = a.contentType.startsWith('image/');
+  // Inline only for the raster images a message may carry (never SVG, which can hold script).
+  const inline = (INLINE_TYPES as readonly string[]).includes(a.contentType);
   const ascii = a.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return reply
     .header('Content-Type', a.contentType)
@@ -176,9 +179,7 @@ export function messageRoutes(s: Services & { messaging: Messaging }): FastifyPl
       schema: { body: newMessageBody },
     }, async (req, reply) => {
       const me = self(req, req.params);
-      if (req.body.text.length > MESSAGE_MAX_CHARS) {
-        throw badRequest('text', `A message is at most ${MESSAGE_MAX_CHARS.toLocaleString('en-US')} characters; this one has ${req.body.text.length.toLocaleString('en-US')}`);
-      }
+      // The service checks the text's length (for SIP MESSAGE too).
       const { view, created } = await m.send(me.domain, me.extension, req.params.id, req.body);
       return reply.code(created ? 201 : 200).send(view);
     });
