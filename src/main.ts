@@ -16,6 +16,10 @@ import { RecordingsResource } from './data/resources/recordings.js';
 import { VoicemailsResource } from './data/resources/voicemails.js';
 import { GreetingsResource } from './data/resources/greetings.js';
 import { AccountResource } from './data/resources/account.js';
+import { MessageSessionsResource } from './data/resources/message-sessions.js';
+import { MessageOutbox } from './data/message-outbox.js';
+import { IdbConversationCache } from './data/conversation-cache.js';
+import { Conversations } from './state/conversations.js';
 import { IdbVoicemailCache } from './data/voicemail-cache.js';
 import { VoicemailOutbox } from './data/voicemail-outbox.js';
 import { openSwitchboardDB } from './data/db.js';
@@ -66,9 +70,11 @@ function mount(): SbApp {
   const voicemailChanges = new VoicemailOutbox(db, voicemailsApi);
   const voicemail = new VoicemailBox(voicemailsApi, session, events, voicemailCache, '~', voicemailChanges);
   const sharedVoicemail = new SharedVoicemail(voicemailsApi, session, events, voicemailCache, voicemailChanges);
+  const messagesApi = new MessageSessionsResource(http);
+  const conversations = new Conversations(messagesApi, session, events, new MessageOutbox(db, messagesApi), new IdbConversationCache(db));
   Object.assign(app, {
     session, settings, directory, contactBook, callHistory, userData, events, recordingsApi,
-    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, sharedVoicemail, greetings: new GreetingsResource(http), account: new AccountResource(http) },
+    ringer: new Ringer(), install, recordingQueue: queue, missedCalls, areaServices: { missedCalls, voicemail, sharedVoicemail, conversations, greetings: new GreetingsResource(http), account: new AccountResource(http) },
   });
 
   // The phone (JsSIP, the call store, the call UI) loads once someone has signed in: the login

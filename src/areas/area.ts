@@ -8,6 +8,7 @@ import type { NavIconName } from '../components/icons.js';
 import type { AccountResource } from '../data/resources/account.js';
 import type { GreetingsResource } from '../data/resources/greetings.js';
 import type { AnsweringRules } from '../state/answering-rules.js';
+import type { Conversations } from '../state/conversations.js';
 import type { SharedVoicemail } from '../state/shared-voicemail.js';
 import type { VoicemailBox } from '../state/voicemail-box.js';
 
@@ -37,6 +38,8 @@ export interface AreaServices {
   account?: AccountResource;
   /** My answering rules and time frames (with the phone: it loads after sign-in). */
   answeringRules?: AnsweringRules;
+  /** Chat and SMS: my conversations, their cards on the grid, the unread count (the badge). */
+  conversations?: Conversations;
 }
 
 export interface AreaDefinition {

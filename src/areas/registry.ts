@@ -11,9 +11,10 @@ import { settingsArea } from '../views/settings/area.js';
 import { voicemailArea } from '../views/voicemail/area.js';
 import { greetingsArea } from '../views/greetings/area.js';
 import { sharedVoicemailArea } from '../views/shared-voicemail/area.js';
+import { messagesArea } from '../views/messages/area.js';
 import { answeringRulesArea } from '../views/answering-rules/area.js';
 
-export const AREAS: ReadonlyArray<AreaDefinition> = [contactsArea, historyArea, voicemailArea, greetingsArea, sharedVoicemailArea, answeringRulesArea, recordingsArea, settingsArea];
+export const AREAS: ReadonlyArray<AreaDefinition> = [contactsArea, historyArea, voicemailArea, greetingsArea, sharedVoicemailArea, messagesArea, answeringRulesArea, recordingsArea, settingsArea];
 
 /** The area a path opens, or undefined for the bare workspace (or an unknown path). */
 export function areaForPath(areas: ReadonlyArray<AreaDefinition>, path: string): AreaDefinition | undefined {

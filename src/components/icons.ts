@@ -53,7 +53,11 @@ export type IconName =
   | 'pull'
   | 'call-in'
   | 'call-out'
-  | 'call-missed';
+  | 'call-missed'
+  | 'attach'
+  | 'send'
+  | 'add-person'
+  | 'file';
 
 const PHONE =
   'M22 16.92v3a2 2 0 0 1-2.18 2 19.79 19.79 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6 19.79 19.79 0 0 1-3.07-8.67A2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.91.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z';
@@ -114,6 +118,10 @@ const shapes: Record<IconName, SVGTemplateResult> = {
   'call-in': svg`<path d="M17 7 7 17" /><path d="M15 17H7V9" />`,
   'call-out': svg`<path d="M7 17 17 7" /><path d="M9 7h8v8" />`,
   'call-missed': svg`<path d="m3 7 9 9 9-9" /><path d="M3 13V7h6" />`,
+  attach: svg`<path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" />`,
+  send: svg`<path d="M22 2 11 13" /><path d="M22 2 15 22l-4-9-9-4 20-7z" />`,
+  'add-person': svg`<path d="M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" /><path d="M19 8v6" /><path d="M22 11h-6" />`,
+  file: svg`<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z" /><path d="M14 2v6h6" />`,
 };
 
 /** The names a navigation item's `icon` may take, for validating data from elsewhere. */

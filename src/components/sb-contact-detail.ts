@@ -23,6 +23,14 @@ export interface ContactCallDetail {
   number: string;
 }
 
+/** "Message" was pressed on a colleague: start (or reopen) a chat with them. */
+export class ContactMessageEvent extends Event {
+  static readonly eventName = 'sb-contact-message' as const;
+  constructor() {
+    super(ContactMessageEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 /** "Call <number>" was pressed. */
 export class ContactCallEvent extends Event {
   static readonly eventName = 'sb-contact-call' as const;
@@ -61,6 +69,7 @@ export class ContactCloseEvent extends Event {
  * "Delete"; "Delete" asks first ("Delete this contact?" with "Delete contact" / "Keep").
  *
  * @fires sb-contact-call - {@link ContactCallEvent} with `{number}`
+ * @fires sb-contact-message - {@link ContactMessageEvent} (a colleague, with `can-message`)
  * @fires sb-contact-edit - {@link ContactEditEvent}
  * @fires sb-contact-delete - {@link ContactDeleteEvent} after the confirm step
  * @fires sb-contact-close - {@link ContactCloseEvent}
@@ -152,6 +161,9 @@ export class SbContactDetail extends LitElement {
   @property({ attribute: false })
   contact?: ContactDetailValue;
 
+  /** A colleague can be messaged (Chat and SMS is there): shows "Message". */
+  @property({ type: Boolean, attribute: 'can-message' }) canMessage = false;
+
   @state() private confirming = false;
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -185,6 +197,9 @@ export class SbContactDetail extends LitElement {
             )}
           </ul>`
         : html`<p>No numbers</p>`}
+      ${c.kind === 'organisation' && this.canMessage
+        ? html`<div class="actions"><button class="btn primary" type="button" @click=${() => this.dispatchEvent(new ContactMessageEvent())}>${icon('chat')}Message</button></div>`
+        : nothing}
       ${personal ? this.renderActions() : nothing}
     `;
   }
@@ -213,6 +228,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     'sb-contact-call': ContactCallEvent;
+    'sb-contact-message': ContactMessageEvent;
     'sb-contact-edit': ContactEditEvent;
     'sb-contact-delete': ContactDeleteEvent;
     'sb-contact-close': ContactCloseEvent;

@@ -11,6 +11,7 @@ import type { MissedCalls } from '../state/missed-calls.js';
 import type { AreaServices } from '../areas/area.js';
 import type { SettingsStore } from '../state/settings.js';
 import { notify } from '../app/notifications.js';
+import { IncomingMessageEvent, type Conversations } from '../state/conversations.js';
 import type { Ringer } from '../app/ringer.js';
 
 export interface AlertsHost extends ReactiveControllerHost {
@@ -34,6 +35,7 @@ export class CallAlerts implements ReactiveController {
   message = '';
   private watched: CallStore | undefined;
   private badge = -1;
+  private watchedChats: Conversations | undefined;
 
   constructor(private readonly host: AlertsHost) {
     host.addController(this);
@@ -48,12 +50,18 @@ export class CallAlerts implements ReactiveController {
       calls?.addEventListener(HoldReminderEvent.eventName, this.onHoldReminder);
       this.watched = calls;
     }
+    const chats = this.host.areaServices?.conversations;
+    if (chats !== this.watchedChats) {
+      this.watchedChats?.removeEventListener(IncomingMessageEvent.eventName, this.onIncomingMessage);
+      chats?.addEventListener(IncomingMessageEvent.eventName, this.onIncomingMessage);
+      this.watchedChats = chats;
+    }
     const ringing = calls?.ringing ?? [];
     this.updateRinger(ringing.length > 0);
     const first = ringing[0];
     document.title = first ? `Incoming call: ${first.remote.name || first.remote.number} - ${APP_TITLE}` : APP_TITLE;
     if (!first) this.message = '';
-    this.setBadge((this.host.missedCalls?.count ?? 0) + (this.host.areaServices?.voicemail?.count ?? 0) + (this.host.areaServices?.sharedVoicemail?.count ?? 0) + ringing.length);
+    this.setBadge((this.host.missedCalls?.count ?? 0) + (this.host.areaServices?.voicemail?.count ?? 0) + (this.host.areaServices?.sharedVoicemail?.count ?? 0) + (chats?.count ?? 0) + ringing.length);
   }
 
   hostDisconnected(): void {
@@ -87,7 +95,15 @@ export class CallAlerts implements ReactiveController {
     void notify({ title: 'Call on hold', body: `${who} is still on hold`, tag: `hold-${call.id}`, onlyWhenHidden: true });
   };
 
-  /** The installed app's icon badge (Badging API, where supported): missed plus ringing calls. */
+  /** A new chat or text message while the app is in the background (its card is already open). */
+  private readonly onIncomingMessage = (e: Event): void => {
+    const { message, session } = e as IncomingMessageEvent;
+    const who = message.sender.name || (message.sender.kind === 'user' ? message.sender.extension : message.sender.number);
+    const body = message.text || (message.attachments.length ? `Sent ${message.attachments.map((a) => a.name).join(', ')}` : '');
+    void notify({ title: session.kind === 'sms' ? `Text from ${who}` : `Message from ${who}`, body, tag: `chat-${session.id}`, onlyWhenHidden: true });
+  };
+
+  /** The installed app's icon badge (Badging API, where supported): missed plus ringing calls, new voicemail and unread messages. */
   private setBadge(n: number): void {
     if (n === this.badge) return;
     this.badge = n;

@@ -18,6 +18,7 @@ import type { SessionChangedEvent } from '../state/session.js';
 import type { SettingsChangedEvent } from '../state/settings.js';
 import type { SHARED_VOICEMAIL_CHANGED } from '../state/shared-voicemail.js';
 import type { VOICEMAIL_CHANGED } from '../state/voicemail-box.js';
+import type { CONVERSATIONS_CHANGED } from '../state/conversations.js';
 
 /**
  * The change events of the stores an element can follow: each store's `XChangedEvent.eventName`.
@@ -40,7 +41,8 @@ export type StoreEventName =
   | typeof SessionChangedEvent.eventName
   | typeof SettingsChangedEvent.eventName
   | typeof VOICEMAIL_CHANGED
-  | typeof SHARED_VOICEMAIL_CHANGED;
+  | typeof SHARED_VOICEMAIL_CHANGED
+  | typeof CONVERSATIONS_CHANGED;
 
 export class StoreController implements ReactiveController {
   private target: EventTarget | undefined;

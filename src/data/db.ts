@@ -3,8 +3,9 @@
  * the service worker. Each step runs once, in order, when an older database is opened.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type StoreNames } from 'idb';
-import type { CdrEntry, Contact, ContactFields, VoicemailEntry } from './wire.js';
+import type { CdrEntry, Contact, ContactFields, MessageSessionView, MessageView, VoicemailEntry } from './wire.js';
 import type { VoicemailChange } from './voicemail-outbox.js';
+import type { MessageChange } from './message-outbox.js';
 
 export interface PendingRecording {
   /** Client-generated uuid, also the upload's idempotency key (X-Recording-Id). */
@@ -46,6 +47,8 @@ export interface OutboxChanges {
   contacts: ContactChange;
   /** Voicemail moves and deletes made offline (data/voicemail-outbox.ts). */
   voicemail: VoicemailChange;
+  /** Chat and SMS messages written offline (data/message-outbox.ts), keyed by their client_id. */
+  messages: MessageChange;
 }
 
 /** One outbox record: a change of one resource, with its client id (idempotency key). */
@@ -69,6 +72,17 @@ export interface SwitchboardDB extends DBSchema {
   voicemail: { key: string; value: { new: VoicemailEntry[]; save: VoicemailEntry[] } };
   /** The audio of the latest messages, keyed by message id, for playing offline. */
   voicemailAudio: { key: string; value: { id: string; blob: Blob; storedAt: number } };
+  /**
+   * Chat and SMS, keyed by `<user>`: the conversations and the latest messages of each
+   * (data/conversation-cache.ts), so they read offline.
+   */
+  conversations: { key: string; value: StoredConversations };
+}
+
+/** What is kept of a user's conversations: the list, and up to 50 latest messages of each (oldest first). */
+export interface StoredConversations {
+  sessions: MessageSessionView[];
+  messages: Record<string, MessageView[]>;
 }
 
 export type MetaKey =
@@ -82,7 +96,7 @@ export type MetaKey =
   | 'sharedVoicemail.seen';
 
 export const DB_NAME = 'switchboard';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /**
  * Opens (and upgrades) the database. The service worker opens it too when a new version
@@ -105,6 +119,7 @@ export function openSwitchboardDB(name = DB_NAME): Promise<IDBPDatabase<Switchbo
         db.createObjectStore('voicemail');
         db.createObjectStore('voicemailAudio', { keyPath: 'id' });
       }
+      if (oldVersion < 4) db.createObjectStore('conversations');
     },
     blocking() {
       void opened.then((db) => db.close());

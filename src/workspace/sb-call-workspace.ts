@@ -2,7 +2,13 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
-import { callStoreContext, directoryContext, otherDevicesContext, recordingsContext, sessionContext, settingsContext } from '../app/contexts.js';
+import { areaServicesContext, callStoreContext, contactBookContext, directoryContext, otherDevicesContext, recordingsContext, sessionContext, settingsContext } from '../app/contexts.js';
+import type { AreaServices } from '../areas/area.js';
+import { CONVERSATIONS_CHANGED, conversationName, type Conversations } from '../state/conversations.js';
+import { ContactBookChangedEvent, type ContactBook } from '../state/contact-book.js';
+import { partyNames } from '../state/directory.js';
+import { formatPhoneNumber } from '../state/phone-number.js';
+import type { ConversationAction, ConversationActionEvent } from '../components/sb-conversation-card.js';
 import type { Session } from '../state/session.js';
 import { StoreController } from '../controllers/store-controller.js';
 import type { CallStore } from '../state/call-store.js';
@@ -24,6 +30,7 @@ import '../components/sb-active-call-bar.js';
 import '../components/sb-call-card.js';
 import '../components/sb-card-grid.js';
 import '../components/sb-conference-card.js';
+import '../components/sb-conversation-card.js';
 import '../components/sb-dialpad.js';
 import '../components/sb-device-picker.js';
 import '../components/sb-hidden-calls.js';
@@ -54,6 +61,9 @@ export class SbCallWorkspace extends LitElement {
   @consume({ context: recordingsContext, subscribe: true }) recordings?: CallRecordings;
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
   @consume({ context: sessionContext, subscribe: true }) session?: Session;
+  /** Chat and SMS: the conversations open as cards (beside the call cards). */
+  @consume({ context: areaServicesContext, subscribe: true }) services?: AreaServices;
+  @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
 
   /** A narrow window with an area open: the cards collapse into the active-call bar. */
   @property({ type: Boolean, reflect: true }) compact = false;
@@ -71,6 +81,8 @@ export class SbCallWorkspace extends LitElement {
   private readonly watchDevices = new StoreController(this, ['other-devices-changed']);
   private readonly watchRecordings = new StoreController(this, ['recordings-changed']);
   private readonly watchDirectory = new StoreController(this, ['directory-changed']);
+  private readonly watchConversations = new StoreController(this, [CONVERSATIONS_CHANGED]);
+  private readonly watchBook = new StoreController(this, [ContactBookChangedEvent.eventName]);
 
   /** Opens the New Call dialpad (from the app bar, a tel: link or a shortcut), optionally pre-filled. */
   openDialpad(number = ''): void {
@@ -98,6 +110,8 @@ export class SbCallWorkspace extends LitElement {
     this.watchDevices.observe(this.otherDevices);
     this.watchRecordings.observe(this.recordings);
     this.watchDirectory.observe(this.directory);
+    this.watchConversations.observe(this.services?.conversations);
+    this.watchBook.observe(this.book);
   }
 
   override render() {
@@ -142,7 +156,7 @@ export class SbCallWorkspace extends LitElement {
     const hidden = store.hiddenCalls;
     return html`<section class="cards" aria-label="Calls">
       <sb-hidden-calls .calls=${hidden} @sb-unhide=${(e: UnhideEvent) => store.unhide(e.detail.callId)}></sb-hidden-calls>
-      <sb-card-grid @sb-call-action=${this.onAction} @sb-conference-action=${this.onConferenceAction}>
+      <sb-card-grid @sb-call-action=${this.onAction} @sb-conference-action=${this.onConferenceAction} @sb-conversation-action=${this.onConversationAction}>
         ${this.dialpadOpen
           ? html`<section class="new-call" aria-label="New call">
               <h2>New call</h2>
@@ -173,6 +187,7 @@ export class SbCallWorkspace extends LitElement {
           .holdReminder=${store.remindedIds.includes(c.id)}
           .remoteRecording=${this.recordings?.remoteRecordingIds.includes(c.id) ?? false}
         ></sb-call-card>`)}
+        ${this.renderConversations()}
         ${hidden.length ? nothing /* the chips say what is there */ : html`<div class="empty" slot="empty">
           <span class="art" aria-hidden="true">${icon('phone')}</span>
           <p><strong>No calls right now</strong>Calls you make or receive show up here.</p>
@@ -184,6 +199,49 @@ export class SbCallWorkspace extends LitElement {
       ></sb-other-device-calls>
     </section>`;
   }
+
+  /** The conversations open as cards, after the calls (a ringing call stays first). */
+  private renderConversations() {
+    const chats = this.services?.conversations;
+    if (!chats) return nothing;
+    const nameOf = partyNames(this.directory?.entries ?? [], this.book?.entries ?? []);
+    const me = this.session?.user?.extension;
+    const colleagues = (this.directory?.entries ?? []).filter((p) => p.extension !== me);
+    const open = chats.open.map((id) => chats.find(id)).filter((c) => c !== undefined);
+    return repeat(open, (c) => c.id, (c) => html`<sb-conversation-card
+      .conversation=${c}
+      .name=${conversationName(c, nameOf, formatPhoneNumber)}
+      .messages=${chats.messagesOf(c.id)}
+      .typing=${chats.typingIn(c.id)}
+      ?has-older=${chats.hasOlder(c.id)}
+      .colleagues=${colleagues}
+      .attachmentUrl=${this.attachmentUrl}
+    ></sb-conversation-card>`);
+  }
+
+  private readonly attachmentUrl = (a: Parameters<Conversations['attachmentUrl']>[0]) => this.services!.conversations!.attachmentUrl(a);
+
+  private readonly onConversationAction = (e: ConversationActionEvent): void => {
+    const chats = this.services?.conversations;
+    if (!chats) return;
+    const { sessionId: id, action, text, files, clientId, target } = e.detail;
+    switch (action) {
+      case 'send': e.result = chats.send(id, text ?? '', files ?? []); break;
+      case 'retry': if (clientId) void chats.retry(id, clientId); break;
+      case 'typing': chats.typed(id); break;
+      case 'read': chats.markRead(id); break;
+      case 'close': chats.closeCard(id); break;
+      case 'older': void chats.older(id).catch(() => undefined); break;
+      case 'add-people': if (target) void chats.addPeople(id, target).catch(() => undefined); break;
+      case 'call':
+        if (target) {
+          this.expanded = true;
+          void this.calls?.dial(target);
+        }
+        break;
+      default: unhandled(action);
+    }
+  };
 
   private renderPickers(store: CallStore) {
     const devices = this.otherDevices;
@@ -297,7 +355,7 @@ export class SbCallWorkspace extends LitElement {
 
 /** Exhaustiveness: a new action that no case handles is a type error here. */
 function unhandled(action: never): void {
-  console.warn('Switchboard: unhandled card action', action as CallAction | ConferenceAction);
+  console.warn('Switchboard: unhandled card action', action as CallAction | ConferenceAction | ConversationAction);
 }
 
 declare global {

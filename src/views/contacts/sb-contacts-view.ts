@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import { callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../app/contexts.js';
+import { areaServicesContext, callStoreContext, contactBookContext, directoryContext, sessionContext } from '../../app/contexts.js';
+import type { AreaServices } from '../../areas/area.js';
 import type { ContactFields } from '../../data/wire.js';
 import type { LocalContact } from '../../data/db.js';
 import type { CallStore } from '../../state/call-store.js';
@@ -138,6 +139,8 @@ export class SbContactsView extends LitElement {
   @consume({ context: callStoreContext, subscribe: true }) calls?: CallStore;
   @consume({ context: directoryContext, subscribe: true }) directory?: Directory;
   @consume({ context: contactBookContext, subscribe: true }) book?: ContactBook;
+  /** Chat and SMS ("Message" on a colleague). */
+  @consume({ context: areaServicesContext, subscribe: true }) services?: AreaServices;
 
   @state() private query = '';
   @state() private sort: ContactSort = 'first';
@@ -203,7 +206,9 @@ export class SbContactsView extends LitElement {
     if (detail) {
       return html`${this.renderMessages()}<sb-contact-detail
         .contact=${detail}
+        ?can-message=${this.services?.conversations !== undefined && (this.selected?.startsWith('org:') ?? false)}
         @sb-contact-call=${(e: ContactCallEvent) => void this.call(e.detail.number)}
+        @sb-contact-message=${() => void this.message()}
         @sb-contact-edit=${this.edit}
         @sb-contact-delete=${() => void this.deleteSelected()}
         @sb-contact-close=${() => (this.selected = null)}
@@ -272,6 +277,20 @@ export class SbContactsView extends LitElement {
     } catch (err) {
       this.error = (err as Error).message;
       this.selected = null;
+      return;
+    }
+    this.dispatchEvent(new NavigateRequestEvent({ area: 'calls' }));
+  }
+
+  /** "Message" on a colleague: opens (or reopens) our chat as a card on the grid. */
+  private async message(): Promise<void> {
+    const extension = this.selected?.startsWith('org:') ? this.selected.slice(4) : '';
+    const chats = this.services?.conversations;
+    if (!extension || !chats) return;
+    try {
+      await chats.start([{ kind: 'user', extension }]);
+    } catch (err) {
+      this.error = (err as Error).message;
       return;
     }
     this.dispatchEvent(new NavigateRequestEvent({ area: 'calls' }));

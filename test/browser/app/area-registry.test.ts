@@ -48,7 +48,7 @@ describe('area registry', () => {
   });
 
   it('lists the built areas with unique ids and paths, none of them "Calls"', () => {
-    expect(AREAS.map((a) => a.label)).to.deep.equal(['Contacts', 'Call History', 'Voicemail', 'Greetings', 'Shared Voicemail', 'Answering Rules', 'Recordings', 'Settings']);
+    expect(AREAS.map((a) => a.label)).to.deep.equal(['Contacts', 'Call History', 'Voicemail', 'Greetings', 'Shared Voicemail', 'Chat and SMS', 'Answering Rules', 'Recordings', 'Settings']);
     expect(new Set(AREAS.map((a) => a.id)).size).to.equal(AREAS.length);
     expect(new Set(AREAS.map((a) => a.path)).size).to.equal(AREAS.length);
     expect(areaForPath(AREAS, '/history')?.id).to.equal('history');
