@@ -329,6 +329,8 @@ export class Messaging implements SmsInbox {
   /** POST .../messages: stores it (or finds it, when its client id was sent before) and sends it on. */
   async send(domain: string, me: string, id: string, input: NewMessage): Promise<{ view: MessageView; created: boolean }> {
     const { session } = await this.sessionOf(domain, me, id);
+    // A sent message ends the typing: the next keystroke is news at once.
+    this.typing.delete(`${id}\n${me}`);
     const text = input.text;
     if (text.length > MESSAGE_MAX_CHARS) throw badRequest('text', `A message is at most ${MESSAGE_MAX_CHARS.toLocaleString('en-US')} characters; this one has ${text.length.toLocaleString('en-US')}`);
     const ids = [...new Set(input.attachment_ids ?? [])];

@@ -257,6 +257,8 @@ export class Conversations extends EventTarget implements BadgeSource {
    * (type, 5 MB) and uploaded first. Resolves with an error to show ('' when it went on its way).
    */
   async send(id: string, text: string, files: readonly File[] = []): Promise<string> {
+    // Sending ends my typing: typing again is announced at once, not after the throttle.
+    this.typingSent.delete(id);
     const body = text.replace(/\s+$/, '');
     if (!body.trim() && files.length === 0) return 'Type a message first.';
     if (body.length > 10_000) return 'This message is too long: up to 10,000 characters.';
