@@ -349,11 +349,17 @@ export class SbConversationCard extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('messages')) {
-      const list = this.list;
-      if (list) list.scrollTop = list.scrollHeight;
+      // The newest at the bottom, in view (again once the layout and thumbnails have settled).
+      this.scrollToEnd();
+      requestAnimationFrame(() => this.scrollToEnd());
       for (const m of this.messages) for (const a of m.attachments) if (a.content_type.startsWith('image/')) void this.fetchUrl(a);
     }
     if (changed.has('conversation')) this.maybeRead();
+  }
+
+  private scrollToEnd(): void {
+    const list = this.list;
+    if (list) list.scrollTop = list.scrollHeight;
   }
 
   private get sessionId(): string {
@@ -484,7 +490,7 @@ export class SbConversationCard extends LitElement {
     if (a.content_type.startsWith('image/')) {
       const url = this.urls.get(a.url);
       return html`<button class="thumb" type="button" aria-label="View ${a.name}" @click=${() => void this.view(a)}>
-        ${url ? html`<img src=${url} alt="" />` : html`<span class="chip">${icon('file')}${a.name}</span>`}
+        ${url ? html`<img src=${url} alt="" @load=${() => this.scrollToEnd()} />` : html`<span class="chip">${icon('file')}${a.name}</span>`}
       </button>`;
     }
     return html`<button class="btn secondary chip" type="button" aria-label="Download ${a.name}" @click=${() => void this.download(a)}>

@@ -11,6 +11,18 @@ const PERSONAL: ContactDetailValue = {
 const detail = (contact: ContactDetailValue) => fixture<SbContactDetail>(html`<sb-contact-detail .contact=${contact}></sb-contact-detail>`);
 
 describe('sb-contact-detail', () => {
+  it('"Message" on a colleague (with can-message) fires sb-contact-message; not on personal contacts', async () => {
+    const el = await fixture<SbContactDetail>(html`<sb-contact-detail can-message .contact=${{ kind: 'organisation', name: 'Bob Baker', numbers: [{ label: 'extension', number: '1002' }] }}></sb-contact-detail>`);
+    const fired = oneEvent(el, 'sb-contact-message');
+    button(el, 'Message').click();
+    await fired;
+    el.contact = { kind: 'personal', name: 'Dana', numbers: [] };
+    await el.updateComplete;
+    expect(hasButton(el, 'Message')).to.equal(false);
+    const plain = await detail({ kind: 'organisation', name: 'Bob', numbers: [] });
+    expect(hasButton(plain, 'Message')).to.equal(false);
+  });
+
   it('shows the contact, each number with its label and a Call button', async () => {
     const el = await detail(PERSONAL);
     const t = text(el);
