@@ -362,10 +362,16 @@ export class Conversations extends EventTarget implements BadgeSource {
     this.changed();
   }
 
+  /**
+   * Adds a colleague. To a 1:1 chat that opens the group of the three (a conversation of its own,
+   * so the 1:1's history stays between the two): its card opens beside the 1:1's.
+   */
   async addPeople(id: string, extension: string): Promise<void> {
-    this.upsertSession(await this.api.addParticipant(id, extension));
+    const session = await this.api.addParticipant(id, extension);
+    this.upsertSession(session);
     this.persist();
     this.changed();
+    if (session.id !== id) this.openCard(session.id);
   }
 
   /** An attachment as an object URL (fetched once, with the token). */

@@ -13,7 +13,7 @@ import { api, eventually, login } from '../support/harness.js';
 import { navItem } from './phone-ui.js';
 import { loginAs, startE2E, type E2E } from './browser.js';
 
-const conversation = (page: Page, name: string) => page.getByRole('article', { name: `Conversation with ${name}` });
+const conversation = (page: Page, name: string) => page.getByRole('article', { name: `Conversation with ${name}`, exact: true });
 
 async function say(page: Page, name: string, text: string): Promise<void> {
   const card = conversation(page, name);
@@ -60,12 +60,12 @@ describe('chat and SMS end to end', () => {
     await conversation(page, 'Bob Baker').getByRole('button', { name: 'Add people' }).click();
     await conversation(page, 'Bob Baker').getByLabel('Colleague to add').selectOption({ label: 'Dan Diaz (1004)' });
     await conversation(page, 'Bob Baker').getByRole('button', { name: 'Add', exact: true }).click();
-    const group = page.getByRole('article', { name: /^Conversation with (Bob Baker, Dan Diaz|Dan Diaz, Bob Baker)/ });
+    const group = conversation(page, 'Bob Baker and Dan Diaz');
     await group.waitFor({ timeout: 10_000 });
     await group.getByLabel('Message', { exact: true }).fill('Dan, join us?');
     await group.getByLabel('Message', { exact: true }).press('Enter');
-    await dan.getByRole('article', { name: /^Conversation with / }).getByText('Dan, join us?').waitFor({ timeout: 10_000 });
-    await bob.getByRole('article', { name: /^Conversation with .*Dan Diaz/ }).getByText('Dan, join us?').waitFor({ timeout: 10_000 });
+    await conversation(dan, 'Alice Anders and Bob Baker').getByText('Dan, join us?').waitFor({ timeout: 10_000 });
+    await conversation(bob, 'Alice Anders and Dan Diaz').getByText('Dan, join us?').waitFor({ timeout: 10_000 });
   });
 
   it('texts +1 555 010 0199 by its whole number and sees the automatic reply', async () => {
