@@ -55,7 +55,14 @@ class FakeApi {
     return s;
   }
   async remove() { this.check(); }
-  async addParticipant(id: string) { return this.get(id); }
+  /** Adding to a 1:1 gives the group of the three, a conversation of its own (as the platform does). */
+  async addParticipant(id: string, extension: string) {
+    const one = await this.get(id);
+    if (one.participants.length > 1) return one;
+    const group = conv(`${id}+${extension}`, { participants: [...one.participants, { kind: 'user', extension, name: extension }] });
+    this.sessions.push(group);
+    return group;
+  }
   async markRead(id: string, upTo: string) { this.check(); this.reads.push([id, upTo]); }
   async typing(id: string) { this.typings.push(id); }
   async messages(id: string, before?: string, limit = 50): Promise<Page<MessageView, string>> {
@@ -231,6 +238,20 @@ describe('Conversations (the Chat and SMS store)', () => {
     await tick(120);
     store.typed('a');
     expect(api.typings).to.have.length(2);
+    // Sending ends my typing: typing again right after is announced at once.
+    await store.send('a', 'done');
+    store.typed('a');
+    expect(api.typings).to.have.length(3);
+  });
+
+  it('adding a colleague to a 1:1 opens the group of the three as a card of its own', async () => {
+    const api = new FakeApi();
+    api.sessions = [conv('a')];
+    const { store } = build(api);
+    await until(() => store.sessions.length === 1);
+    store.openCard('a');
+    await store.addPeople('a', '1004');
+    expect(store.open).to.deep.equal(['a', 'a+1004']);
   });
 
   it('pages older messages, and keeps the latest ones and the open cards across a reload', async () => {
