@@ -2,7 +2,8 @@
  * `node --import tsx scripts/screenshots.ts [out-dir]`: screenshots of the workspace as a user
  * sees it, for looking at a change: desktop (1280x800) and phone-sized (390x844), light and dark,
  * of the empty grid, an incoming call while Contacts is open, and a connected call with Call
- * History open, and the Voicemail, Greetings and Answering Rules areas (and the rule form). Two demo users in real Chromium against the
+ * History open, the Voicemail, Greetings, Answering Rules (and the rule form) and Chat and SMS
+ * areas, and a conversation card on the grid. Two demo users in real Chromium against the
  * real platform (1002 calls 1001).
  */
 import fs from 'node:fs';
@@ -49,6 +50,14 @@ try {
   await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/answerrules', { token, body: { ...actions, enabled: true, time_frame_id: frames.find((f) => f.name === 'Business Hours')!.id,
     simultaneous_ring: { enabled: true, targets: [{ destination: { kind: 'user', extension: '1003' }, delay_s: 10 }] }, forward_no_answer: { enabled: true, destination: { kind: 'user', extension: '1004' } } } });
   await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/answerrules', { token, body: { ...actions, enabled: true, time_frame_id: lunch.id, do_not_disturb: true } });
+  // A chat with Bob (with a link and an HTML-looking text, shown as text) and an SMS exchange.
+  const bobToken = await login(e2e.platform.url, '1002@demo');
+  const chat = (await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/messagesessions', { token: bobToken, body: { participants: [{ kind: 'user', extension: '1001' }] } })).body.id;
+  for (const [who, text] of [[bobToken, 'Hi Alice, the invoice is at https://example.com/invoice/42'], [token, 'Thanks! I will look after lunch <b>today</b>'], [bobToken, 'Great, talk soon']] as const) {
+    await api(e2e.platform.url, 'POST', `/api/v2/domains/~/users/~/messagesessions/${chat}/messages`, { token: who, body: { client_id: crypto.randomUUID(), text } });
+  }
+  const sms = (await api(e2e.platform.url, 'POST', '/api/v2/domains/~/users/~/messagesessions', { token, body: { participants: [{ kind: 'number', number: '+15550100199' }] } })).body.id;
+  await api(e2e.platform.url, 'POST', `/api/v2/domains/~/users/~/messagesessions/${sms}/messages`, { token, body: { client_id: crypto.randomUUID(), text: 'Are you open on Saturday?' } });
   await loginAs(alice.page, '1001');
   await loginAs(bob.page, '1002');
   for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['narrow', { width: 390, height: 844 }]] as const) {
@@ -84,6 +93,18 @@ try {
     await alice.page.waitForTimeout(300);
     await snap(alice.page, `${size}-rule-form`);
     await alice.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // Chat and SMS, then a conversation card on the grid with the area collapsed.
+    if (size === 'narrow') await alice.page.getByRole('button', { name: 'Show navigation' }).click();
+    await nav(alice.page, 'Chat and SMS');
+    await alice.page.getByRole('heading', { name: 'Chat and SMS' }).waitFor();
+    await alice.page.waitForTimeout(500);
+    await snap(alice.page, `${size}-chat-and-sms`);
+    await alice.page.getByRole('button', { name: /^Bob Baker.*: / }).first().click();
+    const collapse = alice.page.getByRole('button', { name: /^Collapse / });
+    if (await collapse.count()) await collapse.click();
+    await alice.page.getByRole('article', { name: 'Conversation with Bob Baker', exact: true }).waitFor();
+    await alice.page.waitForTimeout(500);
+    await snap(alice.page, `${size}-conversation-card`);
   }
   process.stdout.write(shots.map((s) => path.relative(process.cwd(), s)).join('\n') + '\n');
 } finally {

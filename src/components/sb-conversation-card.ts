@@ -390,7 +390,7 @@ export class SbConversationCard extends LitElement {
       : c.participants.length > 1 ? `Group chat, ${c.participants.length + 1} people` : `Chat, extension ${single?.kind === 'user' ? single.extension : ''}`;
     return html`<article aria-label="Conversation with ${name}">
       <header>
-        <span class="avatar" aria-hidden="true">${c.participants.length > 1 ? icon('contacts') : initials(name) || icon('chat')}</span>
+        <span class="avatar" aria-hidden="true">${c.participants.length > 1 ? icon('contacts') : c.kind === 'sms' && /^[+\d(]/.test(name) ? icon('phone') : initials(name) || icon('chat')}</span>
         <div class="who">
           <h2>${name}</h2>
           <p class="sub">${sub}</p>

@@ -266,7 +266,7 @@ export type ConversationParty =
   | { kind: 'number'; number: string; name: string };
 
 /**
- * GET .../users/{user}/messagesessions (newest activity first) and .../messagesessions/{id}: a
+ * GET .../users/{user}/messagesessions (all of them, an array, newest activity first) and .../messagesessions/{id}: a
  * conversation (NetSapiens: a message session). Chat is with one or more colleagues (group chat
  * when more than one); SMS is between one of my organisation's SMS numbers and one outside number.
  */

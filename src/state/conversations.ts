@@ -201,9 +201,9 @@ export class Conversations extends EventTarget implements BadgeSource {
     this.changed();
     void this.flush();
     try {
-      const [page, sms] = await Promise.all([this.api.list(), this.api.sms().catch(() => this.sms)]);
+      const [list, sms] = await Promise.all([this.api.list(), this.api.sms().catch(() => this.sms)]);
       if (generation !== this.generation) return;
-      this.sessions = [...page.items].sort(newestActivity);
+      this.sessions = [...list].sort(newestActivity);
       this.sms = sms;
       this.error = '';
       // The open cards' messages may have moved on meanwhile.

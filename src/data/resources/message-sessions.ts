@@ -26,7 +26,8 @@ export class MessageSessionsResource {
   constructor(private readonly http: Http) {}
 
   /** Newest activity first. */
-  list(): Promise<Page<MessageSessionView>> {
+  /** Every conversation of mine (the platform answers them all, newest activity first). */
+  list(): Promise<MessageSessionView[]> {
     return this.http.send('GET', SESSIONS);
   }
 

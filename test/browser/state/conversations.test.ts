@@ -45,7 +45,7 @@ class FakeApi {
   private check(): void {
     if (this.offline) throw new ApiError('network', 'Cannot reach the phone system.');
   }
-  async list(): Promise<Page<MessageSessionView>> { this.check(); return { items: this.sessions, next_cursor: null }; }
+  async list(): Promise<MessageSessionView[]> { this.check(); return this.sessions; }
   async get(id: string) { this.check(); return this.sessions.find((s) => s.id === id)!; }
   async create(body: NewMessageSession) {
     this.check();

@@ -27,7 +27,7 @@ class FakeApi {
   created: NewMessageSession[] = [];
   removed: string[] = [];
   smsEnabled = true;
-  async list(): Promise<Page<MessageSessionView>> { return { items: this.sessions, next_cursor: null }; }
+  async list(): Promise<MessageSessionView[]> { return this.sessions; }
   async get(id: string) { return this.sessions.find((s) => s.id === id)!; }
   async create(body: NewMessageSession) {
     this.created.push(body);

@@ -24,7 +24,7 @@ const bob = { kind: 'user' as const, extension: '1002', name: 'Bob Baker' };
 const session: MessageSessionView = { id: 's1', kind: 'chat', participants: [bob], local_number: null, last_message: null, unread: 0, updated_at: '2025-03-14T10:00:00Z' };
 
 const api = {
-  async list(): Promise<Page<MessageSessionView>> { return { items: [session], next_cursor: null }; },
+  async list(): Promise<MessageSessionView[]> { return [session]; },
   async get() { return session; },
   async create() { return session; },
   async remove() {},
