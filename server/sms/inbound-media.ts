@@ -4,9 +4,9 @@
  * not links. Limits: 10 media per message (Twilio's own maximum) and 5 MB each (the platform's
  * attachment limit), read as a stream so a larger one is cut off rather than buffered whole.
  *
- * Credentials (Basic AccountSid:AuthToken, which Twilio's media URLs accept) go only to the
- * carrier's API origin: a media URL elsewhere (a redirect target, a CDN) gets none, so the auth
- * token never leaves for a host that is not the carrier.
+ * Only links on the carrier's API origin are fetched, with its credentials (Basic
+ * AccountSid:AuthToken, which Twilio's media URLs accept); fetch drops them on a redirect that
+ * leaves the origin, so the auth token never leaves for a host that is not the carrier.
  */
 import type { SmsMedia } from '../messaging/sms-port.js';
 import { basicAuth } from './twilio-carrier.js';
@@ -67,8 +67,10 @@ async function fetchOne(source: MediaSource, index: number, creds: CarrierCreden
     return { failure: `attachment ${index + 1} has no valid link` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { failure: `attachment ${index + 1} has no valid link` };
-  const headers: Record<string, string> = {};
-  if (url.origin === new URL(creds.apiBase).origin) headers.authorization = basicAuth(creds.accountSid, creds.authToken);
+  // Only the carrier's own links are fetched (Twilio's media live under its API, which may then
+  // redirect to its storage): a webhook cannot make the platform fetch an address of its choosing.
+  if (url.origin !== new URL(creds.apiBase).origin) return { failure: `attachment ${index + 1} is not on the carrier's servers` };
+  const headers: Record<string, string> = { authorization: basicAuth(creds.accountSid, creds.authToken) };
   try {
     // fetch drops Authorization itself when a redirect leaves the origin (Twilio's do, to storage).
     const res = await fetch(url, { headers, redirect: 'follow', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });

@@ -8,6 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { fetchInboundMedia } from '../../server/sms/inbound-media.js';
 import type { AddressInfo } from 'node:net';
 import { CarrierError, type OutboundSms } from '../../server/messaging/sms-port.js';
 import { TwilioCarrier } from '../../server/sms/twilio-carrier.js';
@@ -266,10 +267,10 @@ describe('Twilio webhooks', () => {
     ];
     assert.equal((await signed('/api/v2/sms/twilio/inbound', params)).status, 200);
     assert.deepEqual(inbox.texts.at(-1)!.media, []);
-    assert.equal(inbox.texts.at(-1)!.text, 'look\n\n[Not received: attachment 1 could not be downloaded]');
+    assert.equal(inbox.texts.at(-1)!.text, 'look\n\n[Not received: attachment 1 is not on the carrier\'s servers]');
   });
 
-  it('sends no credentials to a media host that is not the carrier, and cuts off a stream over 5 MB', async () => {
+  it('fetches media from the carrier only (with its credentials), and cuts off a stream over 5 MB', async () => {
     const seen: Array<string | undefined> = [];
     const cdn = http.createServer((req, res) => {
       seen.push(req.headers.authorization);
@@ -288,15 +289,23 @@ describe('Twilio webhooks', () => {
     await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
     try {
+      // A webhook naming links elsewhere than the carrier (here: the webhook app's carrier is
+      // api.twilio.com): nothing is fetched, and the text says so.
       const params: Array<[string, string]> = [
-        ['MessageSid', 'MMaaaabbbbccccddddeeeeffff00003333'], ['From', '+15550100199'], ['To', '+15550100000'], ['Body', ''], ['NumMedia', '2'],
-        ['MediaContentType0', 'image/jpeg'], ['MediaUrl0', `${base}/small.jpg`], ['MediaContentType1', 'image/jpeg'], ['MediaUrl1', `${base}/huge.jpg`],
+        ['MessageSid', 'MMaaaabbbbccccddddeeeeffff00003333'], ['From', '+15550100199'], ['To', '+15550100000'], ['Body', ''], ['NumMedia', '1'],
+        ['MediaContentType0', 'image/jpeg'], ['MediaUrl0', `${base}/small.jpg`],
       ];
       assert.equal((await signed('/api/v2/sms/twilio/inbound', params)).status, 200);
-      const text = inbox.texts.at(-1)!;
-      assert.deepEqual(text.media.map((m) => [m.name, m.contentType, m.data.toString('hex')]), [['attachment-1.jpg', 'image/jpeg', 'ffd8ffe0']]);
-      assert.equal(text.text, '[Not received: attachment 2 is larger than 5 MB]');
-      assert.deepEqual(seen, [undefined, undefined], 'the auth token goes to the carrier\'s API origin only');
+      assert.equal(inbox.texts.at(-1)!.text, '[Not received: attachment 1 is not on the carrier\'s servers]');
+      assert.deepEqual(seen, [], 'no request left for a host that is not the carrier');
+
+      // The carrier's own links: fetched with its credentials; one over 5 MB is cut off.
+      const fetched = await fetchInboundMedia([{ url: `${base}/small.jpg`, contentType: 'image/jpeg' }, { url: `${base}/huge.jpg`, contentType: 'image/jpeg' }],
+        { accountSid: SID, authToken: TOKEN, apiBase: base });
+      assert.deepEqual(fetched.media.map((m) => [m.name, m.contentType, m.data.toString('hex')]), [['attachment-1.jpg', 'image/jpeg', 'ffd8ffe0']]);
+      assert.deepEqual(fetched.failures, ['attachment 2 is larger than 5 MB']);
+      const asked = seen as Array<string | undefined>; // deepEqual above narrowed its type
+      assert.ok(asked.length === 2 && asked.every((h) => typeof h === 'string' && h.startsWith('Basic ')), 'the carrier gets its credentials');
     } finally {
       cdn.closeAllConnections();
       await new Promise<void>((r) => cdn.close(() => r()));
