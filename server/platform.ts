@@ -260,9 +260,11 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   heartbeat.unref();
   await store.heartbeat.beat(Date.now());
 
+  let minutes = 0;
   const housekeeping = setInterval(() => {
     throttle.sweep();
     store.tokens.purgeExpired(Date.now()).catch((err: unknown) => log.warn('expired tokens not purged', { error: (err as Error).message }));
+    if (++minutes % 60 === 0) messaging.sweepUnsentAttachments().catch((err: unknown) => log.warn('unsent attachments not swept', { error: (err as Error).message }));
   }, 60_000);
   housekeeping.unref();
 

@@ -50,6 +50,9 @@ export type ChatDelivery = (domain: string, recipient: string, sender: string, s
 const smsNotEnabled = () => new ApiError(403, 'sms_not_enabled', 'SMS is not enabled for your organisation');
 const noSuchConversation = () => notFound('No such conversation');
 
+/** An attachment never sent with a message is removed after this long. */
+const UNSENT_ATTACHMENT_MS = 24 * 3600_000;
+
 /** What a carrier's report may follow. */
 const STATUS_FROM: Record<CarrierStatus, readonly StoredMessageStatus[]> = {
   sent: ['sending'],
@@ -448,6 +451,19 @@ export class Messaging implements SmsInbox {
   }
 
   // ------------------------------------------------------------ attachments
+
+  /**
+   * Files uploaded but never sent (a composer closed, an upload given up) go after a day, so
+   * uploads cannot pile up on the disk; returns how many went. The platform calls it hourly.
+   */
+  async sweepUnsentAttachments(olderThanMs = UNSENT_ATTACHMENT_MS): Promise<number> {
+    const stale = await this.store.messaging.unsentAttachments(this.now() - olderThanMs, 500);
+    for (const a of stale) {
+      await this.store.messaging.deleteAttachment(a.id);
+      await this.o.files.remove(a.domain, a.id);
+    }
+    return stale.length;
+  }
 
   async upload(domain: string, owner: string, name: string, contentType: string, data: Buffer): Promise<StoredAttachment> {
     const a: StoredAttachment = { id: randomUUID(), domain, owner, messageId: null, name, contentType, size: data.length, createdAt: this.now() };

@@ -116,6 +116,8 @@ export interface MessagingRepo {
   getAttachment(id: string): Promise<StoredAttachment | undefined>;
   attachmentsOf(messageIds: string[]): Promise<StoredAttachment[]>;
   deleteAttachment(id: string): Promise<void>;
+  /** Uploaded before `before` and never sent with a message (at most `limit`, oldest first). */
+  unsentAttachments(before: number, limit: number): Promise<StoredAttachment[]>;
 
   smsEnabled(domain: string): Promise<boolean>;
   setSmsEnabled(domain: string, enabled: boolean): Promise<void>;

@@ -91,6 +91,9 @@ export function pgMessagingRepo(db: PgDb): MessagingRepo {
       return (await all('SELECT * FROM attachments WHERE message_id = ANY($1::text[]) ORDER BY created_at, id COLLATE "C"', [ids])).map(toStoredAttachment);
     },
     async deleteAttachment(id) { await db.query('DELETE FROM attachments WHERE id = $1', [id]); },
+    async unsentAttachments(before, limit) {
+      return (await all('SELECT * FROM attachments WHERE message_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2', [before, limit])).map(toStoredAttachment);
+    },
     async smsEnabled(domain) { return Boolean((await one('SELECT sms_enabled FROM domains WHERE name = $1', [domain]))?.sms_enabled); },
     async setSmsEnabled(domain, enabled) { await db.query('UPDATE domains SET sms_enabled = $1 WHERE name = $2', [enabled, domain]); },
     async putSmsNumber(n) {

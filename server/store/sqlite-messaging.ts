@@ -43,6 +43,7 @@ export function sqliteMessagingRepo(db: Database.Database): MessagingRepo {
     VALUES (@id, @domain, @owner, @messageId, @name, @contentType, @size, @createdAt)`);
   const getAttachment = db.prepare('SELECT * FROM attachments WHERE id = ?');
   const delAttachment = db.prepare('DELETE FROM attachments WHERE id = ?');
+  const unsent = db.prepare('SELECT * FROM attachments WHERE message_id IS NULL AND created_at < ? ORDER BY created_at LIMIT ?');
   const smsEnabled = db.prepare('SELECT sms_enabled FROM domains WHERE name = ?');
   const setSms = db.prepare('UPDATE domains SET sms_enabled = ? WHERE name = ?');
   const putNumber = db.prepare(`INSERT INTO sms_numbers (number, domain, owner, default_recipients) VALUES (?, ?, ?, ?)
@@ -97,6 +98,9 @@ export function sqliteMessagingRepo(db: Database.Database): MessagingRepo {
       return rows.map(toStoredAttachment);
     },
     async deleteAttachment(id) { delAttachment.run(id); },
+    async unsentAttachments(before, limit) {
+      return (unsent.all(before, limit) as Row[]).map(toStoredAttachment);
+    },
     async smsEnabled(domain) { return Boolean((smsEnabled.get(domain) as { sms_enabled?: number } | undefined)?.sms_enabled); },
     async setSmsEnabled(domain, enabled) { setSms.run(enabled ? 1 : 0, domain); },
     async putSmsNumber(n) { putNumber.run(n.number, n.domain, n.owner, JSON.stringify(n.defaultRecipients)); },

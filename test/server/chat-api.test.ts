@@ -196,6 +196,12 @@ describe('chat', () => {
     }
     assert.equal((await send(dan, s, 'let me in')).status, 404);
     assert.equal((await api(t.url, 'GET', `${U}/attachments/${att.id}`, { token: dan })).status, 404);
+    // An upload never sent goes at the sweep; one sent with a message stays.
+    const unsent = await upload(t, alice, PNG, 'image/png', 'forgotten.png');
+    assert.equal((await api(t.url, 'GET', `${U}/attachments/${unsent.body.id}`, { token: alice })).status, 200);
+    assert.ok((await t.platform.messaging.sweepUnsentAttachments(-60_000)) >= 1);
+    assert.equal((await api(t.url, 'GET', `${U}/attachments/${unsent.body.id}`, { token: alice })).status, 404);
+    assert.equal((await fetch(t.url + att.url, { headers: { authorization: `Bearer ${bob}` } })).status, 200, 'a sent one is kept');
     // Another user's path: refused (conversations are private, administrators included).
     assert.equal((await api(t.url, 'GET', '/api/v2/domains/~/users/1001/messagesessions', { token: dan })).status, 403);
     // A PDF is served as an attachment, not inline.
