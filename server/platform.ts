@@ -52,6 +52,7 @@ import { Messaging } from './messaging/service.js';
 import { AttachmentFiles } from './messaging/attachment-files.js';
 import type { SmsCarrier, SmsInbox } from './messaging/sms-port.js';
 import { createSmsCarrier, type SmsCarrierSetup } from './sms/setup.js';
+import type { SendRateRule } from './messaging/send-rate.js';
 
 /** How often the platform writes that it is alive (the end time of calls cut by a crash). */
 const HEARTBEAT_MS = 5_000;
@@ -109,6 +110,8 @@ export interface PlatformOptions {
   activeRuleTickMs?: number;
   /** Where SMS and MMS go out (server/sms/); without one, texts fail with "No SMS carrier is configured". */
   smsCarrier?: SmsCarrier;
+  /** How fast one user may send messages (messaging/send-rate.ts); null: no limit (benchmarks). */
+  messageSendRate?: SendRateRule | null;
 }
 
 export interface Platform {
@@ -175,7 +178,7 @@ export async function createPlatform(opts: PlatformOptions): Promise<Platform> {
   // SMS: the carrier of the settings (server/sms/: Twilio, the local carrier, or none); its
   // verified webhooks call the messaging core, which is the platform's SMS inbox.
   const sms = await createSmsCarrier(config, { log, platformUrl: () => ownUrl() });
-  const messaging = new Messaging({ store, bus, files: attachmentFiles, log, carrier: opts.smsCarrier ?? sms.carrier ?? undefined });
+  const messaging = new Messaging({ store, bus, files: attachmentFiles, log, carrier: opts.smsCarrier ?? sms.carrier ?? undefined, sendRate: opts.messageSendRate });
   const smsInbox: SmsInbox = messaging;
 
   // The transport and the services need the proxy's handler; the proxy needs their flows.

@@ -19,6 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sniff } from './sniff.js';
+import { SEND_RATE, SendRate, type SendRateRule } from './send-rate.js';
 import type { EventPublisher } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { Store, User } from '../store/types.js';
@@ -42,6 +43,8 @@ export interface MessagingOptions {
   log: Logger;
   carrier?: SmsCarrier;
   now?: () => number;
+  /** How fast one user may send (SEND_RATE); null: no limit (benchmarks). */
+  sendRate?: SendRateRule | null;
 }
 
 /** A chat message for a user, as the SIP side delivers it to phones that are not the web app. */
@@ -69,6 +72,7 @@ export class Messaging implements SmsInbox {
   private readonly typing = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
   /** Carrier reports that came before the carrier's answer to the send (by its id). */
+  private readonly sendRate: SendRate | null;
   private readonly earlyReports = new Map<string, { status: CarrierStatus; reason: string | null }>();
   /** Set by the SIP side (sip/messages.ts): chat messages to users whose only live devices are SIP phones. */
   chatDelivery: ChatDelivery | null = null;
@@ -76,6 +80,7 @@ export class Messaging implements SmsInbox {
   constructor(private readonly o: MessagingOptions) {
     this.store = o.store;
     this.now = o.now ?? Date.now;
+    this.sendRate = o.sendRate === null ? null : new SendRate(o.sendRate ?? SEND_RATE, this.now);
   }
 
   // ------------------------------------------------------------ views
@@ -344,6 +349,9 @@ export class Messaging implements SmsInbox {
     // store's unique index decides between them.
     const existing = await this.store.messaging.messageByClientId(session.id, me, input.client_id);
     if (existing) return { view: (await this.messageViews(session, [existing], me))[0]!, created: false };
+    // Only new messages count: a retry of one already sent is answered above.
+    const wait = this.sendRate?.take(`${domain}\n${me}`) ?? 0;
+    if (wait > 0) throw new ApiError(429, 'too_many_messages', `You are sending messages too fast; try again in ${wait} s`, undefined, { 'Retry-After': String(wait) });
     for (const [i, aid] of ids.entries()) {
       const a = await this.store.messaging.getAttachment(aid);
       if (!a || a.domain !== domain || a.owner !== me || a.messageId !== null) throw badRequest(`attachment_ids.${i}`, `No attachment ${aid} of yours waits to be sent`);

@@ -17,6 +17,7 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
+import { ApiError } from '../http/errors.js';
 import type { Store } from '../store/types.js';
 import { MESSAGE_MAX_CHARS, type Messaging } from '../messaging/service.js';
 import type { CallerAuthenticator } from './caller-auth.js';
@@ -72,6 +73,8 @@ export class SipMessages {
       const { session } = await this.d.messaging.open(domain, caller.user.extension, { participants: [{ kind: 'user', extension: recipient.extension }] });
       await this.d.messaging.send(domain, caller.user.extension, session.id, { client_id: clientId, text });
     } catch (err) {
+      // Sending too fast: the same limit as the web phone's, said the SIP way.
+      if (err instanceof ApiError && err.status === 429) return reply(503, 'Service Unavailable', [['Retry-After', err.headers['Retry-After'] ?? '1']]);
       this.d.log.warn('SIP MESSAGE not stored', { error: (err as Error).message });
       return reply(500, 'Server Internal Error');
     }

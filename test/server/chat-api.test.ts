@@ -254,3 +254,25 @@ describe('chat', () => {
     assert.equal((await api(t.url, 'GET', `${U}/messagesessions`, { token: alice })).body.every((x: any) => x.kind === 'chat'), true);
   });
 });
+
+describe('a flood of messages', () => {
+  let t: TestPlatform;
+  before(async () => { t = await startPlatform({ env: { SWITCHBOARD_SMS_CARRIER: 'none' }, messageSendRate: { burst: 5, perSecond: 0.1 } }); });
+  after(async () => { await t.close(); });
+
+  it('is refused past the per-user limit with 429 and Retry-After; a retry of a sent message still answers', async () => {
+    const alice = await login(t.url, '1001@demo');
+    const s = (await api(t.url, 'POST', `${U}/messagesessions`, { token: alice, body: { participants: [{ kind: 'user', extension: '1002' }] } })).body.id;
+    const ids = Array.from({ length: 8 }, () => randomUUID());
+    const answers = await Promise.all(ids.map((client_id) => api(t.url, 'POST', `${U}/messagesessions/${s}/messages`, { token: alice, body: { client_id, text: 'flood' } })));
+    assert.equal(answers.filter((a) => a.status === 201).length, 5, 'the burst, exactly, even all at once');
+    const refused = answers.find((a) => a.status === 429)!;
+    assert.match(refused.body.message, /too fast/);
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    const stored = (await api(t.url, 'GET', `${U}/messagesessions/${s}/messages`, { token: alice })).body.items;
+    assert.equal(stored.length, 5, 'nothing refused was stored');
+    const sentId = ids[answers.findIndex((a) => a.status === 201)]!;
+    assert.equal((await api(t.url, 'POST', `${U}/messagesessions/${s}/messages`, { token: alice, body: { client_id: sentId, text: 'flood' } })).status, 200);
+  });
+});
+

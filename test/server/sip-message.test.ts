@@ -87,3 +87,25 @@ describe('SIP MESSAGE and chat', () => {
     assert.equal(messages, 0);
   });
 });
+
+describe('SIP MESSAGE flood', () => {
+  let t: TestPlatform;
+  let ua: SipUa;
+  before(async () => {
+    t = await startPlatform({ messageSendRate: { burst: 2, perSecond: 0.1 } });
+    ua = await registeredUa(t, '1004');
+  });
+  after(async () => { await ua.close(); await t.close(); });
+
+  it('past the sender\'s limit is answered 503 with Retry-After, as the web phone\'s 429', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 0; i < 3; i++) {
+      const res = await sipMessage(ua, 'sip:1002@demo', `flood ${i}`);
+      statuses.push(res.status);
+      retryAfter ??= res.headers.get('Retry-After') ?? undefined;
+    }
+    assert.deepEqual(statuses, [200, 200, 503]);
+    assert.ok(Number(retryAfter) >= 1);
+  });
+});
