@@ -12,40 +12,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openPostgresStore } from '../../server/store/postgres.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { Store } from '../../server/store/types.js';
 import type { MessageSession, NewStoredMessage } from '../../server/messaging/types.js';
-import { startThrowawayCluster, type PgCluster } from '../support/pg-cluster.js';
-import { databaseUrlFor, dropDatabaseFor } from '../support/test-db.js';
+import { storeBackends } from '../support/store-backends.js';
 
-interface Backend { name: string; open(key: string): Promise<Store>; remove(key: string): Promise<void> }
-
-const sqlite: Backend = {
-  name: 'SQLite',
-  async open(key) { return openSqliteStore(key); },
-  async remove(key) { fs.rmSync(key, { recursive: true, force: true }); },
-};
-const postgres = (serverUrl: string): Backend => ({
-  name: 'PostgreSQL',
-  async open(key) { return openPostgresStore(await databaseUrlFor(serverUrl, key), { max: 6 }); },
-  async remove(key) { fs.rmSync(key, { recursive: true, force: true }); await dropDatabaseFor(serverUrl, key); },
-});
-
-let cluster: PgCluster | null = null;
-let pgServer = process.env.TEST_DATABASE_URL || undefined;
-if (!pgServer) {
-  cluster = await startThrowawayCluster().catch(() => null);
-  pgServer = cluster?.url;
-}
-after(async () => { await cluster?.stop(); });
-const backends: Backend[] = [sqlite, ...(pgServer ? [postgres(pgServer)] : [])];
-if (!pgServer) {
-  describe('PostgreSQL messaging store', () => {
-    if (process.env.REQUIRE_POSTGRES === '1') it('is available (REQUIRE_POSTGRES=1)', () => assert.fail('no PostgreSQL'));
-    else it('NOT RUN: the PostgreSQL half', { skip: 'no PostgreSQL: set TEST_DATABASE_URL or install postgresql' }, () => {});
-  });
-}
+const backends = await storeBackends('messaging store');
 
 const D = 'demo';
 const session = (id: string, partyKey: string, at = 1000): MessageSession => ({
